@@ -1,0 +1,58 @@
+/** What the benchmarks share: timing, and PostgreSQL as the peer measured in the same run. */
+import { spawnSync } from 'node:child_process';
+import pg from 'pg';
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; out: T }> {
+  const t0 = performance.now();
+  const out = await fn();
+  return { ms: performance.now() - t0, out };
+}
+
+/** a / b to two decimals, or undefined when either is missing. */
+export const ratio = (a?: number, b?: number) => (a && b ? Math.round((a / b) * 100) / 100 : undefined);
+
+export function defaultPgUrl(): string {
+  const e = process.env;
+  return e.GOVHUB_BENCH_DATABASE_URL || e.GOVHUB_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+}
+
+/** COPY the CSV into `table` on PostgreSQL: server-side COPY FROM the file when the server can read it, else psql \copy. */
+export async function pgCopy(client: pg.Client, url: string, schema: string, table: string, csv: string): Promise<string> {
+  try {
+    await client.query(`COPY ${table} FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`);
+    return 'COPY FROM file (server side)';
+  } catch (err) {
+    const r = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `SET search_path = ${schema}`, '-c', `\\copy ${table} FROM '${csv}' WITH (FORMAT csv, HEADER true)`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`COPY failed: ${(err as Error).message}; psql \\copy: ${r.error?.message ?? r.stderr}`);
+    return 'psql \\copy (COPY FROM STDIN)';
+  }
+}
+
+/**
+ * Run fn on the peer PostgreSQL in a fresh schema (dropped afterwards). When the server cannot be
+ * reached, say so and skip: the benchmark still prints its own figures.
+ */
+export async function withPostgres(
+  url: string | null | undefined,
+  prefix: string,
+  log: (s: string) => void,
+  fn: (client: pg.Client, schema: string, url: string) => Promise<void>,
+): Promise<void> {
+  const target = url === undefined ? defaultPgUrl() : url;
+  if (!target) return log('PostgreSQL: no database URL; its figures are skipped');
+  const client = new pg.Client({ connectionString: target, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    return log(`PostgreSQL unreachable (${(err as Error).message}); its figures are skipped`);
+  }
+  const schema = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
+  try {
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`SET search_path = ${schema}`);
+    await fn(client, schema, target);
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+    await client.end();
+  }
+}

@@ -1,0 +1,45 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Ctx } from '../context.ts';
+import { requireRole } from '../identity/permissions.ts';
+import { callerOf } from '../server/auth.ts';
+import { Page, PageQuery } from '../server/schemas.ts';
+import { auditService } from './service.ts';
+
+const EventSchema = Type.Object({
+  seq: Type.Integer(), id: Type.String(), ts: Type.String(), actorId: Type.Union([Type.String(), Type.Null()]), actorName: Type.String(),
+  actorDepartmentId: Type.Union([Type.String(), Type.Null()]), action: Type.String(), objectType: Type.String(),
+  objectId: Type.Union([Type.String(), Type.Null()]), departmentId: Type.Union([Type.String(), Type.Null()]),
+  subjectKeys: Type.Array(Type.String()), details: Type.Record(Type.String(), Type.Unknown()), prevHash: Type.String(), hash: Type.String(),
+});
+const VerifySchema = Type.Object({
+  ok: Type.Boolean(), checked: Type.Integer(), headSeq: Type.Integer(), headHash: Type.String(),
+  checkpoints: Type.Object({ checked: Type.Integer(), latestSeq: Type.Union([Type.Integer(), Type.Null()]) }),
+  firstBad: Type.Optional(Type.Object({ seq: Type.Integer(), id: Type.Union([Type.String(), Type.Null()]), reason: Type.String() })),
+});
+
+export function auditRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/audit/events', {
+      schema: {
+        tags: ['audit'], summary: '审计事件 / audit events',
+        querystring: Type.Intersect([PageQuery, Type.Object({
+          action: Type.Optional(Type.String({ maxLength: 64 })), actor: Type.Optional(Type.String({ maxLength: 64 })),
+          objectType: Type.Optional(Type.String({ maxLength: 64 })), objectId: Type.Optional(Type.String({ maxLength: 128 })),
+        })]),
+        response: { 200: Page(EventSchema) },
+      },
+    }, (req) => auditService.list(ctx, callerOf(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+    app.post('/audit/verify', { schema: { tags: ['audit'], summary: '校验审计链 / verify the chain', response: { 200: VerifySchema } } },
+      (req) => auditService.verify(ctx, callerOf(req)));
+    app.post('/audit/checkpoints', { schema: { tags: ['audit'], summary: '签名检查点 / sign a checkpoint now' } }, async (req) => {
+      requireRole(callerOf(req), 'admin');
+      return (await ctx.audit.checkpoint()) ?? {};
+    });
+    app.get('/audit/export', { schema: { tags: ['audit'], summary: '导出（NDJSON，含公钥与检查点）/ export as NDJSON with public key and checkpoints' } }, async (req, reply) => {
+      const caller = callerOf(req);
+      requireRole(caller, 'admin');
+      reply.header('content-disposition', 'attachment; filename="govhub-audit.ndjson"').type('application/x-ndjson');
+      return reply.send(auditService.exportStream(ctx, caller));
+    });
+  };
+}

@@ -1,0 +1,118 @@
+import type { Caller, Ctx } from '../context.ts';
+import { paged, type Queryable } from '../control/index.ts';
+import { requireRole, requireSameDepartment } from '../identity/index.ts';
+import { newId } from '../ids.ts';
+import { fieldProblem, problem } from '../server/errors.ts';
+import { checkFields } from './fields.ts';
+import type { Dataset, Field } from './types.ts';
+
+interface Row {
+  id: string; code: string; name: string; description: string; department_id: string; department_code: string; department_name: string;
+  theme: string | null; layer: Dataset['layer']; primary_key: string[]; update_cycle: string | null; share_type: Dataset['shareType'];
+  open_type: Dataset['openType']; important: boolean; core: boolean; fields: Field[] | string; current_version: number; row_count: number | null;
+  created_at: Date; updated_at: Date;
+}
+
+export const toDataset = (r: Row): Dataset => ({
+  id: r.id, code: r.code, name: r.name, description: r.description, departmentId: r.department_id, departmentCode: r.department_code,
+  departmentName: r.department_name, theme: r.theme, layer: r.layer, primaryKey: r.primary_key ?? [], updateCycle: r.update_cycle,
+  shareType: r.share_type, openType: r.open_type, important: r.important, core: r.core,
+  fields: typeof r.fields === 'string' ? JSON.parse(r.fields) : r.fields, currentVersion: r.current_version,
+  rowCount: Number(r.row_count ?? 0), createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+export const DATASET_SELECT = `SELECT ds.*, d.code AS department_code, d.name AS department_name, v.row_count
+  FROM datasets ds JOIN departments d ON d.id = ds.department_id
+  LEFT JOIN dataset_versions v ON v.dataset_id = ds.id AND v.version = ds.current_version`;
+
+export async function datasetByCode(q: Queryable, code: string): Promise<Dataset | undefined> {
+  const r = await q.one<Row>(`${DATASET_SELECT} WHERE ds.code = $1`, [code]);
+  return r && toDataset(r);
+}
+
+/**
+ * Catalog metadata (目录) is visible to every government role: it is how departments find what
+ * to request. Citizens see only open datasets. The data itself is behind the share guard.
+ */
+export const datasets = {
+  list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string; layer?: string }) {
+    const conds: string[] = [];
+    const p: unknown[] = [];
+    if (caller.role === 'citizen') conds.push(`ds.open_type = 'open'`);
+    if (q.q) conds.push(`(ds.code ILIKE $${p.push(`%${q.q}%`)} OR ds.name ILIKE $${p.length} OR ds.description ILIKE $${p.length})`);
+    if (q.departmentId) conds.push(`ds.department_id = $${p.push(q.departmentId)}`);
+    if (q.layer) conds.push(`ds.layer = $${p.push(q.layer)}`);
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    return paged(ctx.db, `${DATASET_SELECT} ${where}`, p, 'ds.code', q, toDataset);
+  },
+
+  async get(ctx: Ctx, caller: Caller, code: string): Promise<Dataset> {
+    const ds = await datasetByCode(ctx.db, code);
+    if (!ds || (caller.role === 'citizen' && ds.openType !== 'open')) throw problem('not-found', `数据集不存在 / dataset ${code}`);
+    return ds;
+  },
+
+  async versions(ctx: Ctx, caller: Caller, code: string) {
+    const ds = await datasets.get(ctx, caller, code);
+    return { items: await ctx.lake.versions(ds.id) };
+  },
+};
+
+export interface DatasetInput {
+  code: string;
+  name: string;
+  description?: string;
+  departmentId: string;
+  theme?: string | null;
+  layer?: Dataset['layer'];
+  primaryKey?: string[];
+  updateCycle?: string | null;
+  shareType?: Dataset['shareType'];
+  openType?: Dataset['openType'];
+  important?: boolean;
+  core?: boolean;
+  fields: Field[];
+}
+
+/** Register and edit datasets: admins for any department, officers for their own. */
+export const datasetAdmin = {
+  async create(ctx: Ctx, caller: Caller, input: DatasetInput): Promise<Dataset> {
+    requireRole(caller, 'admin', 'officer');
+    requireSameDepartment(caller, input.departmentId);
+    checkFields(input.fields, input.primaryKey ?? []);
+    return ctx.db.transaction(async (tx) => {
+      if (!(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw fieldProblem('departmentId', 'no such department');
+      if (await tx.one('SELECT 1 FROM datasets WHERE code = $1', [input.code])) throw problem('conflict', `数据集代码已存在 / dataset code ${input.code} exists`, [{ field: 'code', message: 'already exists' }]);
+      const id = newId();
+      await tx.query(
+        `INSERT INTO datasets (id, code, name, description, department_id, theme, layer, primary_key, update_cycle, share_type, open_type, important, core, fields, created_by)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
+        [id, input.code, input.name, input.description ?? '', input.departmentId, input.theme ?? null, input.layer ?? 'raw', input.primaryKey ?? [],
+          input.updateCycle ?? null, input.shareType ?? 'conditional', input.openType ?? 'none', input.important ?? false, input.core ?? false,
+          JSON.stringify(input.fields), caller.id],
+      );
+      await ctx.audit.append(tx, caller, { action: 'dataset.create', objectType: 'dataset', objectId: input.code, departmentId: input.departmentId, details: { name: input.name, fields: input.fields.length } });
+      return (await datasetByCode(tx, input.code))!;
+    });
+  },
+
+  async update(ctx: Ctx, caller: Caller, code: string, patch: Partial<Omit<DatasetInput, 'code'>>): Promise<Dataset> {
+    requireRole(caller, 'admin', 'officer');
+    return ctx.db.transaction(async (tx) => {
+      const cur = await datasetByCode(tx, code);
+      if (!cur) throw problem('not-found', `数据集不存在 / dataset ${code}`);
+      requireSameDepartment(caller, cur.departmentId);
+      if (patch.departmentId) requireSameDepartment(caller, patch.departmentId);
+      const next = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as Dataset;
+      checkFields(next.fields, next.primaryKey);
+      await tx.query(
+        `UPDATE datasets SET name=$2, description=$3, department_id=$4, theme=$5, layer=$6, primary_key=$7, update_cycle=$8, share_type=$9,
+           open_type=$10, important=$11, core=$12, fields=$13, updated_at=now() WHERE id=$1`,
+        [cur.id, next.name, next.description, next.departmentId, next.theme, next.layer, next.primaryKey, next.updateCycle, next.shareType,
+          next.openType, next.important, next.core, JSON.stringify(next.fields)],
+      );
+      await ctx.audit.append(tx, caller, { action: 'dataset.update', objectType: 'dataset', objectId: code, departmentId: next.departmentId, details: { changes: Object.keys(patch) } });
+      return (await datasetByCode(tx, code))!;
+    });
+  },
+};

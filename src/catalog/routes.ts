@@ -1,0 +1,81 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Ctx } from '../context.ts';
+import { callerOf } from '../server/auth.ts';
+import { Page, PageQuery } from '../server/schemas.ts';
+import { readPage } from '../share/index.ts';
+import { datasetAdmin, datasets } from './datasets.ts';
+import { FIELD_TYPES } from './fields.ts';
+
+const FieldSchema = Type.Object({
+  name: Type.String(), title: Type.String(), type: Type.String(), element: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  required: Type.Optional(Type.Boolean()), sensitivity: Type.String(), mask: Type.Optional(Type.String()), description: Type.Optional(Type.String()),
+});
+export const DatasetSchema = Type.Object({
+  id: Type.String(), code: Type.String(), name: Type.String(), description: Type.String(), departmentId: Type.String(),
+  departmentCode: Type.String(), departmentName: Type.String(), theme: Type.Union([Type.String(), Type.Null()]), layer: Type.String(),
+  primaryKey: Type.Array(Type.String()), updateCycle: Type.Union([Type.String(), Type.Null()]), shareType: Type.String(), openType: Type.String(),
+  important: Type.Boolean(), core: Type.Boolean(), fields: Type.Array(FieldSchema), currentVersion: Type.Integer(), rowCount: Type.Integer(),
+  createdAt: Type.String(), updatedAt: Type.String(),
+});
+const VersionSchema = Type.Object({
+  datasetId: Type.String(), version: Type.Integer(), parentVersion: Type.Union([Type.Integer(), Type.Null()]), mode: Type.String(),
+  files: Type.Array(Type.Object({ path: Type.String(), rows: Type.Integer(), bytes: Type.Integer() })),
+  schema: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })), rowCount: Type.Integer(), rowsAdded: Type.Integer(),
+  jobId: Type.Union([Type.String(), Type.Null()]), createdBy: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
+});
+const FieldInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 63 }), title: Type.String({ minLength: 1, maxLength: 100 }),
+  type: Type.Union(Object.keys(FIELD_TYPES).map((t) => Type.Literal(t))), element: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  required: Type.Optional(Type.Boolean()), sensitivity: Type.Union(['L1', 'L2', 'L3', 'L4'].map((l) => Type.Literal(l))),
+  mask: Type.Optional(Type.Union(['name', 'id', 'phone', 'address', 'email', 'keep', 'year', 'pseudonym', 'none'].map((l) => Type.Literal(l)))),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
+const DatasetBody = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }), name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.String({ maxLength: 4000 })), departmentId: Type.String({ format: 'uuid' }),
+  theme: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+  layer: Type.Optional(Type.Union(['raw', 'standard', 'base', 'theme', 'business'].map((l) => Type.Literal(l)))),
+  primaryKey: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 8 })), updateCycle: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+  shareType: Type.Optional(Type.Union(['unconditional', 'conditional', 'none'].map((l) => Type.Literal(l)))),
+  openType: Type.Optional(Type.Union(['open', 'conditional', 'none'].map((l) => Type.Literal(l)))),
+  important: Type.Optional(Type.Boolean()), core: Type.Optional(Type.Boolean()),
+  fields: Type.Array(FieldInput, { minItems: 1, maxItems: 1000 }),
+}, { additionalProperties: false });
+const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export function catalogRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/datasets', {
+      schema: {
+        tags: ['datasets'], summary: '数据集列表 / list datasets',
+        querystring: Type.Intersect([PageQuery, Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), departmentId: Type.Optional(Type.String({ format: 'uuid' })), layer: Type.Optional(Type.String({ maxLength: 16 })) })]),
+        response: { 200: Page(DatasetSchema) },
+      },
+    }, (req) => datasets.list(ctx, callerOf(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+    app.post('/datasets', { schema: { tags: ['datasets'], summary: '登记数据集 / register a dataset', body: DatasetBody, response: { 201: DatasetSchema } } },
+      async (req, reply) => reply.code(201).send(await datasetAdmin.create(ctx, callerOf(req), req.body as never)));
+    app.patch('/datasets/:code', { schema: { tags: ['datasets'], summary: '修改数据集 / edit a dataset', params: CodeParams, body: Type.Partial(Type.Omit(DatasetBody, ['code']), { additionalProperties: false }), response: { 200: DatasetSchema } } },
+      (req) => datasetAdmin.update(ctx, callerOf(req), req.params.code, req.body as never));
+    app.get('/datasets/:code', { schema: { tags: ['datasets'], params: CodeParams, response: { 200: DatasetSchema } } },
+      (req) => datasets.get(ctx, callerOf(req), req.params.code));
+    app.get('/datasets/:code/versions', { schema: { tags: ['datasets'], summary: '版本历史 / versions', params: CodeParams, response: { 200: Type.Object({ items: Type.Array(VersionSchema) }) } } },
+      (req) => datasets.versions(ctx, callerOf(req), req.params.code));
+    app.get('/datasets/:code/rows', {
+      schema: {
+        tags: ['datasets'], summary: '读取数据（经共享守卫，留痕）/ read rows through the share guard (audited)', params: CodeParams,
+        querystring: Type.Intersect([PageQuery, Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })), fields: Type.Optional(Type.String({ maxLength: 2000 })) })]),
+        response: {
+          200: Type.Object({
+            columns: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), type: Type.String(), sensitivity: Type.String(), masked: Type.Boolean() })),
+            rows: Type.Array(Type.Record(Type.String(), Type.Unknown())), total: Type.Integer(), version: Type.Integer(),
+          }),
+        },
+      },
+    }, async (req) => {
+      const caller = callerOf(req);
+      const ds = await datasets.get(ctx, caller, req.params.code);
+      const fields = req.query.fields ? req.query.fields.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+      return readPage(ctx, caller, ds, { fields, version: req.query.version, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
+    });
+  };
+}

@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { VERSION } from '../server/version.ts';
+import { auditCommands } from './audit.ts';
+import { demoCommand } from './demo.ts';
+import { ingestCommand } from './ingest.ts';
+import { migrateCommand } from './migrate.ts';
+import { sourcesCommands } from './sources.ts';
+import { startCommand } from './start.ts';
+import { userCommands } from './user.ts';
+
+
+
+const program = new Command('govhub')
+  .description('govhub 政务大数据平台 — collect, store, share and apply government data')
+  .version(VERSION, '-v, --version')
+  .showHelpAfterError();
+
+program.addCommand(startCommand());
+program.addCommand(demoCommand());
+program.addCommand(migrateCommand());
+program.addCommand(userCommands());
+program.addCommand(auditCommands());
+program.addCommand(sourcesCommands());
+program.addCommand(ingestCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.stderr.write(`govhub: ${(err as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,38 @@
+import path from 'node:path';
+
+/** Runtime configuration, read from GOVHUB_* environment variables (documented in README). */
+export interface Config {
+  dataDir: string;
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  adminPassword?: string;
+  secretKey?: string;
+  logLevel: string;
+  sessionHours: number;
+  bodyLimitBytes: number;
+  maxPageSize: number;
+  duckdbThreads?: number;
+  duckdbMemoryLimit?: string;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : d);
+  const cfg: Config = {
+    dataDir: path.resolve(env.GOVHUB_DATA_DIR ?? '.govhub'),
+    port: num(env.GOVHUB_PORT, 8080),
+    host: env.GOVHUB_HOST ?? '127.0.0.1',
+    databaseUrl: env.GOVHUB_DATABASE_URL || undefined,
+    adminPassword: env.GOVHUB_ADMIN_PASSWORD || undefined,
+    secretKey: env.GOVHUB_SECRET_KEY || undefined,
+    logLevel: env.GOVHUB_LOG_LEVEL ?? 'info',
+    sessionHours: num(env.GOVHUB_SESSION_HOURS, 12),
+    bodyLimitBytes: num(env.GOVHUB_BODY_LIMIT_BYTES, 10 * 1024 * 1024),
+    maxPageSize: num(env.GOVHUB_MAX_PAGE_SIZE, 1000),
+    duckdbThreads: env.GOVHUB_DUCKDB_THREADS ? num(env.GOVHUB_DUCKDB_THREADS, 2) : undefined,
+    duckdbMemoryLimit: env.GOVHUB_DUCKDB_MEMORY_LIMIT || undefined,
+  };
+  const merged = { ...cfg, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) } as Config;
+  merged.dataDir = path.resolve(merged.dataDir);
+  return merged;
+}

@@ -1,0 +1,23 @@
+/** The one control-plane interface. Nothing above src/control knows which driver runs. */
+export type DriverName = 'pglite' | 'pg';
+
+export interface Queryable {
+  /** Run one statement with $1..$n parameters; returns the rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** First row or undefined. */
+  one<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T | undefined>;
+  /** Run several statements (no parameters), e.g. a migration file. */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly driver: DriverName;
+  /** Run fn inside one transaction; commits on success, rolls back on throw. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Hold an exclusive lock named `key` across fn, across processes where the driver allows
+   * (PostgreSQL session advisory lock) and within this process always.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

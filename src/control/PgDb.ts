@@ -1,0 +1,88 @@
+import pg from 'pg';
+import type { Db, Queryable } from './Db.ts';
+import { Mutex } from './Mutex.ts';
+
+// bigint (int8) and numeric come back as strings by default; counts here fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+function wrap(c: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await c.query(sql, params)).rows as T[];
+    },
+    async one<T>(sql: string, params: unknown[] = []) {
+      return (await c.query(sql, params)).rows[0] as T | undefined;
+    },
+    async exec(sql: string) {
+      await c.query(sql);
+    },
+  };
+}
+
+/** A PostgreSQL server (or a compatible one) through a pool. `schema` isolates tests. */
+export class PgDb implements Db {
+  readonly driver = 'pg' as const;
+  private locks = new Mutex();
+  private base: Queryable;
+
+  private constructor(private pool: pg.Pool) {
+    this.base = wrap(pool);
+  }
+
+  static async open(url: string, opts: { schema?: string; max?: number } = {}): Promise<PgDb> {
+    const options = opts.schema ? `-c search_path=${opts.schema}` : undefined;
+    if (opts.schema) {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+      await admin.end();
+    }
+    const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, options });
+    pool.on('error', () => {}); // idle client errors surface on the next query
+    await pool.query('SELECT 1');
+    return new PgDb(pool);
+  }
+
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]) {
+    return this.base.query<T>(sql, params);
+  }
+  one<T = Record<string, unknown>>(sql: string, params?: unknown[]) {
+    return this.base.one<T>(sql, params);
+  }
+  exec(sql: string) {
+    return this.base.exec(sql);
+  }
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const out = await fn(wrap(client));
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+  /** Session advisory lock on a dedicated connection: serialises across API servers sharing the database. */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(key, async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    });
+  }
+  async close() {
+    await this.pool.end();
+  }
+}

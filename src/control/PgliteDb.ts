@@ -1,0 +1,55 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Db, Queryable } from './Db.ts';
+import { Mutex } from './Mutex.ts';
+
+function wrap(q: PGlite | Transaction): Queryable {
+  return {
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await q.query<T>(sql, params)).rows;
+    },
+    async one<T>(sql: string, params: unknown[] = []) {
+      return (await q.query<T>(sql, params)).rows[0];
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+  };
+}
+
+/** Embedded PostgreSQL (WASM) stored under the data directory, or in memory when dir is undefined. */
+export class PgliteDb implements Db {
+  readonly driver = 'pglite' as const;
+  private locks = new Mutex();
+  private base: Queryable;
+
+  private constructor(private pg: PGlite) {
+    this.base = wrap(pg);
+  }
+
+  static async open(dir?: string): Promise<PgliteDb> {
+    // int8 as a JS number, as the pg driver is configured too.
+    const parsers = { 20: (v: string) => Number(v) };
+    const pg = dir ? await PGlite.create(dir, { parsers }) : await PGlite.create({ parsers });
+    return new PgliteDb(pg);
+  }
+
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]) {
+    return this.base.query<T>(sql, params);
+  }
+  one<T = Record<string, unknown>>(sql: string, params?: unknown[]) {
+    return this.base.one<T>(sql, params);
+  }
+  exec(sql: string) {
+    return this.base.exec(sql);
+  }
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) => fn(wrap(tx)));
+  }
+  /** PGlite lives in one process, so an in-process lock is a complete lock. */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(key, fn);
+  }
+  async close() {
+    await this.pg.close();
+  }
+}

@@ -1,0 +1,20 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from './Db.ts';
+import { PgDb } from './PgDb.ts';
+import { PgliteDb } from './PgliteDb.ts';
+
+export type { Db, Queryable, DriverName } from './Db.ts';
+export { migrate, listMigrations } from './migrate.ts';
+export { Mutex } from './Mutex.ts';
+export { PgDb, PgliteDb };
+
+/** PostgreSQL when a URL is given, else PGlite under <dataDir>/control (or in memory). */
+export async function openDb(opts: { databaseUrl?: string; dataDir?: string; schema?: string }): Promise<Db> {
+  if (opts.databaseUrl) return PgDb.open(opts.databaseUrl, { schema: opts.schema });
+  if (!opts.dataDir) return PgliteDb.open();
+  const dir = path.join(opts.dataDir, 'control');
+  fs.mkdirSync(dir, { recursive: true });
+  return PgliteDb.open(dir);
+}
+export { paged, type PageResult } from './paged.ts';

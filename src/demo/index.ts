@@ -1,0 +1,16 @@
+/**
+ * demo — the demo city generator (示范市): a deterministic synthetic city whose departments
+ * hold overlapping, realistically flawed data, with exact ground truth for tests and demos.
+ */
+export { generateCity } from './generate.ts';
+export type { GenerateCityOptions, CityManifest, DemoFileManifest } from './generate.ts';
+export { generatePersonRows, personRows, writePersonCsv, PERSON_COLUMNS } from './personrows.ts';
+export type { PersonRow } from './personrows.ts';
+export { DEPARTMENTS, FILE_FORMATS } from './departments.ts';
+export type { DemoDepartment, DemoDataset, DemoField, Sensitivity, FieldType } from './departments.ts';
+export { DEFAULT_RATES } from './defects.ts';
+export type { DefectKind, DefectRates, RowDefect } from './defects.ts';
+export { CITY, DISTRICTS } from './city.ts';
+export { REFERENCE_DATE } from './people.ts';
+export { Prng } from './prng.ts';
+export { loadDemo, loadDemoIfEmpty, DEMO_PASSWORD, DEFAULT_DEMO_PEOPLE, officerName, type DemoLoadResult } from './load.ts';

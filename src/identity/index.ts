@@ -1,0 +1,6 @@
+export { departments, type Department, type DepartmentInput } from './departments.ts';
+export { users, type User, type UserInput } from './users.ts';
+export { auth, apiTokens } from './tokens.ts';
+export { ensureAdmin } from './bootstrap.ts';
+export { requireRole, requireSameDepartment, isAdmin } from './permissions.ts';
+export { identityRoutes } from './routes.ts';

@@ -1,0 +1,14 @@
+import type { Caller, Role } from '../context.ts';
+import { problem } from '../server/errors.ts';
+
+export function requireRole(caller: Caller, ...roles: Role[]): void {
+  if (!roles.includes(caller.role)) throw problem('forbidden', `需要角色 / requires role: ${roles.join(' | ')}`);
+}
+
+export const isAdmin = (c: Caller) => c.role === 'admin';
+
+/** Admins act on every department; everyone else only on their own. */
+export function requireSameDepartment(caller: Caller, departmentId: string | null): void {
+  if (isAdmin(caller)) return;
+  if (!caller.departmentId || caller.departmentId !== departmentId) throw problem('forbidden', '不能访问其他部门的对象 / object belongs to another department');
+}

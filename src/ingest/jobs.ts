@@ -1,0 +1,103 @@
+import type { Caller, Ctx } from '../context.ts';
+import { paged, type Queryable } from '../control/index.ts';
+import { isAdmin, requireRole } from '../identity/index.ts';
+import { isUuid } from '../ids.ts';
+import { problem } from '../server/errors.ts';
+import type { IngestJob, JobStatus, QualityReport } from './types.ts';
+
+interface JobRow {
+  id: string; dataset_id: string; dataset_code: string; department_id: string; status: JobStatus; source_name: string;
+  format: string | null; encoding: string | null; delimiter: string | null; mode: IngestJob['mode'];
+  rows_read: string | number; accepted: string | number; rejected: string | number; quality: QualityReport | string | null;
+  mapping: Record<string, string | null> | string | null; error: string | null; quarantine_path: string | null; quarantine_rows: string | number;
+  version: number | null; retry_of: string | null; created_by: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null;
+}
+
+const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function toJob(r: JobRow): IngestJob & { departmentId: string } {
+  const started = r.started_at ? new Date(r.started_at).getTime() : null;
+  const finished = r.finished_at ? new Date(r.finished_at).getTime() : null;
+  return {
+    jobId: r.id, datasetId: r.dataset_id, datasetCode: r.dataset_code, departmentId: r.department_id, status: r.status, mode: r.mode,
+    sourceName: r.source_name, format: r.format as IngestJob['format'], encoding: r.encoding as IngestJob['encoding'], delimiter: r.delimiter,
+    rowsRead: Number(r.rows_read), accepted: Number(r.accepted), rejected: Number(r.rejected), version: r.version,
+    seconds: started !== null && finished !== null ? Math.round(finished - started) / 1000 : 0,
+    quality: json<QualityReport>(r.quality), quarantineFile: r.quarantine_path, quarantineRows: Number(r.quarantine_rows),
+    mapping: json<Record<string, string | null>>(r.mapping), error: r.error, retryOf: r.retry_of, createdBy: r.created_by,
+    createdAt: new Date(r.created_at).toISOString(), startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
+  };
+}
+
+const SELECT = `SELECT j.*, ds.code AS dataset_code, ds.department_id FROM ingest_jobs j JOIN datasets ds ON ds.id = j.dataset_id`;
+
+export async function jobById(q: Queryable, id: string) {
+  if (!isUuid(id)) return undefined;
+  const r = await q.one<JobRow>(`${SELECT} WHERE j.id = $1`, [id]);
+  return r && toJob(r);
+}
+
+export async function insertJob(q: Queryable, j: { id: string; datasetId: string; sourceName: string; mode: string; createdBy: string | null; retryOf?: string | null }) {
+  await q.query(
+    `INSERT INTO ingest_jobs (id, dataset_id, status, source_name, mode, created_by, retry_of, started_at) VALUES ($1, $2, 'running', $3, $4, $5, $6, now())`,
+    [j.id, j.datasetId, j.sourceName.slice(0, 500), j.mode, j.createdBy, j.retryOf ?? null],
+  );
+}
+
+export interface JobUpdate {
+  status: JobStatus;
+  format?: string | null;
+  encoding?: string | null;
+  delimiter?: string | null;
+  rowsRead?: number;
+  accepted?: number;
+  rejected?: number;
+  quality?: QualityReport | null;
+  mapping?: Record<string, string | null> | null;
+  error?: string | null;
+  quarantinePath?: string | null;
+  quarantineRows?: number;
+  version?: number | null;
+}
+
+/** Record how a job ended (or what it found so far). */
+export async function updateJob(q: Queryable, id: string, u: JobUpdate) {
+  await q.query(
+    `UPDATE ingest_jobs SET status = $2, format = coalesce($3, format), encoding = coalesce($4, encoding), delimiter = coalesce($5, delimiter),
+       rows_read = coalesce($6, rows_read), accepted = coalesce($7, accepted), rejected = coalesce($8, rejected), quality = coalesce($9, quality),
+       mapping = coalesce($10, mapping), error = $11, quarantine_path = coalesce($12, quarantine_path), quarantine_rows = coalesce($13, quarantine_rows),
+       version = coalesce($14, version), finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() ELSE finished_at END
+     WHERE id = $1`,
+    [id, u.status, u.format ?? null, u.encoding ?? null, u.delimiter ?? null, u.rowsRead ?? null, u.accepted ?? null, u.rejected ?? null,
+      u.quality ? JSON.stringify(u.quality) : null, u.mapping ? JSON.stringify(u.mapping) : null, u.error ?? null, u.quarantinePath ?? null,
+      u.quarantineRows ?? null, u.version ?? null],
+  );
+}
+
+/**
+ * Ingest jobs and their rejected rows belong to the dataset's department: its officers and
+ * admins see them; anyone else gets 404 (the job's existence is not disclosed).
+ */
+export function canSeeJob(caller: Caller, job: { departmentId: string }): boolean {
+  return isAdmin(caller) || (caller.role === 'officer' && !!caller.departmentId && caller.departmentId === job.departmentId);
+}
+
+export const ingestJobs = {
+  async list(ctx: Ctx, caller: Caller, q: { dataset?: string; status?: string; limit: number; offset: number }) {
+    requireRole(caller, 'admin', 'officer');
+    const conds: string[] = [];
+    const p: unknown[] = [];
+    if (!isAdmin(caller)) conds.push(`ds.department_id = $${p.push(caller.departmentId ?? '00000000-0000-0000-0000-000000000000')}`);
+    if (q.dataset) conds.push(`ds.code = $${p.push(q.dataset)}`);
+    if (q.status) conds.push(`j.status = $${p.push(q.status)}`);
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    return paged(ctx.db, `${SELECT} ${where}`, p, 'j.created_at DESC, j.id DESC', q, (r: JobRow) => toJob(r));
+  },
+
+  async get(ctx: Ctx, caller: Caller, id: string) {
+    const job = await jobById(ctx.db, id);
+    if (!job || !canSeeJob(caller, job)) throw problem('not-found', `导入任务不存在 / no ingest job ${id}`);
+    return job;
+  },
+};

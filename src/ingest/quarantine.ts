@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { reasonSql } from '../standards/index.ts';
+import { cleanedExpr, cleanSql } from './cleaning.ts';
+import { QUARANTINE_COLUMNS } from './mapping.ts';
+import { tables, type Measures } from './pipeline.ts';
+import type { Plan } from './plan.ts';
+import type { Source } from './readers/source.ts';
+import { errCol, literal, srcCol, valCol } from './sql.ts';
+import type { Stages } from './Stages.ts';
+
+/**
+ * The quarantine of a job, under `<dataDir>/ingest/quarantine/<datasetId>/`:
+ *   <jobId>.parquet  one row per failure: row, field, header, rule, reason, value (the original
+ *                    text), record (the whole original row as JSON)
+ *   <jobId>.csv      one row per rejected source row: _row, _errors, _raw, then the original
+ *                    columns under their original headers — correct it and ingest it again
+ */
+export const QUARANTINE_DIR = path.join('ingest', 'quarantine');
+
+export function quarantinePaths(dataDir: string, datasetId: string, jobId: string) {
+  const rel = path.join(QUARANTINE_DIR, datasetId, jobId).split(path.sep).join('/');
+  return { rel: `${rel}.parquet`, parquet: path.join(dataDir, `${rel}.parquet`), csv: path.join(dataDir, `${rel}.csv`) };
+}
+
+/**
+ * The data element's reason (checksum, area, format, …) for each value that failed it. Kept out of
+ * the read pass, where only pass / fail is decided: this runs on the rejected rows alone.
+ */
+async function explain(st: Stages, plan: Plan, bad: string): Promise<void> {
+  const fs = plan.fields.filter((x) => x.field.element && x.source !== null);
+  if (!fs.length) return;
+  const [n] = await st.rows<Record<string, number>>('quarantine', `SELECT ${fs.map((f) => `count(*) FILTER (WHERE ${errCol(f.index)} = 'standard') AS n${f.index}`).join(', ')} FROM ${bad}`);
+  for (const f of fs) {
+    if (!Number(n![`n${f.index}`])) continue;
+    const e = errCol(f.index);
+    const cleaned = cleanedExpr(cleanSql(f.field, f.cleaning, f.codeMap), srcCol(f.source!));
+    await st.run('quarantine', `UPDATE ${bad} SET ${e} = x.r FROM (
+        SELECT __row AS rr, 'standard:' || coalesce(${reasonSql(f.field.element!, 'w')}, 'invalid') AS r
+        FROM (SELECT __row, ${cleaned} AS w FROM ${bad} WHERE ${e} = 'standard')) x
+      WHERE ${bad}.__row = x.rr`);
+  }
+}
+
+/** SQL string literal of a column label. */
+const lit = (s: string | null) => (s === null ? 'CAST(NULL AS VARCHAR)' : literal(s));
+
+/** Stage `quarantine`: write both files from the temp tables of the checks. */
+export async function stageQuarantine(st: Stages, plan: Plan, src: Source, files: { parquet: string; csv: string }, m: Measures): Promise<void> {
+  const structural = m.structural;
+  const t = tables(plan.tag);
+  const bad = `ing_bad_${plan.tag}`;
+  fs.mkdirSync(path.dirname(files.parquet), { recursive: true });
+  const hasParse = src.hasParseColumns;
+  // rejected rows, gathered in one scan: bad rows keep the source text and their failures; rows
+  // failing only dataset rules (unique, reference) show their cleaned values
+  const srcFor = new Map(plan.fields.filter((f) => f.source !== null).map((f) => [f.source!, f]));
+  const errs = plan.fields.map((f) => errCol(f.index));
+  const noErrs = errs.map((e) => `CAST(NULL AS VARCHAR) AS ${e}`);
+  const nulls = plan.headers.map((_, k) => `CAST(NULL AS VARCHAR) AS ${srcCol(k)}`);
+  const fromValues = plan.headers.map((_, k) => (srcFor.has(k) ? `${valCol(srcFor.get(k)!.index)} AS ${srcCol(k)}` : `CAST(NULL AS VARCHAR) AS ${srcCol(k)}`));
+  const parse = hasParse ? '__parse, __raw AS _raw' : 'CAST(NULL AS VARCHAR) AS __parse, CAST(NULL AS VARCHAR) AS _raw';
+  const parts = [`SELECT __row, ${parse}, ${[...plan.headers.map((_, k) => srcCol(k)), ...errs].join(', ')} FROM ${t.view} WHERE __bad`];
+  if (m.failOnly) parts.push(`SELECT __row, NULL, NULL, ${[...fromValues, ...noErrs].join(', ')} FROM ${t.view} c SEMI JOIN ${t.fail} f ON f.__row = c.__row WHERE NOT c.__bad`);
+  if (structural) parts.push(`SELECT __row, NULL, raw, ${[...nulls, ...noErrs].join(', ')} FROM ${t.rej}`);
+  await st.run('quarantine', `CREATE TEMP TABLE ${bad} AS ${parts.join(' UNION ALL ')}`);
+  await explain(st, plan, bad);
+
+  // one row per failure
+  const failures: string[] = [];
+  for (const f of plan.fields) {
+    const e = errCol(f.index);
+    const value = f.source === null ? 'CAST(NULL AS VARCHAR)' : srcCol(f.source);
+    failures.push(`SELECT __row, ${lit(f.field.name)} AS field, ${lit(f.header)} AS header, split_part(${e}, ':', 1) AS rule,
+        nullif(split_part(${e}, ':', 2), '') AS reason, ${value} AS value FROM ${bad} WHERE ${e} IS NOT NULL`);
+  }
+  if (hasParse) failures.push(`SELECT __row, NULL, NULL, 'parse', __parse, _raw FROM ${bad} WHERE __parse IS NOT NULL`);
+  if (structural) failures.push(`SELECT __row, NULL, NULL, 'parse', reason, raw FROM ${t.rej}`);
+  const fieldName = `CASE f.fi ${plan.fields.map((f) => `WHEN ${f.index} THEN ${lit(f.field.name)}`).join(' ')} END`;
+  const header = `CASE f.fi ${plan.fields.map((f) => `WHEN ${f.index} THEN ${lit(f.header)}`).join(' ')} END`;
+  if (m.failOnly) failures.push(`SELECT __row, ${fieldName}, ${header}, rule, reason, value FROM ${t.fail} f`);
+  // columns a re-ingested quarantine CSV brought along are bookkeeping, not data
+  const keep = plan.headers.map((h, k) => ({ h, k })).filter(({ h }) => !QUARANTINE_COLUMNS.has(h));
+  const record = `json_object(${[...keep.map(({ h, k }) => `${literal(h)}, b.${srcCol(k)}`), `'_raw', b._raw`].join(', ')})`;
+  await st.run('quarantine', `COPY (
+      SELECT q.__row AS row, q.field, q.header, q.rule, q.reason, q.value, CAST(${record} AS VARCHAR) AS record
+      FROM (${failures.join(' UNION ALL ')}) q LEFT JOIN ${bad} b ON b.__row = q.__row
+      ORDER BY q.__row, q.field NULLS FIRST
+    ) TO ${literal(files.parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+
+  // one row per rejected source row, with the failures summarised in _errors
+  const tmpCsv = `${files.csv}.tmp`;
+  const cols = keep.map(({ h, k }) => `b.${srcCol(k)} AS "${h.replaceAll('"', '""')}"`);
+  await st.run('quarantine', `COPY (
+      SELECT ${['b.__row AS _row', 'e._errors', 'b._raw', ...cols].join(', ')}
+      FROM ${bad} b JOIN (SELECT row, string_agg(coalesce(header, field, '') || ':' || rule || coalesce('(' || reason || ')', ''), '; ' ORDER BY field) AS _errors
+        FROM read_parquet(${literal(files.parquet)}) GROUP BY row) e ON e.row = b.__row
+      ORDER BY b.__row
+    ) TO ${literal(tmpCsv)} (FORMAT csv, HEADER true)`);
+  // a UTF-8 byte-order mark so spreadsheet programs show Chinese text correctly
+  await pipeline(
+    async function* () {
+      yield Buffer.from([0xef, 0xbb, 0xbf]);
+      yield* fs.createReadStream(tmpCsv);
+    },
+    fs.createWriteStream(files.csv),
+  );
+  fs.rmSync(tmpCsv, { force: true });
+}

@@ -1,0 +1,172 @@
+import multipart from '@fastify/multipart';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { TSchema } from 'typebox';
+import type { Ctx } from '../context.ts';
+import { callerOf } from '../server/auth.ts';
+import { IdParams, Page, PageQuery } from '../server/schemas.ts';
+import { ingestFile, ingestTarget } from './ingestFile.ts';
+import { ingestJobs } from './jobs.ts';
+import { maxUploadBytes } from './limits.ts';
+import { previewFile } from './preview.ts';
+import { quarantine } from './quarantineRead.ts';
+import { ingestSettings } from './settings.ts';
+import { receiveUpload, uploadOptions } from './upload.ts';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Scores = Type.Record(Type.String(), Nullable(Type.Number()));
+const Counts = Type.Record(Type.String(), Type.Integer());
+const QualitySchema = Type.Object({
+  rows: Type.Integer(), scores: Scores, score: Type.Number(), failures: Counts,
+  fields: Type.Array(Type.Object({ field: Type.String(), title: Type.String(), filled: Type.Integer(), failures: Counts, scores: Scores, score: Nullable(Type.Number()) })),
+});
+export const IngestJobSchema = Type.Object({
+  jobId: Type.String(), datasetId: Type.String(), datasetCode: Type.String(), status: Type.String(), mode: Type.String(), sourceName: Type.String(),
+  format: Nullable(Type.String()), encoding: Nullable(Type.String()), delimiter: Nullable(Type.String()),
+  rowsRead: Type.Integer(), accepted: Type.Integer(), rejected: Type.Integer(), version: Nullable(Type.Integer()), seconds: Type.Number(),
+  quality: Nullable(QualitySchema), quarantineFile: Nullable(Type.String()), quarantineRows: Type.Integer(),
+  mapping: Nullable(Type.Record(Type.String(), Nullable(Type.String()))), error: Nullable(Type.String()), retryOf: Nullable(Type.String()),
+  createdBy: Nullable(Type.String()), createdAt: Type.String(), startedAt: Nullable(Type.String()), finishedAt: Nullable(Type.String()),
+});
+const ColumnMatchSchema = Type.Object({ header: Type.String(), field: Nullable(Type.String()), by: Nullable(Type.String()) });
+const PreviewSchema = Type.Object({
+  format: Type.String(), encoding: Nullable(Type.String()), delimiter: Nullable(Type.String()), sheet: Nullable(Type.String()),
+  sheets: Nullable(Type.Array(Type.String())), headers: Type.Array(Type.String()), columns: Type.Array(ColumnMatchSchema),
+  rows: Type.Array(Type.Array(Nullable(Type.String()))),
+  unmappedFields: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), required: Type.Boolean() })),
+});
+const FieldCleaning = Type.Object({
+  trim: Type.Optional(Type.Boolean()), halfWidth: Type.Optional(Type.Boolean()), normalize: Type.Optional(Type.Boolean()), date: Type.Optional(Type.Boolean()),
+  codeMap: Type.Optional(Nullable(Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 200 })))),
+}, { additionalProperties: false });
+const FieldRulesSchema = Type.Object({
+  pattern: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))), enum: Type.Optional(Nullable(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10000 }))),
+  min: Type.Optional(Nullable(Type.Union([Type.Number(), Type.String({ maxLength: 40 })]))), max: Type.Optional(Nullable(Type.Union([Type.Number(), Type.String({ maxLength: 40 })]))),
+  minLength: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))), maxLength: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+}, { additionalProperties: false });
+const RulesSchema = Type.Object({
+  fields: Type.Optional(Type.Record(Type.String(), FieldRulesSchema)),
+  references: Type.Optional(Type.Array(Type.Object({
+    fields: Type.Array(Type.String(), { minItems: 1, maxItems: 8 }), dataset: Type.String({ maxLength: 64 }), key: Type.Optional(Type.Array(Type.String(), { maxItems: 8 })),
+  }, { additionalProperties: false }), { maxItems: 20 })),
+  unique: Type.Optional(Type.Array(Type.String(), { maxItems: 8 })),
+}, { additionalProperties: false });
+const SettingsViewSchema = Type.Object({
+  dataset: Type.String(),
+  fields: Type.Array(Type.Object({
+    field: Type.String(), title: Type.String(), type: Type.String(), element: Nullable(Type.String()), required: Type.Boolean(),
+    cleaning: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), enabled: Type.Boolean(), default: Type.Boolean() })),
+    codeMap: Nullable(Type.Record(Type.String(), Type.String())), rules: FieldRulesSchema,
+  })),
+  unique: Type.Array(Type.String()), references: Type.Optional(RulesSchema.properties.references),
+  saved: Type.Object({ cleaning: Type.Record(Type.String(), FieldCleaning), rules: RulesSchema }),
+});
+const QuarantineEntrySchema = Type.Object({
+  row: Type.Integer(), field: Nullable(Type.String()), header: Nullable(Type.String()), rule: Type.String(), reason: Nullable(Type.String()),
+  value: Nullable(Type.String()), record: Nullable(Type.String()),
+});
+const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
+const UPLOAD_DOC = 'multipart/form-data：file（文件）及可选字段 mode、format、encoding、delimiter、sheet、errorLimit（100 / 5% / JSON）、mapping、cleaning、rules（JSON）';
+
+/** Ingest API: uploads, previews, jobs, quarantine downloads and the cleaning / rule settings. */
+export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    await app.register(multipart, { limits: { fileSize: maxUploadBytes(), files: 1, fields: 30, fieldSize: 1024 * 1024, parts: 32 }, throwFileSizeLimit: true });
+
+    app.post('/datasets/:code/ingest', {
+      bodyLimit: maxUploadBytes(),
+      schema: { tags: ['ingest'], summary: '上传文件导入数据集 / ingest an uploaded file', description: UPLOAD_DOC, consumes: ['multipart/form-data'], params: CodeParams, response: { 201: IngestJobSchema } },
+    }, async (req, reply) => {
+      const caller = callerOf(req);
+      await ingestTarget(ctx, caller, req.params.code);
+      const up = await receiveUpload(req, ctx.config.dataDir);
+      try {
+        const job = await ingestFile(ctx, caller, { datasetCode: req.params.code, file: up.file, sourceName: up.filename, ...uploadOptions(up.fields) });
+        return reply.code(201).send(job);
+      } finally {
+        up.cleanup();
+      }
+    });
+
+    app.post('/datasets/:code/ingest/preview', {
+      bodyLimit: maxUploadBytes(),
+      schema: { tags: ['ingest'], summary: '预览文件与字段对应 / preview a file and its column mapping', description: UPLOAD_DOC, consumes: ['multipart/form-data'], params: CodeParams, response: { 200: PreviewSchema } },
+    }, async (req) => {
+      const caller = callerOf(req);
+      await ingestTarget(ctx, caller, req.params.code);
+      const up = await receiveUpload(req, ctx.config.dataDir);
+      try {
+        const { mode: _m, errorLimit: _e, cleaning: _c, rules: _r, ...o } = uploadOptions(up.fields);
+        return await previewFile(ctx, caller, { datasetCode: req.params.code, file: up.file, sourceName: up.filename, ...o });
+      } finally {
+        up.cleanup();
+      }
+    });
+
+    app.get('/datasets/:code/ingest/settings', {
+      schema: { tags: ['ingest'], summary: '清洗与校验规则 / cleaning and validation rules', params: CodeParams, response: { 200: SettingsViewSchema } },
+    }, (req) => ingestSettings.get(ctx, callerOf(req), req.params.code));
+
+    app.put('/datasets/:code/ingest/settings', {
+      schema: {
+        tags: ['ingest'], summary: '修改清洗与校验规则 / change cleaning and validation rules', params: CodeParams,
+        body: Type.Object({ cleaning: Type.Optional(Type.Record(Type.String(), FieldCleaning)), rules: Type.Optional(RulesSchema) }, { additionalProperties: false }),
+        response: { 200: SettingsViewSchema },
+      },
+    }, (req) => ingestSettings.update(ctx, callerOf(req), req.params.code, req.body));
+
+    app.get('/ingest/jobs', {
+      schema: {
+        tags: ['ingest'], summary: '导入任务 / ingest jobs',
+        querystring: Type.Intersect([PageQuery, Type.Object({ dataset: Type.Optional(Type.String({ maxLength: 64 })), status: Type.Optional(Type.Union(['queued', 'running', 'succeeded', 'failed'].map((s) => Type.Literal(s)))) })]),
+        response: { 200: Page(IngestJobSchema) },
+      },
+    }, (req) => ingestJobs.list(ctx, callerOf(req), { dataset: req.query.dataset, status: req.query.status, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+
+    app.get('/ingest/jobs/:id', { schema: { tags: ['ingest'], summary: '导入任务详情 / an ingest job', params: IdParams, response: { 200: IngestJobSchema } } },
+      (req) => ingestJobs.get(ctx, callerOf(req), req.params.id));
+
+    app.get('/ingest/jobs/:id/quarantine', {
+      schema: {
+        tags: ['ingest'], summary: '被拒绝的行（隔离区）/ rejected rows (quarantine)', params: IdParams,
+        querystring: Type.Intersect([PageQuery, Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) })]),
+        response: { 200: Type.Union([Page(QuarantineEntrySchema), Type.String()]) },
+      },
+    }, async (req, reply) => {
+      const caller = callerOf(req);
+      if (req.query.format === 'csv') {
+        const f = await quarantine.csv(ctx, caller, req.params.id);
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="rejected-${req.params.id}.csv"; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
+          .header('content-length', f.bytes)
+          .send(f.stream as never);
+      }
+      return quarantine.entries(ctx, caller, req.params.id, { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
+    });
+
+    app.post('/ingest/jobs/:id/retry', {
+      bodyLimit: maxUploadBytes(),
+      schema: {
+        tags: ['ingest'], summary: '以更正后的文件重新导入被拒绝的行 / re-ingest corrected rejected rows', description: UPLOAD_DOC,
+        consumes: ['multipart/form-data'], params: IdParams, response: { 201: IngestJobSchema },
+      },
+    }, async (req, reply) => {
+      const caller = callerOf(req);
+      const prev = await ingestJobs.get(ctx, caller, req.params.id);
+      const ds = await ingestTarget(ctx, caller, prev.datasetCode);
+      const up = await receiveUpload(req, ctx.config.dataDir);
+      try {
+        const o = uploadOptions(up.fields);
+        const job = await ingestFile(ctx, caller, {
+          datasetCode: prev.datasetCode, file: up.file, sourceName: up.filename, retryOf: prev.jobId, ...o,
+          // the corrected rows join what the first run accepted: upsert by key, else append
+          mode: o.mode ?? (ds.primaryKey.length ? 'upsert' : 'append'),
+          mapping: o.mapping ?? prev.mapping ?? undefined,
+        });
+        return reply.code(201).send(job);
+      } finally {
+        up.cleanup();
+      }
+    });
+  };
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { Dataset } from '../../../catalog/index.ts';
+import { problem } from '../../../server/errors.ts';
+
+/** Most records one request may carry. */
+export const PUSH_MAX_RECORDS = 50_000;
+
+/** A push request turned into staged NDJSON lines, one per record, in the order sent. */
+export interface PreparedPush {
+  lines: string[];
+  /** Keys sent that are not fields of the dataset (left out). */
+  ignored: string[];
+  /** SHA-256 of the request body (an Idempotency-Key must come back with the same body). */
+  hash: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Accept a JSON array of objects, `{ "records": [...] }`, or NDJSON text (one object per line,
+ * blank lines skipped). Each object becomes a line holding every field of the dataset (missing
+ * ones null; nested values as JSON text). Anything that is not an object is kept as it came, so
+ * the ingest quarantines it as unparseable and answers for it by index like any other rejection.
+ */
+export function preparePush(body: unknown, ds: Dataset): PreparedPush {
+  let items: unknown[];
+  let raw: string;
+  let rawLines: string[] | null = null;
+  if (typeof body === 'string') {
+    raw = body;
+    rawLines = body.split(/\r?\n/).filter((l) => l.trim() !== '');
+    items = rawLines.map((l) => {
+      try {
+        return JSON.parse(l) as unknown;
+      } catch {
+        return undefined;
+      }
+    });
+  } else if (Array.isArray(body)) {
+    raw = JSON.stringify(body);
+    items = body;
+  } else if (isRecord(body) && Array.isArray(body.records)) {
+    raw = JSON.stringify(body.records);
+    items = body.records;
+  } else {
+    throw problem('bad-request', '请求体须为 JSON 数组或 NDJSON / the body must be a JSON array of records or NDJSON');
+  }
+  if (!items.length) throw problem('bad-request', '没有记录 / no records');
+  if (items.length > PUSH_MAX_RECORDS) throw problem('payload-too-large', `一次最多 ${PUSH_MAX_RECORDS} 条记录 / at most ${PUSH_MAX_RECORDS} records per request`);
+  const fields = ds.fields.map((f) => f.name);
+  const known = new Set(fields);
+  const ignored = new Set<string>();
+  const lines = items.map((item, i) => {
+    if (!isRecord(item)) {
+      const text = rawLines ? rawLines[i]! : JSON.stringify(item) ?? 'undefined';
+      return text.replace(/[\x00-\x1f]/g, ' ');
+    }
+    const out: Record<string, unknown> = {};
+    for (const f of fields) {
+      const v = item[f];
+      out[f] = v === undefined ? null : typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
+    }
+    for (const k of Object.keys(item)) if (!known.has(k)) ignored.add(k);
+    return JSON.stringify(out);
+  });
+  return { lines, ignored: [...ignored].slice(0, 100), hash: createHash('sha256').update(raw).digest('hex') };
+}

@@ -1,0 +1,201 @@
+import { datasetByCode } from '../../catalog/index.ts';
+import type { Caller, Ctx } from '../../context.ts';
+import { paged } from '../../control/index.ts';
+import { isAdmin, requireRole, requireSameDepartment } from '../../identity/index.ts';
+import { isUuid, newId } from '../../ids.ts';
+import { fieldProblem, problem } from '../../server/errors.ts';
+import { checkSchedule, checkSettings } from './checkSettings.ts';
+import { testConnection, type ConnectionTestResult } from './connectionTest.ts';
+import { sourceChanged } from './events.ts';
+import { sourcePassword, startRun } from './runner.ts';
+import { toRun } from './runs.ts';
+import { encryptSecret } from './secrets.ts';
+import { publicSource, rowToSource, SOURCE_SELECT, sourceById, type StoredSource } from './store.ts';
+import { SOURCE_KINDS, type DbSettings, type Source, type SourceKind, type SourceRun } from './types.ts';
+
+export interface SourceInput {
+  name: string;
+  datasetCode: string;
+  kind: SourceKind;
+  settings: Record<string, unknown>;
+  /** Database or broker password; stored encrypted, never shown again. */
+  password?: string | null;
+  schedule?: string | null;
+  enabled?: boolean;
+}
+
+export interface SourcePatch {
+  name?: string;
+  settings?: Record<string, unknown>;
+  /** A new password; null or '' removes it; left out keeps it. */
+  password?: string | null;
+  schedule?: string | null;
+  enabled?: boolean;
+  /** Start the next incremental sync from the beginning. */
+  resetCursor?: boolean;
+}
+
+/** Settings whose change makes the stored cursor meaningless. */
+const CURSOR_KEYS: (keyof DbSettings)[] = ['host', 'port', 'database', 'table', 'query', 'cursorColumn', 'mode'];
+
+/** A source's connection settings are its department's business: its data officers and admins. */
+const canSee = (caller: Caller, s: { departmentId: string }) =>
+  isAdmin(caller) || (caller.role === 'officer' && !!caller.departmentId && caller.departmentId === s.departmentId);
+
+async function visible(ctx: Ctx, caller: Caller, id: string): Promise<StoredSource> {
+  requireRole(caller, 'admin', 'officer');
+  const s = await sourceById(ctx.db, id);
+  // not found and not yours answer alike, so ids cannot be probed
+  if (!s || !canSee(caller, s)) throw problem('not-found', `数据源不存在 / source ${id}`);
+  return s;
+}
+
+function checkName(name: unknown): string {
+  const n = String(name ?? '').trim();
+  if (!n || n.length > 100) throw fieldProblem('name', '名称须为 1–100 个字符 / 1–100 characters');
+  return n;
+}
+
+/**
+ * Connectors of department databases and sensors (数据源). Officers manage their department's
+ * sources, admins every source; everyone else sees none. Passwords go in and never come out.
+ */
+export const sources = {
+  async list(ctx: Ctx, caller: Caller, q: { dataset?: string; kind?: string; limit: number; offset: number }) {
+    requireRole(caller, 'admin', 'officer');
+    const conds: string[] = [];
+    const p: unknown[] = [];
+    if (!isAdmin(caller)) conds.push(`ds.department_id = $${p.push(caller.departmentId ?? '00000000-0000-0000-0000-000000000000')}`);
+    if (q.dataset) conds.push(`ds.code = $${p.push(q.dataset)}`);
+    if (q.kind) conds.push(`s.kind = $${p.push(q.kind)}`);
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    return paged(ctx.db, `${SOURCE_SELECT} ${where}`, p, 's.name, s.id', q, (r: Parameters<typeof rowToSource>[0]) => publicSource(rowToSource(r)));
+  },
+
+  async get(ctx: Ctx, caller: Caller, id: string): Promise<Source> {
+    return publicSource(await visible(ctx, caller, id));
+  },
+
+  async create(ctx: Ctx, caller: Caller, input: SourceInput): Promise<Source> {
+    requireRole(caller, 'admin', 'officer');
+    const ds = await datasetByCode(ctx.db, input.datasetCode);
+    if (!ds) throw fieldProblem('datasetCode', `数据集不存在 / no dataset ${input.datasetCode}`);
+    requireSameDepartment(caller, ds.departmentId);
+    if (!SOURCE_KINDS.includes(input.kind)) throw fieldProblem('kind', `须为 ${SOURCE_KINDS.join(', ')} / must be one of ${SOURCE_KINDS.join(', ')}`);
+    const id = newId();
+    const name = checkName(input.name);
+    const settings = checkSettings(input.kind, input.settings ?? {}, ds, id);
+    const schedule = input.kind === 'mqtt' ? null : checkSchedule(input.schedule);
+    const secret = input.password ? encryptSecret(ctx.config.secretKey, input.password, id) : null;
+    await ctx.db.transaction(async (tx) => {
+      if (await tx.one('SELECT 1 FROM sources WHERE dataset_id = $1 AND name = $2', [ds.id, name]))
+        throw problem('conflict', `数据源名称已存在 / a source named ${name} exists for ${ds.code}`, [{ field: 'name', message: 'already exists' }]);
+      await tx.query(
+        `INSERT INTO sources (id, name, dataset_id, kind, settings, secret, schedule, enabled, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+        [id, name, ds.id, input.kind, JSON.stringify(settings), secret, schedule, input.enabled ?? true, caller.id],
+      );
+      await ctx.audit.append(tx, caller, {
+        action: 'source.create', objectType: 'source', objectId: id, departmentId: ds.departmentId,
+        details: { name, dataset: ds.code, kind: input.kind, schedule, password: !!secret },
+      });
+    });
+    sourceChanged(id);
+    return publicSource((await sourceById(ctx.db, id))!);
+  },
+
+  async update(ctx: Ctx, caller: Caller, id: string, patch: SourcePatch): Promise<Source> {
+    const cur = await visible(ctx, caller, id);
+    const ds = (await datasetByCode(ctx.db, cur.datasetCode))!;
+    const name = patch.name !== undefined ? checkName(patch.name) : cur.name;
+    const merged = { ...(cur.settings as unknown as Record<string, unknown>), ...(patch.settings ?? {}) };
+    const settings = checkSettings(cur.kind, merged, ds, id);
+    const schedule = cur.kind === 'mqtt' ? null : patch.schedule !== undefined ? checkSchedule(patch.schedule) : cur.schedule;
+    const secret = patch.password === undefined ? cur.secret : patch.password ? encryptSecret(ctx.config.secretKey, patch.password, id) : null;
+    const before = cur.settings as unknown as Record<string, unknown>;
+    const after = settings as unknown as Record<string, unknown>;
+    const reset = patch.resetCursor || (cur.kind !== 'mqtt' && CURSOR_KEYS.some((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null)));
+    const changes = [...Object.keys(patch.settings ?? {}).map((k) => `settings.${k}`), ...Object.keys(patch).filter((k) => k !== 'settings')];
+    await ctx.db.transaction(async (tx) => {
+      if (name !== cur.name && (await tx.one('SELECT 1 FROM sources WHERE dataset_id = $1 AND name = $2 AND id <> $3', [cur.datasetId, name, id])))
+        throw problem('conflict', `数据源名称已存在 / a source named ${name} exists`, [{ field: 'name', message: 'already exists' }]);
+      await tx.query(
+        `UPDATE sources SET name = $2, settings = $3, secret = $4, schedule = $5, enabled = $6, updated_at = now(),
+           state = CASE WHEN $7 THEN state - 'cursor' ELSE state END WHERE id = $1`,
+        [id, name, JSON.stringify(settings), secret, schedule, patch.enabled ?? cur.enabled, reset],
+      );
+      await ctx.audit.append(tx, caller, {
+        action: 'source.update', objectType: 'source', objectId: id, departmentId: cur.departmentId,
+        details: { name, changes, cursorReset: reset },
+      });
+    });
+    sourceChanged(id);
+    return publicSource((await sourceById(ctx.db, id))!);
+  },
+
+  async remove(ctx: Ctx, caller: Caller, id: string): Promise<void> {
+    const cur = await visible(ctx, caller, id);
+    await ctx.db.transaction(async (tx) => {
+      const busy = await tx.one<{ n: number }>(`SELECT count(*)::int AS n FROM source_runs WHERE source_id = $1 AND status = 'running' AND trigger <> 'sensor'`, [id]);
+      if (Number(busy?.n) > 0) throw problem('conflict', `数据源正在同步，请稍后删除 / source ${cur.name} is running; delete it when the run ends`);
+      await tx.query('DELETE FROM sources WHERE id = $1', [id]);
+      await ctx.audit.append(tx, caller, { action: 'source.delete', objectType: 'source', objectId: id, departmentId: cur.departmentId, details: { name: cur.name, dataset: cur.datasetCode } });
+    });
+    sourceChanged(id);
+  },
+
+  /**
+   * Try settings before saving them (or a saved source, optionally with changed settings): connect,
+   * read the columns of the table or query. The password given, else the saved one.
+   */
+  async test(ctx: Ctx, caller: Caller, input: { id?: string; datasetCode?: string; kind?: SourceKind; settings?: Record<string, unknown>; password?: string | null }): Promise<ConnectionTestResult> {
+    requireRole(caller, 'admin', 'officer');
+    let kind: SourceKind;
+    let settings: Record<string, unknown>;
+    let password = input.password ?? '';
+    let datasetCode: string;
+    const id = input.id ?? newId();
+    if (input.id) {
+      const cur = await visible(ctx, caller, input.id);
+      kind = cur.kind;
+      datasetCode = cur.datasetCode;
+      settings = { ...(cur.settings as unknown as Record<string, unknown>), ...(input.settings ?? {}) };
+      if (input.password === undefined) password = sourcePassword(ctx, cur);
+    } else {
+      if (!input.kind || !SOURCE_KINDS.includes(input.kind)) throw fieldProblem('kind', `须为 ${SOURCE_KINDS.join(', ')} / must be one of ${SOURCE_KINDS.join(', ')}`);
+      if (!input.datasetCode) throw fieldProblem('datasetCode', '需要数据集 / a dataset is required');
+      kind = input.kind;
+      datasetCode = input.datasetCode;
+      settings = input.settings ?? {};
+    }
+    const ds = await datasetByCode(ctx.db, datasetCode);
+    if (!ds) throw fieldProblem('datasetCode', `数据集不存在 / no dataset ${datasetCode}`);
+    requireSameDepartment(caller, ds.departmentId);
+    const checked = checkSettings(kind, settings, ds, id);
+    const result = await testConnection(kind, checked, password);
+    await ctx.audit.record(caller, {
+      action: 'source.test', objectType: 'source', objectId: input.id ?? null, departmentId: ds.departmentId,
+      details: { kind, host: (checked as DbSettings).host ?? (checked as { url?: string }).url ?? null, ok: result.ok },
+    });
+    return result;
+  },
+
+  /** Run a database source now (202: the run goes on in the background unless `wait`). */
+  async runNow(ctx: Ctx, caller: Caller, id: string, opts: { wait?: boolean } = {}): Promise<SourceRun> {
+    const s = await visible(ctx, caller, id);
+    const started = await startRun(ctx, caller, id, 'manual');
+    await ctx.audit.record(caller, { action: 'source.run', objectType: 'source', objectId: id, departmentId: s.departmentId, details: { name: s.name, runId: started.run.id } });
+    return opts.wait ? started.done : started.run;
+  },
+
+  async runs(ctx: Ctx, caller: Caller, id: string, q: { limit: number; offset: number }) {
+    await visible(ctx, caller, id);
+    return paged(ctx.db, 'SELECT * FROM source_runs WHERE source_id = $1', [id], 'started_at DESC, id DESC', q, toRun);
+  },
+
+  async run(ctx: Ctx, caller: Caller, id: string, runId: string): Promise<SourceRun> {
+    await visible(ctx, caller, id);
+    const r = isUuid(runId) ? await ctx.db.one<Parameters<typeof toRun>[0]>('SELECT * FROM source_runs WHERE id = $1 AND source_id = $2', [runId, id]) : undefined;
+    if (!r) throw problem('not-found', `运行记录不存在 / run ${runId}`);
+    return toRun(r);
+  },
+};

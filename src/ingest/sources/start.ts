@@ -1,0 +1,150 @@
+import { Cron } from 'croner';
+import type { Ctx } from '../../context.ts';
+import { SCHEDULE_TIMEZONE } from './checkSettings.ts';
+import { sourceEvents } from './events.ts';
+import { acquireLease, LEASE_SECONDS, releaseLease, renewLease } from './lease.ts';
+import { purgeKeys } from './push/idempotency.ts';
+import { pushBatcher } from './push/pushRecords.ts';
+import { sourceCaller, sourcePassword, startRun } from './runner.ts';
+import { runStore } from './runs.ts';
+import { SensorSubscriber } from './sensors/SensorSubscriber.ts';
+import { isMqttSettings, listSources, type StoredSource } from './store.ts';
+import type { MqttSettings } from './types.ts';
+
+export interface SourcesHandle {
+  /** Sensor subscribers running in this process, by source id. */
+  readonly subscribers: ReadonlyMap<string, SensorSubscriber>;
+  /** Look at the sources again now (also done every `pollSeconds`, and at once on a change made here). */
+  reconcile(): Promise<void>;
+  /** Stop schedules and subscribers; sensor batches still journaled after `timeoutMs` are written on the next start. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  /** How often to look for sources changed by other servers (default 30 s). */
+  pollSeconds?: number;
+  scheduler?: boolean;
+  sensors?: boolean;
+}
+
+interface Scheduled {
+  cron: Cron;
+  expr: string;
+}
+
+interface Subscribed {
+  sub: SensorSubscriber;
+  version: string;
+  renew: NodeJS.Timeout;
+}
+
+/**
+ * Start the connectors of this server: one croner job per scheduled database source (cron in
+ * Asia/Shanghai time) and the MQTT subscriber of every enabled sensor source this server holds
+ * the lease of. Returns a handle whose stop() ends them (sensor batches are written first).
+ */
+export async function startSources(ctx: Ctx, opts: StartOptions = {}): Promise<SourcesHandle> {
+  const crons = new Map<string, Scheduled>();
+  const subs = new Map<string, Subscribed>();
+  const running = new Map<string, SensorSubscriber>();
+  let stopped = false;
+  let pass: Promise<void> = Promise.resolve();
+
+  const schedule = (s: StoredSource) => {
+    const cur = crons.get(s.id);
+    if (cur && cur.expr === s.schedule) return;
+    cur?.cron.stop();
+    const cron = new Cron(s.schedule!, { timezone: SCHEDULE_TIMEZONE, protect: true, name: `source:${s.id}` }, async () => {
+      try {
+        const { done } = await startRun(ctx, sourceCaller(s), s.id, 'schedule');
+        await done;
+      } catch (err) {
+        ctx.log.warn({ source: s.name, err: (err as Error).message }, 'scheduled run not started');
+      }
+    });
+    crons.set(s.id, { cron, expr: s.schedule! });
+  };
+
+  const stopSub = async (id: string, timeoutMs?: number) => {
+    const cur = subs.get(id);
+    if (!cur) return;
+    subs.delete(id);
+    running.delete(id);
+    clearInterval(cur.renew);
+    await cur.sub.stop(timeoutMs).catch((err) => ctx.log.error({ err, source: id }, 'sensor subscriber did not stop cleanly'));
+    await releaseLease(ctx.db, id).catch(() => {});
+  };
+
+  const subscribe = async (s: StoredSource & { settings: MqttSettings }, version: string) => {
+    const lease = await acquireLease(ctx.db, s.id);
+    if (!lease.ok) return;
+    if (lease.previous) await runStore.abandon(ctx.db, s.id, lease.previous);
+    const sub = new SensorSubscriber(ctx, s, sourcePassword(ctx, s));
+    const renew = setInterval(() => {
+      void renewLease(ctx.db, s.id).then((held) => {
+        if (!held && subs.get(s.id)?.sub === sub) void stopSub(s.id);
+      }).catch(() => {});
+    }, (LEASE_SECONDS / 4) * 1000);
+    subs.set(s.id, { sub, version, renew });
+    running.set(s.id, sub);
+    try {
+      await sub.start();
+    } catch (err) {
+      ctx.log.error({ err, source: s.name }, 'sensor subscriber did not start');
+      await stopSub(s.id);
+    }
+  };
+
+  const reconcileOnce = async () => {
+    if (stopped) return;
+    const all = await listSources(ctx.db);
+    const seen = new Set<string>();
+    for (const s of all) {
+      seen.add(s.id);
+      if (opts.scheduler !== false) {
+        if (!isMqttSettings(s) && s.enabled && s.schedule) schedule(s);
+        else if (crons.has(s.id)) {
+          crons.get(s.id)!.cron.stop();
+          crons.delete(s.id);
+        }
+      }
+      if (opts.sensors !== false && isMqttSettings(s)) {
+        const version = `${s.updatedAt}|${s.enabled}`;
+        const cur = subs.get(s.id);
+        if (cur && (cur.version !== version || !s.enabled)) await stopSub(s.id);
+        if (s.enabled && !subs.has(s.id) && !stopped) await subscribe(s, version);
+      }
+    }
+    for (const id of [...crons.keys()]) if (!seen.has(id)) (crons.get(id)!.cron.stop(), crons.delete(id));
+    for (const id of [...subs.keys()]) if (!seen.has(id)) await stopSub(id);
+  };
+
+  const reconcile = () => {
+    pass = pass.then(reconcileOnce).catch((err) => ctx.log.error({ err }, 'sources: reconcile failed'));
+    return pass;
+  };
+
+  const onChange = () => void reconcile();
+  sourceEvents.on('changed', onChange);
+  const poll = setInterval(() => void reconcile(), (opts.pollSeconds ?? 30) * 1000);
+  const purge = setInterval(() => void purgeKeys(ctx.db).catch(() => {}), 3600_000);
+  poll.unref();
+  purge.unref();
+  await reconcile();
+
+  return {
+    subscribers: running,
+    reconcile,
+    async stop(timeoutMs = 10_000) {
+      stopped = true;
+      sourceEvents.off('changed', onChange);
+      clearInterval(poll);
+      clearInterval(purge);
+      await pass;
+      for (const { cron } of crons.values()) cron.stop();
+      crons.clear();
+      await Promise.all([...subs.keys()].map((id) => stopSub(id, timeoutMs)));
+      await pushBatcher(ctx).drain();
+    },
+  };
+}

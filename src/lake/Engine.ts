@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { maskMacroSql } from './masks.ts';
+import { toParam, toPlain } from './toPlain.ts';
+import { LakeStageError } from './LakeStageError.ts';
+
+export interface EngineOptions {
+  threads?: number;
+  memoryLimit?: string;
+  /** Spill directory for work larger than the memory limit. */
+  tempDir?: string;
+  /** Idle connections kept for reuse (default 8). */
+  maxIdle?: number;
+}
+
+/**
+ * This process's one DuckDB instance (in memory; data lives in Parquet files) and a small pool of
+ * its connections. Nothing is downloaded: extension auto-install and auto-load are off, and only the
+ * built-in core, json, parquet and icu are used. Masking macros live in the instance's catalog,
+ * so every connection sees them.
+ */
+export class Engine {
+  private idle: DuckDBConnection[] = [];
+  private closed = false;
+
+  private constructor(
+    private instance: DuckDBInstance,
+    private maxIdle: number,
+  ) {}
+
+  static async create(opts: EngineOptions = {}): Promise<Engine> {
+    const config: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      allow_community_extensions: 'false',
+    };
+    if (opts.threads) config.threads = String(opts.threads);
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    if (opts.tempDir) {
+      fs.mkdirSync(opts.tempDir, { recursive: true });
+      config.temp_directory = opts.tempDir;
+    }
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const engine = new Engine(instance, opts.maxIdle ?? 8);
+    const c = await instance.connect();
+    try {
+      await c.run(`SET GLOBAL TimeZone = 'UTC'`);
+      await c.run(maskMacroSql());
+    } finally {
+      c.disconnectSync();
+    }
+    return engine;
+  }
+
+  /** A connection from the pool; give it back with release(). */
+  async acquire(): Promise<DuckDBConnection> {
+    if (this.closed) throw new Error('lake: engine is closed');
+    return this.idle.pop() ?? (await this.instance.connect());
+  }
+
+  /** Return a connection; a connection whose user failed is dropped rather than reused. */
+  release(c: DuckDBConnection, reusable = true): void {
+    if (reusable && !this.closed && this.idle.length < this.maxIdle) this.idle.push(c);
+    else c.disconnectSync();
+  }
+
+  async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const c = await this.acquire();
+    let ok = false;
+    try {
+      const out = await fn(c);
+      ok = true;
+      return out;
+    } finally {
+      this.release(c, ok);
+    }
+  }
+
+  /** A connection of its own, closed afterwards: temp tables and macros made on it die with it. */
+  async withPrivateConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('lake: engine is closed');
+    const c = await this.instance.connect();
+    try {
+      return await fn(c);
+    } finally {
+      c.disconnectSync();
+    }
+  }
+
+  /** Run one statement and return its rows as plain JS objects. */
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.withConnection(async (c) => {
+      try {
+        const reader = await c.runAndReadAll(sql, params.length ? params.map(toParam) : undefined);
+        return reader.convertRowObjects(toPlain) as T[];
+      } catch (err) {
+        throw new LakeStageError('lake.query', 'query', err, sql);
+      }
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.idle.splice(0)) c.disconnectSync();
+    this.instance.closeSync();
+  }
+}

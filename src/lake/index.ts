@@ -1,0 +1,9 @@
+/** Data plane: DuckDB over immutable Parquet snapshots, manifests in the control plane, masking macros. */
+export { Lake } from './Lake.ts';
+export type { ColumnSchema, LakeFile, LakeOptions, VersionInfo, WriteInput, WriteMode, WriteSource } from './types.ts';
+export { LakeStageError } from './LakeStageError.ts';
+export { StageRunner } from './StageRunner.ts';
+export { MASK_KINDS, MASK_MACROS, maskSql, pseudonym, type MaskKind, type MaskOptions } from './masks.ts';
+export { ident, literal, literalList } from './sql.ts';
+export { toPlain, type Plain } from './toPlain.ts';
+export type { DuckDBConnection } from '@duckdb/node-api';

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { AuditKey, AuditLog } from './audit/index.ts';
+import type { Config } from './config.ts';
+import type { Ctx } from './context.ts';
+import { migrate, openDb } from './control/index.ts';
+import { Lake } from './lake/index.ts';
+import { loadCustomElements } from './standards/index.ts';
+
+/** GOVHUB_SECRET_KEY, or a random key created once in <dataDir>/keys/secret.key (mode 0600). */
+function secretKey(config: Config): string {
+  if (config.secretKey) return config.secretKey;
+  const file = path.join(config.dataDir, 'keys', 'secret.key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+export interface Platform extends Ctx {
+  close(): Promise<void>;
+}
+
+/**
+ * Open everything a server, CLI command or test needs: the control plane (migrated), the audit
+ * log with its signing key (a file outside the database), and the data lake (orphans cleaned).
+ */
+export async function openPlatform(config: Config, opts: { log?: Logger; schema?: string; memoryControlPlane?: boolean } = {}): Promise<Platform> {
+  const log = opts.log ?? pino({ level: config.logLevel });
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  config = { ...config, secretKey: secretKey(config) };
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: opts.memoryControlPlane ? undefined : config.dataDir, schema: opts.schema });
+  try {
+    const applied = await migrate(db);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+    await loadCustomElements({ db });
+    const key = AuditKey.loadOrCreate(process.env.GOVHUB_AUDIT_KEY_FILE || path.join(config.dataDir, 'keys', 'audit-ed25519.pem'));
+    const audit = new AuditLog(db, key);
+    const lake = await Lake.open({ dataDir: config.dataDir, db, threads: config.duckdbThreads, memoryLimit: config.duckdbMemoryLimit });
+    const { removed } = await lake.cleanupOrphans();
+    if (removed.length) log.warn({ removed: removed.length }, 'removed orphaned lake files from failed writes');
+    return {
+      config, db, lake, audit, log,
+      async close() {
+        await lake.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import rateLimit from '@fastify/rate-limit';
+import type { Ctx } from '../context.ts';
+import { authPlugin } from './auth.ts';
+import { installErrorHandler } from './errorHandler.ts';
+import { problem } from './errors.ts';
+import { ProblemSchema } from './schemas.ts';
+import { registerRoutes } from './routes.ts';
+import { ROOT, VERSION } from './version.ts';
+
+export const WEB_DIST = path.join(ROOT, 'web', 'dist');
+
+export interface AppOptions {
+  /** Serve the built console from web/dist (default: when it exists). */
+  web?: boolean;
+  logger?: boolean;
+  rateLimitPerMinute?: number;
+}
+
+/** The HTTP API and console. Routes live in each module; this only assembles them. */
+export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger === false ? undefined : (ctx.log as unknown as FastifyBaseLogger),
+    bodyLimit: ctx.config.bodyLimitBytes,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  app.addSchema(ProblemSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'govhub API', description: '政务大数据平台 API / government data platform API', version: VERSION },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    hideUntagged: false,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
+
+  await app.register(rateLimit, {
+    max: opts.rateLimitPerMinute ?? Number(process.env.GOVHUB_RATE_LIMIT_PER_MINUTE ?? 1200),
+    timeWindow: '1 minute',
+    keyGenerator: (req) => req.headers.authorization ?? req.ip,
+  });
+  await app.register(authPlugin, { ctx });
+
+  app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (api) => registerRoutes(api as unknown as FastifyInstance, ctx), { prefix: '/api/v1' });
+
+  const serveWeb = opts.web ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !serveWeb || req.method !== 'GET') throw problem('not-found', `${req.method} ${req.url.split('?')[0]}`);
+    return reply.type('text/html').sendFile('index.html');
+  });
+  return app as unknown as FastifyInstance;
+}

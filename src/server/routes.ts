@@ -1,0 +1,35 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { auditRoutes } from '../audit/index.ts';
+import { catalogRoutes } from '../catalog/index.ts';
+import { identityRoutes } from '../identity/index.ts';
+import { ingestRoutes, sourceRoutes } from '../ingest/index.ts';
+import { standardsRoutes } from '../standards/index.ts';
+import { VERSION } from './version.ts';
+
+const Health = Type.Object({ status: Type.String(), version: Type.String(), controlPlane: Type.String(), dataPlane: Type.String() });
+
+function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/health', {
+      config: { public: true },
+      schema: {
+        tags: ['system'], summary: '健康检查 / health', security: [],
+        response: { 200: Health, 503: Health },
+      },
+    }, async (_req, reply) => {
+      const [cp, dp] = await Promise.allSettled([ctx.db.one('SELECT 1'), ctx.lake.query('SELECT 1')]);
+      const ok = cp.status === 'fulfilled' && dp.status === 'fulfilled';
+      return reply.code(ok ? 200 : 503).send({
+        status: ok ? 'ok' : 'degraded', version: VERSION,
+        controlPlane: cp.status === 'fulfilled' ? ctx.db.driver : 'down', dataPlane: dp.status === 'fulfilled' ? 'duckdb' : 'down',
+      });
+    });
+  };
+}
+
+/** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
+export async function registerRoutes(api: FastifyInstance, ctx: Ctx) {
+  for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, ingestRoutes, sourceRoutes]) await api.register(routes(ctx));
+}

@@ -1,0 +1,26 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.GOVHUB_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Debian's chromium, headless, with nothing reaching out on its own; one page in zh-CN and
+ * Asia/Shanghai that records every request leaving `baseUrl` and every page error.
+ */
+export async function openBrowser(baseUrl: string, timeoutMs = 10_000): Promise<{ browser: Browser; page: Page; outside: string[]; errors: string[] }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  // The console must work air-gapped: nothing may be fetched from anywhere but the server.
+  const outside: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(baseUrl) && !u.startsWith('data:') && !u.startsWith('blob:')) outside.push(u);
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { browser, page, outside, errors };
+}

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { SYSTEM, type Caller } from '../../src/context.ts';
+import { openPlatform, type Platform } from '../../src/platform.ts';
+
+export type TestDriver = 'pglite' | 'pg';
+
+/** PGlite always; the real PostgreSQL too when GOVHUB_TEST_DATABASE_URL is set. */
+export function drivers(): TestDriver[] {
+  return process.env.GOVHUB_TEST_DATABASE_URL ? ['pglite', 'pg'] : ['pglite'];
+}
+
+export interface TestPlatform extends Platform {
+  dir: string;
+  schema?: string;
+}
+
+let n = 0;
+
+/**
+ * A fresh platform: temp data directory, and a control plane that is an in-memory PGlite or a
+ * fresh schema on the test PostgreSQL (dropped on close).
+ */
+export async function openTestPlatform(driver: TestDriver, overrides: Partial<Config> = {}): Promise<TestPlatform> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-test-'));
+  const url = driver === 'pg' ? process.env.GOVHUB_TEST_DATABASE_URL : undefined;
+  if (driver === 'pg' && !url) throw new Error('GOVHUB_TEST_DATABASE_URL is not set');
+  const schema = url ? `t_${process.pid}_${Date.now().toString(36)}_${n++}` : undefined;
+  const config = loadConfig({ dataDir: dir, databaseUrl: url, adminPassword: 'admin-pass-123', secretKey: 'test-secret', duckdbThreads: 1, ...overrides }, {});
+  const p = await openPlatform(config, { log: pino({ level: process.env.GOVHUB_TEST_LOG ?? 'silent' }), schema, memoryControlPlane: !url });
+  return {
+    ...p, dir, schema,
+    async close() {
+      await p.close();
+      if (url && schema) {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { SYSTEM, type Caller };

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ensureAdmin } from '../../src/identity/index.ts';
+import { buildApp, WEB_DIST, ROOT } from '../../src/server/index.ts';
+import { openTestPlatform, type TestDriver, type TestPlatform } from './platform.ts';
+
+export const ADMIN_PASSWORD = 'admin-pass-123';
+
+/** A platform plus its Fastify app (not listening): for app.inject() tests. */
+export async function openTestApp(driver: TestDriver = 'pglite'): Promise<{ p: TestPlatform; app: FastifyInstance; close(): Promise<void> }> {
+  const p = await openTestPlatform(driver);
+  await ensureAdmin(p);
+  const app = await buildApp(p, { web: false, logger: false });
+  await app.ready();
+  return { p, app, async close() { await app.close(); await p.close(); } };
+}
+
+/** Log in through the API and return the bearer header. */
+export async function login(app: FastifyInstance, username = 'admin', password = ADMIN_PASSWORD): Promise<{ authorization: string }> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+  return { authorization: `Bearer ${res.json().token}` };
+}
+
+/** The real server on a free port, serving the built console (built first if missing). */
+export async function startTestServer(opts: { demo?: (p: TestPlatform) => Promise<void> } = {}) {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) execFileSync('npm', ['run', 'build:web', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  const p = await openTestPlatform('pglite');
+  await ensureAdmin(p);
+  if (opts.demo) await opts.demo(p);
+  const app = await buildApp(p, { web: true, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return { url: `http://127.0.0.1:${port}`, adminPassword: ADMIN_PASSWORD, p, app, async close() { await app.close(); await p.close(); } };
+}

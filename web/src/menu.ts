@@ -1,0 +1,76 @@
+import type { Component } from 'vue';
+import { Coin, Connection, Download, Grid, Odometer, Postcard, Setting } from '@element-plus/icons-vue';
+import type { Role } from './session.ts';
+
+type View = () => Promise<Component | { default: Component }>;
+
+/** A page in the side menu. Pages without a view are modules not yet open; they show the placeholder. */
+export interface MenuItem {
+  /** i18n key under menu.* (and placeholder.* for modules not yet open) */
+  key: string;
+  path: string;
+  view?: View;
+  icon?: Component;
+  /** Only these roles see the entry (default: everyone). */
+  roles?: Role[];
+}
+
+export interface MenuGroup {
+  key: string;
+  icon: Component;
+  children: MenuItem[];
+}
+
+export type MenuEntry = MenuItem | MenuGroup;
+export const isGroup = (e: MenuEntry): e is MenuGroup => 'children' in e;
+
+/** The console follows the data life cycle: 汇 collect → 存 store → 转 share → 用 apply. */
+export const MENU: MenuEntry[] = [
+  { key: 'dashboard', path: '/dashboard', icon: Odometer, view: () => import('./views/DashboardView.vue') },
+  {
+    key: 'collect', icon: Download, children: [
+      { key: 'collectDatasets', path: '/collect/datasets', view: () => import('./views/CollectDatasetsView.vue') },
+      { key: 'ingestJobs', path: '/collect/jobs', view: () => import('./views/IngestJobsView.vue'), roles: ['admin', 'officer'] },
+      { key: 'sources', path: '/collect/sources', view: () => import('./views/SourcesView.vue'), roles: ['admin', 'officer'] },
+      { key: 'standards', path: '/collect/standards', view: () => import('./views/StandardsView.vue') },
+    ],
+  },
+  {
+    key: 'store', icon: Coin, children: [
+      { key: 'resources', path: '/datasets', view: () => import('./views/DatasetsView.vue') },
+    ],
+  },
+  {
+    key: 'share', icon: Connection, children: [
+      { key: 'catalog', path: '/share/catalog' },
+      { key: 'shareRequests', path: '/share/requests' },
+      { key: 'openPortal', path: '/share/portal' },
+      { key: 'dataServices', path: '/share/services' },
+    ],
+  },
+  {
+    key: 'apply', icon: Grid, children: [
+      { key: 'collide', path: '/apps/collide' },
+      { key: 'push', path: '/apps/push' },
+      { key: 'cases', path: '/apps/cases' },
+      { key: 'monitor', path: '/apps/monitor' },
+      { key: 'opinion', path: '/apps/opinion' },
+      { key: 'credit', path: '/apps/credit' },
+    ],
+  },
+  { key: 'entity', path: '/entity', icon: Postcard },
+  {
+    key: 'system', icon: Setting, children: [
+      { key: 'departments', path: '/system/departments', view: () => import('./views/DepartmentsView.vue') },
+      { key: 'users', path: '/system/users', view: () => import('./views/UsersView.vue'), roles: ['admin', 'officer'] },
+      { key: 'tokens', path: '/system/tokens', view: () => import('./views/TokensView.vue') },
+      { key: 'audit', path: '/system/audit', view: () => import('./views/AuditView.vue') },
+    ],
+  },
+];
+
+export function menuItems(): MenuItem[] {
+  return MENU.flatMap((e) => (isGroup(e) ? e.children : [e]));
+}
+
+export const visibleTo = (item: MenuItem, role: Role | undefined): boolean => !item.roles || (!!role && item.roles.includes(role));

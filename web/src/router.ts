@@ -1,0 +1,74 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { onUnauthorized } from './api.ts';
+import { t } from './i18n/index.ts';
+import { menuItems, visibleTo } from './menu.ts';
+import { isLoggedIn, session } from './session.ts';
+import type { Role } from './session.ts';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the page title */
+    title?: string;
+    /** menu key highlighted for this page */
+    menu?: string;
+    /** module not yet open: key under placeholder.* */
+    placeholder?: string;
+    roles?: Role[];
+    public?: boolean;
+  }
+}
+
+const Placeholder = () => import('./views/PlaceholderView.vue');
+
+const pages: RouteRecordRaw[] = menuItems().map((m) => ({
+  path: m.path,
+  name: m.key,
+  component: m.view ?? Placeholder,
+  meta: { title: `menu.${m.key}`, menu: m.path, placeholder: m.view ? undefined : m.key, roles: m.roles },
+}));
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.title' } },
+  {
+    path: '/',
+    component: () => import('./layouts/ConsoleLayout.vue'),
+    redirect: '/dashboard',
+    children: [
+      ...pages,
+      {
+        path: '/collect/datasets/:code/upload', name: 'upload', component: () => import('./views/UploadWizardView.vue'), props: (r) => ({ code: r.params.code, retry: r.query.retry ?? null }),
+        meta: { title: 'upload.title', menu: '/collect/datasets', roles: ['admin', 'officer'] },
+      },
+      { path: '/collect/jobs/:id', name: 'ingestJob', component: () => import('./views/IngestJobView.vue'), props: true, meta: { title: 'jobs.detailTitle', menu: '/collect/jobs', roles: ['admin', 'officer'] } },
+      {
+        path: '/collect/sources/:id', name: 'source', component: () => import('./views/SourceDetailView.vue'), props: true,
+        meta: { title: 'sources.detailTitle', menu: '/collect/sources', roles: ['admin', 'officer'] },
+      },
+      { path: '/datasets/:code', name: 'dataset', component: () => import('./views/DatasetDetailView.vue'), props: true, meta: { title: 'menu.resources', menu: '/datasets' } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
+];
+
+export const router = createRouter({ history: createWebHistory('/'), routes });
+
+router.beforeEach((to) => {
+  if (to.meta.public) {
+    if (to.name === 'login' && isLoggedIn()) return { path: '/dashboard' };
+    return true;
+  }
+  if (!isLoggedIn()) return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  const roles = to.matched.map((r) => r.meta.roles).find(Boolean);
+  if (roles && !visibleTo({ key: '', path: '', roles }, session.user?.role)) return { path: '/dashboard' };
+  return true;
+});
+
+router.afterEach((to) => {
+  const title = to.meta.title ? t(to.meta.title) : '';
+  document.title = title ? `${title} - ${t('app.name')}` : t('app.name');
+});
+
+onUnauthorized(() => {
+  const current = router.currentRoute.value;
+  if (current.name !== 'login') void router.push({ name: 'login', query: { redirect: current.fullPath } });
+});

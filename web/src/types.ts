@@ -1,0 +1,85 @@
+// Shapes of the API answers the console reads.
+import type { Role } from './session.ts';
+
+export interface Department {
+  id: string; code: string; name: string; nameEn: string | null; parentId: string | null; regionCode: string; createdAt: string; updatedAt: string;
+}
+export interface User {
+  id: string; username: string; displayName: string; role: Role; departmentId: string | null; departmentName: string | null; disabled: boolean; createdAt: string;
+}
+export interface ApiToken {
+  id: string; name: string | null; prefix: string; userId: string; username: string; createdAt: string; expiresAt: string; revokedAt: string | null; lastUsedAt: string | null;
+}
+export interface AuditEvent {
+  seq: number; id: string; ts: string; actorId: string | null; actorName: string; actorDepartmentId: string | null; action: string; objectType: string;
+  objectId: string | null; departmentId: string | null; subjectKeys: string[]; details: Record<string, unknown>; prevHash: string; hash: string;
+}
+export interface VerifyResult {
+  ok: boolean; checked: number; headSeq: number; headHash: string;
+  checkpoints: { checked: number; latestSeq: number | null };
+  firstBad?: { seq: number; id: string | null; reason: string };
+}
+export type Sensitivity = 'L1' | 'L2' | 'L3' | 'L4';
+export interface DatasetField {
+  name: string; title: string; type: string; element?: string | null; required?: boolean; sensitivity: Sensitivity; mask?: string; description?: string;
+}
+export interface Dataset {
+  id: string; code: string; name: string; description?: string; departmentId: string; departmentCode?: string; departmentName: string; theme?: string | null;
+  layer: string; primaryKey?: string[]; updateCycle?: string | null; shareType: string; openType: string; important?: boolean; core?: boolean;
+  currentVersion: number; rowCount: number; createdAt?: string; updatedAt: string; fields: DatasetField[];
+}
+export interface DatasetVersion {
+  version: number; parentVersion: number | null; mode: string; rowCount: number; rowsAdded: number; files: number | unknown[]; createdAt: string; jobId: string | null;
+}
+export interface RowsPage {
+  columns: { name: string; title: string; type: string; masked: boolean }[];
+  rows: Record<string, unknown>[];
+  total: number;
+}
+
+// ---- standards (数据元)
+export interface ElementParamSpec { name: string; type: 'string' | 'number' | 'boolean' | 'string[]' | 'codes'; title: string; required?: boolean }
+export interface ElementInfo {
+  id: string; title: string; titleEn: string; description: string; standard?: string; normalizes: boolean; reasons: string[];
+  params?: ElementParamSpec[]; kind: 'builtin' | 'template' | 'custom';
+}
+export interface ValidationResult { ok: boolean; reason?: string; normalized?: string; flag?: string }
+
+// ---- ingest (归集)
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type QualityDimension = 'conformity' | 'completeness' | 'accuracy' | 'consistency' | 'timeliness' | 'uniqueness';
+/** GB/T 36344 dimensions in the order the console shows them. */
+export const QUALITY_DIMENSIONS: QualityDimension[] = ['conformity', 'completeness', 'accuracy', 'consistency', 'timeliness', 'uniqueness'];
+export type Scores = Partial<Record<QualityDimension, number | null>>;
+export interface FieldQuality { field: string; title: string; filled: number; failures: Record<string, number>; scores: Scores; score: number | null }
+export interface QualityReport { rows: number; scores: Scores; score: number; fields: FieldQuality[]; failures: Record<string, number> }
+export interface IngestJob {
+  jobId: string; datasetId: string; datasetCode: string; status: JobStatus; mode: string; sourceName: string;
+  format: string | null; encoding: string | null; delimiter: string | null;
+  rowsRead: number; accepted: number; rejected: number; version: number | null; seconds: number;
+  quality: QualityReport | null; quarantineFile: string | null; quarantineRows: number;
+  mapping: Record<string, string | null> | null; error: string | null; retryOf: string | null;
+  createdBy: string | null; createdAt: string; startedAt: string | null; finishedAt: string | null;
+}
+export interface ColumnMatch { header: string; field: string | null; by: string | null }
+export interface IngestPreview {
+  format: string; encoding: string | null; delimiter: string | null; sheet: string | null; sheets: string[] | null;
+  headers: string[]; columns: ColumnMatch[]; rows: (string | null)[][];
+  unmappedFields: { name: string; title: string; required: boolean }[];
+}
+export interface QuarantineEntry { row: number; field: string | null; header: string | null; rule: string; reason: string | null; value: string | null; record: string | null }
+export interface CleaningRuleInfo { id: 'trim' | 'halfWidth' | 'codeMap' | 'normalize' | 'date'; title: string; enabled: boolean; default: boolean }
+export interface FieldRules {
+  pattern?: string | null; enum?: string[] | null; min?: number | string | null; max?: number | string | null; minLength?: number | null; maxLength?: number | null;
+}
+export interface FieldCleaning { trim?: boolean; halfWidth?: boolean; normalize?: boolean; date?: boolean; codeMap?: Record<string, string> | null }
+export interface ReferenceRule { fields: string[]; dataset: string; key?: string[] }
+export interface RuleSettings { fields?: Record<string, FieldRules>; references?: ReferenceRule[]; unique?: string[] }
+export interface FieldSettingsView {
+  field: string; title: string; type: string; element: string | null; required: boolean; cleaning: CleaningRuleInfo[];
+  codeMap: Record<string, string> | null; rules: FieldRules;
+}
+export interface SettingsView {
+  dataset: string; fields: FieldSettingsView[]; unique: string[]; references?: ReferenceRule[];
+  saved: { cleaning: Record<string, FieldCleaning>; rules: RuleSettings };
+}
