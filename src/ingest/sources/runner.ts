@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetByCode } from '../../catalog/index.ts';
+import type { Queryable } from '../../control/index.ts';
 import type { Caller, Ctx } from '../../context.ts';
 import { Problem, problem } from '../../server/errors.ts';
 import { runDbSync } from './dbSync.ts';
@@ -103,8 +104,11 @@ async function execute(ctx: Ctx, caller: Caller, s: StoredSource & { settings: D
   } catch (err) {
     const why = message(err);
     ctx.log.error({ source: s.name, err: why }, 'source sync failed');
-    await runStore.finish(ctx.db, runId, 'failed', tally, why).catch(() => {});
-    await reportFailure(ctx, s, runId, why).catch((e) => ctx.log.error({ err: e }, 'could not raise the failure notice'));
+    // the failed run and its notice commit together: whoever sees the failure also finds the notice
+    await ctx.db.transaction(async (tx) => {
+      await runStore.finish(tx, runId, 'failed', tally, why);
+      await reportFailure(ctx, s, runId, why, tx);
+    }).catch((e) => ctx.log.error({ err: e }, 'could not record the failed run and its notice'));
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -112,8 +116,8 @@ async function execute(ctx: Ctx, caller: Caller, s: StoredSource & { settings: D
 }
 
 /** A failed run: a notice to the dataset's officers and the admins, and an audit event. */
-export async function reportFailure(ctx: Ctx, s: StoredSource, runId: string | null, why: string): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+export async function reportFailure(ctx: Ctx, s: StoredSource, runId: string | null, why: string, within?: Queryable): Promise<void> {
+  const write = async (tx: Queryable) => {
     await raiseNotice(tx, {
       kind: 'source.failed', objectType: 'source', objectId: s.id, departmentId: s.departmentId,
       title: `数据源同步失败：${s.name} / source failed: ${s.name}`,
@@ -123,5 +127,7 @@ export async function reportFailure(ctx: Ctx, s: StoredSource, runId: string | n
       action: 'source.run_failed', objectType: 'source', objectId: s.id, departmentId: s.departmentId,
       details: { name: s.name, dataset: s.datasetCode, runId, error: why.slice(0, 500) },
     });
-  });
+  };
+  if (within) await write(within);
+  else await ctx.db.transaction(write);
 }
