@@ -56,3 +56,27 @@ export async function withPostgres(
     await client.end();
   }
 }
+
+/** Display width: CJK characters take two columns. */
+function width(s: string): number {
+  let n = 0;
+  for (const ch of s) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return n;
+}
+
+/** Print rows as an aligned table (CJK-aware), with a blank line before and after. */
+export function printTable(log: (s: string) => void, head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ');
+  log('');
+  log(line(head));
+  log(line(widths.map((n) => '-'.repeat(n))));
+  for (const r of rows) log(line(r));
+  log('');
+}
+
+/** The value after a command-line flag. */
+export function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}

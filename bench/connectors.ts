@@ -156,7 +156,7 @@ async function listening(port: number): Promise<boolean> {
   });
 }
 
-/** The publisher: its own process, QoS 1, up to 2000 messages in flight. Prints `done <ms>`. */
+/** The publisher: its own process, QoS 1, up to 2000 messages in flight. Prints `done <ms> cpu <ms>`. */
 const PUBLISHER = `
 import mqtt from 'mqtt';
 const [url, topic, n, devices] = process.argv.slice(1);
@@ -175,9 +175,20 @@ await new Promise((resolve) => {
   };
   pump();
 });
-console.log('done ' + Math.round(performance.now() - t0));
+const cpu = process.cpuUsage();
+console.log('done ' + Math.round(performance.now() - t0) + ' cpu ' + Math.round((cpu.user + cpu.system) / 1000));
 await c.endAsync();
 `;
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (0 where there is none). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
 
 async function mqttBench(messages: number, log: (s: string) => void): Promise<Record<string, number>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-bench-mqtt-'));
@@ -185,7 +196,7 @@ async function mqttBench(messages: number, log: (s: string) => void): Promise<Re
   const conf = path.join(dir, 'mosquitto.conf');
   fs.writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 0', 'max_inflight_messages 0', 'log_type none', ''].join('\n'));
   fs.chmodSync(dir, 0o755);
-  const broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  const broker = spawn(process.env.STRACE ? 'strace' : 'mosquitto', [...(process.env.STRACE ? ['-c', '-o', process.env.STRACE, 'mosquitto'] : []), '-c', conf], { stdio: 'ignore' });
   let p: Platform | null = null;
   let handle: Awaited<ReturnType<typeof startSources>> | null = null;
   try {
@@ -210,15 +221,26 @@ async function mqttBench(messages: number, log: (s: string) => void): Promise<Re
     }
     await new Promise((r) => setTimeout(r, 300)); // the subscription is acknowledged
 
+    const insp = process.env.PROF ? new (await import('node:inspector')).Session() : null;
+    if (insp) { insp.connect(); await new Promise((r) => insp.post('Profiler.enable', () => insp.post('Profiler.start', r))); }
+    const threads = () => new Map(fs.readdirSync('/proc/self/task').map((t) => { const f = fs.readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]!.split(' '); return [t, Number(f[11]) + Number(f[12])] as [string, number]; }));
+    const thr0 = threads();
+    const cpu0 = { govhub: process.cpuUsage(), broker: cpuMs(broker.pid) };
     const t0 = performance.now();
     const pub = spawn(process.execPath, ['--input-type=module', '-e', PUBLISHER, url, topic, String(messages), '500'], { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
     let pubOut = '';
     pub.stdout!.on('data', (d: Buffer) => (pubOut += d.toString()));
-    const pubDone = new Promise<number>((resolve, reject) => pub.on('exit', (code) => (code === 0 ? resolve(Number(/done (\d+)/.exec(pubOut)?.[1] ?? 0)) : reject(new Error(`publisher exited ${code}`)))));
+    const pubDone = new Promise<{ ms: number; cpuMs: number }>((resolve, reject) =>
+      pub.on('exit', (code) => {
+        const m = /done (\d+) cpu (\d+)/.exec(pubOut);
+        if (code === 0 && m) resolve({ ms: Number(m[1]), cpuMs: Number(m[2]) });
+        else reject(new Error(`publisher exited ${code}`));
+      }),
+    );
 
     const ds = (await datasetByCode(p.db, 'bench_sensors'))!;
     const inLake = async () => Number((await p!.lake.version(ds.id))?.rowCount ?? 0);
-    const pubMs = await pubDone;
+    const { ms: pubMs, cpuMs: pubCpuMs } = await pubDone;
     // every message in the lake, or nothing more arriving for 30 s
     let landed = await inLake();
     let lastChange = performance.now();
@@ -232,11 +254,22 @@ async function mqttBench(messages: number, log: (s: string) => void): Promise<Re
       }
     }
     const ms = tEnd - t0;
+    if (process.env.THREADS) console.log('syncs', (globalThis as any).__syncs, 'ms', Math.round((globalThis as any).__syncMs));
+    if (process.env.THREADS) for (const [t, v] of threads()) console.log('thread', t, v - (thr0.get(t) ?? 0));
+    if (0) for (const t of fs.readdirSync('/proc/self/task')) { const st = fs.readFileSync(`/proc/self/task/${t}/stat`, 'utf8'); const f = st.split(') ')[1]!.split(' '); console.log('thread', st.split(' (')[1]!.split(')')[0], 'utime', f[11], 'stime', f[12]); }
+    if (insp) await new Promise((r) => insp.post('Profiler.stop', (e, res) => { fs.writeFileSync(process.env.PROF!, JSON.stringify(res.profile)); r(null); }));
     const rate = landed / (ms / 1000);
+    const used = process.cpuUsage(cpu0.govhub);
+    const perMsg = (cpuMs: number) => Number(((cpuMs * 1000) / messages).toFixed(1));
+    const cpu = { govhub: perMsg((used.user + used.system) / 1000), broker: perMsg(cpuMs(broker.pid) - cpu0.broker), publisher: perMsg(pubCpuMs) };
     log(`  publisher: ${messages.toLocaleString('en')} QoS 1 messages in ${(pubMs / 1000).toFixed(2)} s (${Math.round(messages / (pubMs / 1000)).toLocaleString('en')} msg/s)`);
     log(`  govhub: ${landed.toLocaleString('en')} readings in the lake ${(ms / 1000).toFixed(2)} s after the first publish, in ${sub.stats.versions} versions: ${Math.round(rate).toLocaleString('en')} msg/s`);
+    log(`  CPU per message: govhub ${cpu.govhub} µs, mosquitto ${cpu.broker} µs, publisher ${cpu.publisher} µs`);
     log('');
-    return { mqtt_messages: messages, mqtt_publish_msgs_per_s: Math.round(messages / (pubMs / 1000)), mqtt_msgs_per_s: Math.round(rate), mqtt_lost: messages - landed };
+    return {
+      mqtt_messages: messages, mqtt_publish_msgs_per_s: Math.round(messages / (pubMs / 1000)), mqtt_msgs_per_s: Math.round(rate), mqtt_lost: messages - landed,
+      mqtt_govhub_cpu_us_per_msg: cpu.govhub, mqtt_broker_cpu_us_per_msg: cpu.broker, mqtt_publisher_cpu_us_per_msg: cpu.publisher,
+    };
   } finally {
     await handle?.stop().catch(() => {});
     await p?.close().catch(() => {});

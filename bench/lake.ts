@@ -17,7 +17,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { migrate, PgliteDb } from '../src/control/index.ts';
 import { newId } from '../src/ids.ts';
 import { Lake } from '../src/lake/index.ts';
-import { pgCopy, ratio, timed, withPostgres } from './_peers.ts';
+import { arg, pgCopy, printTable, ratio, timed, withPostgres } from './_peers.ts';
 
 export interface LakeBenchOptions {
   rows?: number;
@@ -183,13 +183,7 @@ export async function run(opts: LakeBenchOptions = {}): Promise<LakeBenchFigures
   for (const [k, r] of Object.entries(ratios)) if (r !== undefined) figures[k] = r;
 
   const head = ['engine', `write ${rows.toLocaleString('en')} rows`, 'full scan (best of 3)', 'notes'];
-  const widths = head.map((h, i) => Math.max(width(h), ...table.map((r) => width(r[i]))));
-  const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join('  ');
-  log('');
-  log(line(head));
-  log(line(widths.map((n) => '-'.repeat(n))));
-  for (const r of table) log(line(r));
-  log('');
+  printTable(log, head, table);
   log(`scan query: SELECT ${AGG}`);
   log('');
   for (const [k, val] of Object.entries(figures)) log(`${k}=${val}`);
@@ -201,17 +195,7 @@ function check(engine: string, got: { n: number | string; income: number | strin
     throw new Error(`${engine} disagrees with the lake: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`);
 }
 
-/** Display width: CJK characters take two columns. */
-function width(s: string): number {
-  let n = 0;
-  for (const ch of s) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return n;
-}
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const rows = arg('--rows');

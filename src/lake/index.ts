@@ -5,5 +5,6 @@ export { LakeStageError } from './LakeStageError.ts';
 export { StageRunner } from './StageRunner.ts';
 export { MASK_KINDS, MASK_MACROS, maskSql, pseudonym, type MaskKind, type MaskOptions } from './masks.ts';
 export { ident, literal, literalList } from './sql.ts';
+export { PARQUET_COPY_OPTIONS } from './parquetFiles.ts';
 export { toPlain, type Plain } from './toPlain.ts';
 export type { DuckDBConnection } from '@duckdb/node-api';
