@@ -6,6 +6,7 @@ import type { Engine } from './Engine.ts';
 import type { Layout } from './layout.ts';
 import { LakeStageError } from './LakeStageError.ts';
 import type { ManifestStore } from './ManifestStore.ts';
+import { filesToCompact } from './compaction.ts';
 import { copyToParquet, fsyncAll, type WrittenFile } from './parquetFiles.ts';
 import { parquetScan } from './scan.ts';
 import { sourceRelation } from './sources.ts';
@@ -77,8 +78,9 @@ export class SnapshotWriter {
         await stageStep('publish', id, async () => {
           fs.renameSync(outDir, finalDir);
           published = true;
-          newFiles = kept.map((f) => ({ path: this.layout.rel(path.join(finalDir, path.basename(f.abs))), rows: f.rows, bytes: f.bytes }));
-          fsyncAll(newFiles.map((f) => this.layout.abs(f.path)), [finalDir, path.dirname(finalDir)]);
+          newFiles = kept.map((f) => ({ path: this.layout.rel(path.join(finalDir, path.relative(outDir, f.abs))), rows: f.rows, bytes: f.bytes }));
+          const dirs = [...new Set(newFiles.map((f) => path.dirname(this.layout.abs(f.path))))];
+          fsyncAll(newFiles.map((f) => this.layout.abs(f.path)), [...dirs, finalDir, path.dirname(finalDir)]);
         });
       }
       fs.rmSync(staging, { recursive: true, force: true });
@@ -150,6 +152,16 @@ export class SnapshotWriter {
       written = await copyToParquet(run, 'write', `SELECT * FROM ${src}`, outDir);
       carried = input.mode === 'append' ? parentFiles : [];
       rowsAdded = written.reduce((n, f) => n + f.rows, 0);
+    }
+
+    // many small carried files (frequent appends / upserts): fold one full size class into a new file
+    const fold = filesToCompact(carried);
+    if (fold.length) {
+      fs.mkdirSync(outDir, { recursive: true });
+      const folded = await copyToParquet(run, 'compact', `SELECT * FROM ${parquetScan(fold.map((f) => this.layout.abs(f.path)))}`, path.join(outDir, 'compacted'));
+      const gone = new Set(fold.map((f) => f.path));
+      carried = carried.filter((f) => !gone.has(f.path));
+      written = [...written, ...folded];
     }
 
     // schema of exactly what the version will read (or, when it has no rows, of the empty batch)
