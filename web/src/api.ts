@@ -168,6 +168,11 @@ export const api = {
   },
 };
 
+/** Every item of a list endpoint (up to 1,000), for pickers and name look-ups; none when it cannot be read. */
+export async function listAll<T>(path: string): Promise<T[]> {
+  return (await api.get<PageResult<T>>(path, { limit: 1000 }, { quiet: true }).catch(() => null))?.items ?? [];
+}
+
 /**
  * Field errors from a problem answer, keyed by field name, for `<el-form-item :error="fe.errors.code">`.
  */

@@ -1,5 +1,6 @@
-import { onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
-import type { PageResult } from './api.ts';
+import { onBeforeUnmount, reactive, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { useRoute, useRouter } from 'vue-router';
+import { useFieldErrors, type PageResult } from './api.ts';
 
 export interface Paged<T> {
   items: ShallowRef<T[]>;
@@ -39,6 +40,61 @@ export function usePaged<T>(load: (limit: number, offset: number) => Promise<Pag
     await reload();
   }
   return { items, total, page, size, loading, reload, search };
+}
+
+/**
+ * List filters kept in the route query (`?dataset=…&status=…`), so a filtered list can be linked to.
+ * `syncQuery()` writes the set ones back after a change.
+ */
+export function useQueryFilters<K extends string>(...keys: K[]): Record<K, Ref<string | null>> & { syncQuery: () => void } {
+  const route = useRoute();
+  const router = useRouter();
+  const filters = Object.fromEntries(keys.map((k) => [k, ref<string | null>((route.query[k] as string) || null)])) as Record<K, Ref<string | null>>;
+  function syncQuery() {
+    void router.replace({ query: Object.fromEntries(keys.filter((k) => filters[k].value).map((k) => [k, filters[k].value as string])) });
+  }
+  return { ...filters, syncQuery };
+}
+
+/**
+ * The state and flow of a create/edit dialog (shown with `<FormDialog>`, which validates the form):
+ * open it blank or on an item, send the form, close, then `done` (a reload); the server's field
+ * errors land on the form items through `fe`.
+ */
+export function useFormDialog<F extends object, T = never>(opts: {
+  /** A blank form. */
+  empty: () => F;
+  /** The form for editing `item`. */
+  fill?: (item: T) => F;
+  /** Send the form (and say so); a throw keeps the dialog open. */
+  submit: (form: F, editing: T | null) => Promise<unknown>;
+  /** After a successful submit, once the dialog is closed. */
+  done?: () => unknown;
+}) {
+  const open = ref(false);
+  const editing = shallowRef<T | null>(null);
+  const saving = ref(false);
+  const fe = useFieldErrors();
+  const form = reactive(opts.empty()) as F;
+  function show(item: T | null) {
+    editing.value = item;
+    Object.assign(form, item === null || !opts.fill ? opts.empty() : opts.fill(item));
+    fe.clear();
+    open.value = true;
+  }
+  async function save() {
+    saving.value = true;
+    try {
+      await opts.submit(form, editing.value);
+      open.value = false;
+      await opts.done?.();
+    } catch (e) {
+      fe.apply(e);
+    } finally {
+      saving.value = false;
+    }
+  }
+  return { open, editing, saving, form, fe, save, openCreate: () => show(null), openEdit: (item: T) => show(item) };
 }
 
 /** Copy text; falls back to a hidden textarea where the Clipboard API is unavailable (plain http on an intranet). */
