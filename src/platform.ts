@@ -1,3 +1,4 @@
+import { failInterruptedJobs } from './ingest/jobs.ts';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,6 +43,8 @@ export async function openPlatform(config: Config, opts: { log?: Logger; schema?
     const lake = await Lake.open({ dataDir: config.dataDir, db, threads: config.duckdbThreads, memoryLimit: config.duckdbMemoryLimit });
     const { removed } = await lake.cleanupOrphans();
     if (removed.length) log.warn({ removed: removed.length }, 'removed orphaned lake files from failed writes');
+    const interrupted = await failInterruptedJobs(db);
+    if (interrupted.length) log.warn({ jobs: interrupted }, 'ingest jobs of a process that ended were marked failed');
     return {
       config, db, lake, audit, log,
       async close() {

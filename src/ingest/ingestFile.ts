@@ -6,7 +6,7 @@ import { requireRole, requireSameDepartment } from '../identity/index.ts';
 import { newId } from '../ids.ts';
 import { LakeStageError } from '../lake/index.ts';
 import { Problem, problem } from '../server/errors.ts';
-import { insertJob, jobById, updateJob, type JobUpdate } from './jobs.ts';
+import { insertJob, jobById, setJobProgress, updateJob, type JobUpdate } from './jobs.ts';
 import { ensureStandardMacros } from './macros.ts';
 import { mappingOf, proposeMapping } from './mapping.ts';
 import { stageMeasure, stageOutput, stageRead, stageReference, stageRows, stageUnique, tables, type Measures } from './pipeline.ts';
@@ -111,7 +111,16 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
   await insertJob(ctx.db, { id: jobId, datasetId: ds.id, sourceName, mode, createdBy: caller.id, retryOf: input.retryOf });
   const workDir = path.join(ctx.config.dataDir, 'ingest', 'work', jobId);
   fs.mkdirSync(workDir, { recursive: true });
-  const progress = (stage: string, percent: number) => input.onProgress?.({ stage, percent });
+  input.onStart?.(jobId);
+  // the job row shows where it is (at most twice a second), for the console and for async callers
+  let lastSaved = 0;
+  const progress = (stage: string, percent: number) => {
+    input.onProgress?.({ stage, percent });
+    const now = performance.now();
+    if (now - lastSaved < 500) return;
+    lastSaved = now;
+    void setJobProgress(ctx.db, jobId, { stage, percent: Math.round(percent) }).catch(() => {});
+  };
   const q = quarantinePaths(ctx.config.dataDir, ds.id, jobId);
   const found: JobUpdate & { measures?: Measures; quality?: QualityReport } = { status: 'running' };
 

@@ -3,7 +3,8 @@ import { paged, type Queryable } from '../control/index.ts';
 import { isAdmin, requireRole } from '../identity/index.ts';
 import { isUuid } from '../ids.ts';
 import { problem } from '../server/errors.ts';
-import type { IngestJob, JobStatus, QualityReport } from './types.ts';
+import { OWNER, ownerGone } from '../owner.ts';
+import type { IngestJob, IngestProgress, JobStatus, QualityReport } from './types.ts';
 
 interface JobRow {
   id: string; dataset_id: string; dataset_code: string; department_id: string; status: JobStatus; source_name: string;
@@ -11,6 +12,7 @@ interface JobRow {
   rows_read: string | number; accepted: string | number; rejected: string | number; quality: QualityReport | string | null;
   mapping: Record<string, string | null> | string | null; error: string | null; quarantine_path: string | null; quarantine_rows: string | number;
   version: number | null; retry_of: string | null; created_by: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null;
+  progress: IngestProgress | string | null;
 }
 
 const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -27,6 +29,7 @@ export function toJob(r: JobRow): IngestJob & { departmentId: string } {
     quality: json<QualityReport>(r.quality), quarantineFile: r.quarantine_path, quarantineRows: Number(r.quarantine_rows),
     mapping: json<Record<string, string | null>>(r.mapping), error: r.error, retryOf: r.retry_of, createdBy: r.created_by,
     createdAt: new Date(r.created_at).toISOString(), startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
+    progress: r.status === 'running' ? json<IngestProgress>(r.progress) : null,
   };
 }
 
@@ -40,9 +43,27 @@ export async function jobById(q: Queryable, id: string) {
 
 export async function insertJob(q: Queryable, j: { id: string; datasetId: string; sourceName: string; mode: string; createdBy: string | null; retryOf?: string | null }) {
   await q.query(
-    `INSERT INTO ingest_jobs (id, dataset_id, status, source_name, mode, created_by, retry_of, started_at) VALUES ($1, $2, 'running', $3, $4, $5, $6, now())`,
-    [j.id, j.datasetId, j.sourceName.slice(0, 500), j.mode, j.createdBy, j.retryOf ?? null],
+    `INSERT INTO ingest_jobs (id, dataset_id, status, source_name, mode, created_by, retry_of, started_at, owner) VALUES ($1, $2, 'running', $3, $4, $5, $6, now(), $7)`,
+    [j.id, j.datasetId, j.sourceName.slice(0, 500), j.mode, j.createdBy, j.retryOf ?? null, OWNER],
   );
+}
+
+/** Where a running job is (stage, percent); ignored once the job has ended. */
+export async function setJobProgress(q: Queryable, id: string, p: IngestProgress) {
+  await q.query(`UPDATE ingest_jobs SET progress = $2 WHERE id = $1 AND status = 'running'`, [id, JSON.stringify(p)]);
+}
+
+/**
+ * Jobs left `running` by a process that has died on this host (a crash, a kill, a power cut) are
+ * marked failed: they wrote no version (the lake commits a version last), and their files are
+ * swept with the lake's orphans. Jobs of live processes and of other hosts are left alone.
+ */
+export async function failInterruptedJobs(q: Queryable): Promise<string[]> {
+  const running = await q.query<{ id: string; owner: string | null }>(`SELECT id, owner FROM ingest_jobs WHERE status = 'running'`);
+  const dead = running.filter((j) => j.owner && j.owner !== OWNER && ownerGone(j.owner)).map((j) => j.id);
+  for (const id of dead)
+    await updateJob(q, id, { status: 'failed', error: '进程中断，任务未完成，未写入新版本 / interrupted: the process running this job ended; no version was written' });
+  return dead;
 }
 
 export interface JobUpdate {
@@ -67,7 +88,8 @@ export async function updateJob(q: Queryable, id: string, u: JobUpdate) {
     `UPDATE ingest_jobs SET status = $2, format = coalesce($3, format), encoding = coalesce($4, encoding), delimiter = coalesce($5, delimiter),
        rows_read = coalesce($6, rows_read), accepted = coalesce($7, accepted), rejected = coalesce($8, rejected), quality = coalesce($9, quality),
        mapping = coalesce($10, mapping), error = $11, quarantine_path = coalesce($12, quarantine_path), quarantine_rows = coalesce($13, quarantine_rows),
-       version = coalesce($14, version), finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() ELSE finished_at END
+       version = coalesce($14, version), finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() ELSE finished_at END,
+       progress = CASE WHEN $2 IN ('succeeded', 'failed') THEN NULL ELSE progress END
      WHERE id = $1`,
     [id, u.status, u.format ?? null, u.encoding ?? null, u.delimiter ?? null, u.rowsRead ?? null, u.accepted ?? null, u.rejected ?? null,
       u.quality ? JSON.stringify(u.quality) : null, u.mapping ? JSON.stringify(u.mapping) : null, u.error ?? null, u.quarantinePath ?? null,

@@ -1,15 +1,18 @@
 import multipart from '@fastify/multipart';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { TSchema } from 'typebox';
-import type { Ctx } from '../context.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Caller, Ctx } from '../context.ts';
+import { Problem } from '../server/errors.ts';
 import { callerOf } from '../server/auth.ts';
 import { IdParams, Page, PageQuery } from '../server/schemas.ts';
 import { ingestFile, ingestTarget } from './ingestFile.ts';
-import { ingestJobs } from './jobs.ts';
+import { ingestJobs, jobById } from './jobs.ts';
 import { maxUploadBytes } from './limits.ts';
 import { previewFile } from './preview.ts';
 import { quarantine } from './quarantineRead.ts';
 import { ingestSettings } from './settings.ts';
+import type { IngestInput } from './types.ts';
 import { receiveUpload, uploadOptions } from './upload.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -26,6 +29,7 @@ export const IngestJobSchema = Type.Object({
   quality: Nullable(QualitySchema), quarantineFile: Nullable(Type.String()), quarantineRows: Type.Integer(),
   mapping: Nullable(Type.Record(Type.String(), Nullable(Type.String()))), error: Nullable(Type.String()), retryOf: Nullable(Type.String()),
   createdBy: Nullable(Type.String()), createdAt: Type.String(), startedAt: Nullable(Type.String()), finishedAt: Nullable(Type.String()),
+  progress: Nullable(Type.Object({ stage: Type.String(), percent: Type.Number(), rows: Type.Optional(Type.Integer()) })),
 });
 const ColumnMatchSchema = Type.Object({ header: Type.String(), field: Nullable(Type.String()), by: Nullable(Type.String()) });
 const PreviewSchema = Type.Object({
@@ -65,7 +69,35 @@ const QuarantineEntrySchema = Type.Object({
   value: Nullable(Type.String()), record: Nullable(Type.String()),
 });
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
-const UPLOAD_DOC = 'multipart/form-data：file（文件）及可选字段 mode、format、encoding、delimiter、sheet、errorLimit（100 / 5% / JSON）、mapping、cleaning、rules（JSON）';
+const UPLOAD_DOC = 'multipart/form-data：file（文件）及可选字段 mode、format、encoding、delimiter、sheet、errorLimit（100 / 5% / JSON）、mapping、cleaning、rules（JSON）。请求头 Prefer: respond-async 时，任务登记后即返回 202 与 Location（任务地址，progress 显示阶段与进度）/ with Prefer: respond-async the answer is 202 with the job in Location once it is recorded; poll it (progress shows stage and percent)';
+
+/** Does the client ask for an asynchronous answer (RFC 7240 `Prefer: respond-async`)? */
+function respondAsync(req: FastifyRequest): boolean {
+  return String(req.headers.prefer ?? '').split(/[,;]/).some((p) => p.trim().toLowerCase() === 'respond-async');
+}
+
+/**
+ * Run an uploaded file's ingest. By default the answer is the finished job (201). With
+ * `Prefer: respond-async` the answer is 202 as soon as the job is recorded, with `Location` naming
+ * the job to poll (its `progress` shows the stage and percent); the work goes on in the background
+ * and the upload is removed when it ends. Input the job cannot start with still answers 4xx.
+ */
+async function answerUpload(ctx: Ctx, caller: Caller, req: FastifyRequest, reply: FastifyReply, up: { cleanup: () => void }, input: IngestInput) {
+  if (!respondAsync(req)) {
+    try {
+      return reply.code(201).send(await ingestFile(ctx, caller, input));
+    } finally {
+      up.cleanup();
+    }
+  }
+  let started!: (id: string) => void;
+  const recorded = new Promise<string>((resolve) => { started = resolve; });
+  const run = ingestFile(ctx, caller, { ...input, onStart: started });
+  run.catch((err) => { if (!(err instanceof Problem)) ctx.log.error({ err }, 'background ingest failed'); }).finally(() => up.cleanup());
+  const jobId = await Promise.race([recorded, run.then((j) => j.jobId)]);
+  reply.header('Location', `/api/v1/ingest/jobs/${jobId}`).header('Preference-Applied', 'respond-async');
+  return reply.code(202).send((await jobById(ctx.db, jobId))!);
+}
 
 /** Ingest API: uploads, previews, jobs, quarantine downloads and the cleaning / rule settings. */
 export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
@@ -74,17 +106,12 @@ export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 
     app.post('/datasets/:code/ingest', {
       bodyLimit: maxUploadBytes(),
-      schema: { tags: ['ingest'], summary: '上传文件导入数据集 / ingest an uploaded file', description: UPLOAD_DOC, consumes: ['multipart/form-data'], params: CodeParams, response: { 201: IngestJobSchema } },
+      schema: { tags: ['ingest'], summary: '上传文件导入数据集 / ingest an uploaded file', description: UPLOAD_DOC, consumes: ['multipart/form-data'], params: CodeParams, response: { 201: IngestJobSchema, 202: IngestJobSchema } },
     }, async (req, reply) => {
       const caller = callerOf(req);
       await ingestTarget(ctx, caller, req.params.code);
       const up = await receiveUpload(req, ctx.config.dataDir);
-      try {
-        const job = await ingestFile(ctx, caller, { datasetCode: req.params.code, file: up.file, sourceName: up.filename, ...uploadOptions(up.fields) });
-        return reply.code(201).send(job);
-      } finally {
-        up.cleanup();
-      }
+      return answerUpload(ctx, caller, req, reply, up, { datasetCode: req.params.code, file: up.file, sourceName: up.filename, ...uploadOptions(up.fields) });
     });
 
     app.post('/datasets/:code/ingest/preview', {
@@ -148,25 +175,20 @@ export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       bodyLimit: maxUploadBytes(),
       schema: {
         tags: ['ingest'], summary: '以更正后的文件重新导入被拒绝的行 / re-ingest corrected rejected rows', description: UPLOAD_DOC,
-        consumes: ['multipart/form-data'], params: IdParams, response: { 201: IngestJobSchema },
+        consumes: ['multipart/form-data'], params: IdParams, response: { 201: IngestJobSchema, 202: IngestJobSchema },
       },
     }, async (req, reply) => {
       const caller = callerOf(req);
       const prev = await ingestJobs.get(ctx, caller, req.params.id);
       const ds = await ingestTarget(ctx, caller, prev.datasetCode);
       const up = await receiveUpload(req, ctx.config.dataDir);
-      try {
-        const o = uploadOptions(up.fields);
-        const job = await ingestFile(ctx, caller, {
-          datasetCode: prev.datasetCode, file: up.file, sourceName: up.filename, retryOf: prev.jobId, ...o,
-          // the corrected rows join what the first run accepted: upsert by key, else append
-          mode: o.mode ?? (ds.primaryKey.length ? 'upsert' : 'append'),
-          mapping: o.mapping ?? prev.mapping ?? undefined,
-        });
-        return reply.code(201).send(job);
-      } finally {
-        up.cleanup();
-      }
+      const o = uploadOptions(up.fields);
+      return answerUpload(ctx, caller, req, reply, up, {
+        datasetCode: prev.datasetCode, file: up.file, sourceName: up.filename, retryOf: prev.jobId, ...o,
+        // the corrected rows join what the first run accepted: upsert by key, else append
+        mode: o.mode ?? (ds.primaryKey.length ? 'upsert' : 'append'),
+        mapping: o.mapping ?? prev.mapping ?? undefined,
+      });
     });
   };
 }

@@ -98,6 +98,8 @@ export interface IngestInput {
   /** The job this one re-runs with a corrected file. */
   retryOf?: string;
   onProgress?: (p: IngestProgress) => void;
+  /** Called with the job id as soon as the job is recorded (before any work). */
+  onStart?: (jobId: string) => void;
   /**
    * Runs inside the transaction that commits the new version (after the job record), so state
    * kept by the caller — a sync cursor, an idempotency record — commits with the version or not at all.
@@ -169,4 +171,6 @@ export interface IngestJob {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Where a running job is; null once it has ended. */
+  progress: IngestProgress | null;
 }

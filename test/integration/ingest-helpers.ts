@@ -15,9 +15,9 @@ export function multipart(fields: Record<string, string>, file: { name: string; 
 }
 
 /** POST a file (multipart) to an ingest URL. */
-export async function upload(app: FastifyInstance, url: string, auth: { authorization: string }, name: string, content: Buffer | string, fields: Record<string, string> = {}) {
+export async function upload(app: FastifyInstance, url: string, auth: { authorization: string }, name: string, content: Buffer | string, fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
   const m = multipart(fields, { name, content });
-  return app.inject({ method: 'POST', url: `/api/v1${url}`, payload: m.payload, headers: { ...auth, ...m.headers } });
+  return app.inject({ method: 'POST', url: `/api/v1${url}`, payload: m.payload, headers: { ...auth, ...headers, ...m.headers } });
 }
 
 /** A minimal ZIP (deflated entries) — to build XLSX-shaped zip bombs without an XLSX library. */

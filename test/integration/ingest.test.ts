@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
@@ -195,6 +198,51 @@ for (const driver of drivers()) {
       assert.deepEqual([ok.status, ok.version, ok.accepted], ['succeeded', 1, 2]);
       const fresh = (await dataset('GA_LIMIT'));
       assert.deepEqual([fresh.currentVersion, fresh.rowCount], [1, 2]);
+    });
+
+    test('Prefer: respond-async answers 202 with the job to poll; its progress shows while it runs and clears at the end', async () => {
+      await register('GA_ASYNC');
+      const idOf = (i: number) => {
+        const first17 = `11010119${50 + Math.floor(i / 1000)}0307${String(i % 1000).padStart(3, '0')}`;
+        return first17 + idCardCheckDigit(first17);
+      };
+      const csv = [HEADER, ...Array.from({ length: 3000 }, (_, i) => `${idOf(i)},甲,男,1990-03-07,13812345678,1,H`)].join('\n');
+      const r = await upload(t.app, '/datasets/GA_ASYNC/ingest', ga, 'a.csv', csv, {}, { prefer: 'respond-async' });
+      assert.equal(r.statusCode, 202, r.body);
+      assert.equal(r.headers['preference-applied'], 'respond-async');
+      const job = r.json();
+      assert.equal(r.headers.location, `/api/v1/ingest/jobs/${job.jobId}`);
+      assert.equal(job.status, 'running');
+      let now = job;
+      for (let i = 0; i < 600 && now.status === 'running'; i++) {
+        await new Promise((res) => setTimeout(res, 50));
+        now = (await req('GET', `/ingest/jobs/${job.jobId}`, ga)).json();
+        if (now.status === 'running' && now.progress) assert.ok(now.progress.percent >= 0 && now.progress.percent <= 100 && now.progress.stage);
+      }
+      assert.deepEqual([now.status, now.accepted, now.rejected, now.version, now.progress], ['succeeded', 3000, 0, 1, null]);
+      assert.equal((await dataset('GA_ASYNC')).rowCount, 3000);
+      // input the job cannot start with is still refused at once
+      const bad = await upload(t.app, '/datasets/GA_ASYNC/ingest', ga, 'a.csv', csv, { mode: 'sideways' }, { prefer: 'respond-async' });
+      assert.equal(bad.statusCode, 400);
+      // progress is kept only while a job runs
+      const { insertJob, setJobProgress, updateJob, jobById, failInterruptedJobs } = await import('../../src/ingest/jobs.ts');
+      const jid = crypto.randomUUID();
+      await insertJob(t.p.db, { id: jid, datasetId: (await dataset('GA_ASYNC')).id, sourceName: 'p.csv', mode: 'append', createdBy: null });
+      await setJobProgress(t.p.db, jid, { stage: 'read', percent: 40 });
+      assert.deepEqual((await jobById(t.p.db, jid))!.progress, { stage: 'read', percent: 40 });
+      // a job whose process has died is marked failed at start-up; a live one is left alone
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+      await t.p.db.query(`UPDATE ingest_jobs SET owner = $2 WHERE id = $1`, [jid, `${os.hostname()}:${dead}`]);
+      const live = crypto.randomUUID();
+      await insertJob(t.p.db, { id: live, datasetId: (await dataset('GA_ASYNC')).id, sourceName: 'q.csv', mode: 'append', createdBy: null });
+      assert.deepEqual(await failInterruptedJobs(t.p.db), [jid]);
+      const failed = (await jobById(t.p.db, jid))!;
+      assert.deepEqual([failed.status, failed.progress, failed.version], ['failed', null, null]);
+      assert.match(failed.error!, /interrupted/);
+      await setJobProgress(t.p.db, jid, { stage: 'write', percent: 90 });
+      assert.equal((await jobById(t.p.db, jid))!.progress, null, 'an ended job keeps no progress');
+      assert.equal((await jobById(t.p.db, live))!.status, 'running');
+      await updateJob(t.p.db, live, { status: 'failed', error: 'test' });
     });
 
     test('upsert re-ingest creates no duplicates; append refuses keys the dataset holds', async () => {

@@ -117,3 +117,8 @@ export function failureBarOption(q: QualityReport) {
 }
 
 export const hasFailures = (q: QualityReport | null | undefined): boolean => !!q && Object.values(q.failures ?? {}).some((n) => n > 0);
+
+/** Where a running job is, as people read it: "读取、清洗与校验 32%" (`read:xlsx` is the `read` stage). */
+export function jobStage(p: { stage: string; percent: number }): string {
+  return `${labelOf('upload.stages', p.stage.split(':')[0])} ${Math.round(p.percent)}%`;
+}

@@ -60,6 +60,8 @@ export interface IngestJob {
   quality: QualityReport | null; quarantineFile: string | null; quarantineRows: number;
   mapping: Record<string, string | null> | null; error: string | null; retryOf: string | null;
   createdBy: string | null; createdAt: string; startedAt: string | null; finishedAt: string | null;
+  /** Where a running job is (stage, 0–100); null once it has ended. */
+  progress: { stage: string; percent: number } | null;
 }
 export interface ColumnMatch { header: string; field: string | null; by: string | null }
 export interface IngestPreview {

@@ -1,25 +1,9 @@
-import os from 'node:os';
 import type { Db } from '../../control/index.ts';
+import { OWNER, ownerGone } from '../../owner.ts';
 
-/** This process, as the owner of source leases: `host:pid`. */
-export const OWNER = `${os.hostname()}:${process.pid}`;
+export { OWNER, ownerGone } from '../../owner.ts';
 
 export const LEASE_SECONDS = 120;
-
-/** Is the owner certainly gone? (A process on this host that no longer exists.) Other hosts: not known. */
-export function ownerGone(owner: string): boolean {
-  const at = owner.lastIndexOf(':');
-  const host = owner.slice(0, at);
-  const pid = Number(owner.slice(at + 1));
-  if (host !== os.hostname() || !Number.isInteger(pid)) return false;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 /**
  * One holder per source at a time, across API servers sharing the control plane: a sync run, or

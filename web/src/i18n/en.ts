@@ -411,6 +411,11 @@ const en: Messages = {
     processing: 'Clean & check',
     sending: 'Uploading {name}…',
     working: 'Reading, cleaning, checking and writing a new version…',
+    stages: {
+      open: 'Opening the file', transcode: 'Converting the encoding', read: 'Reading, cleaning and checking', rows: 'Numbering rows',
+      unique: 'Checking unique keys', reference: 'Checking references', measure: 'Scoring quality', quarantine: 'Writing the quarantine',
+      output: 'Preparing the write', write: 'Writing the new version', done: 'Done',
+    },
     elapsed: '{s} s elapsed',
     done: 'Ingest complete',
     doneWithRejects: 'Ingest complete; some rows were rejected',

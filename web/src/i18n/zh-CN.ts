@@ -409,6 +409,10 @@ const zhCN = {
     processing: '清洗与校验',
     sending: '正在上传 {name}……',
     working: '正在读取、清洗、校验并写入新版本……',
+    stages: {
+      open: '打开文件', transcode: '转换编码', read: '读取、清洗与校验', rows: '编排行号', unique: '检查唯一键',
+      reference: '检查引用', measure: '统计质量', quarantine: '写隔离区', output: '准备写入', write: '写入新版本', done: '完成',
+    },
     elapsed: '已用时 {s} 秒',
     done: '导入完成',
     doneWithRejects: '导入完成，部分行被拒绝',
