@@ -18,6 +18,12 @@ function find(dir) {
 
 const files = ['unit', 'integration', 'e2e'].flatMap((d) => find(path.join(root, 'test', d))).filter((f) => !only.length || only.some((o) => f.includes(o)));
 
+// a filter that names no test file would leave node to find tests by itself (and run this script again)
+if (only.length && !files.length) {
+  console.error(`no test file under test/ matches ${only.join(', ')}`);
+  process.exit(2);
+}
+
 if (!only.length) {
   const tsc = spawnSync('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);

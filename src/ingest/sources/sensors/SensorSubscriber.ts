@@ -8,11 +8,10 @@ import { OWNER } from '../lease.ts';
 import { reportFailure } from '../runner.ts';
 import { emptyTally, runStore, type RunTally } from '../runs.ts';
 import { saveState, sourceById, type StoredSource } from '../store.ts';
-import { tsvLine } from '../tsv.ts';
 import type { MqttSettings } from '../types.ts';
 import { SegmentWriter } from './SegmentWriter.ts';
 import { SensorJournal } from './SensorJournal.ts';
-import { sensorRows, topicMatcher } from './sensorRows.ts';
+import { journalLine, sensorRows, topicMatcher } from './sensorRows.ts';
 
 /** Columns of the journal (the sensor dataset's fields). */
 const COLUMNS = ['device', 'metric', 'value', 'time', 'payload'] as const;
@@ -134,6 +133,7 @@ export class SensorSubscriber {
       clientId: s.clientId, clean: false, protocolVersion: s.protocolVersion ?? 5, username: s.username ?? undefined,
       password: this.password || undefined, reconnectPeriod: 1000, connectTimeout: 10_000, keepalive: 30, resubscribe: false,
       properties: v5 ? { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 65535 } : undefined,
+      log: () => {}, // not mqtt.js's debug tracing: a dozen calls per message
     };
     const client = mqtt.connect(s.url, opts);
     this.client = client;
@@ -171,7 +171,7 @@ export class SensorSubscriber {
     client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
       if (this.closed) return; // never acknowledged: the broker delivers it again next session
       const rows = sensorRows(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload), Date.now(), match);
-      for (const r of rows) this.pending += `${tsvLine([r.device, r.metric, r.value, r.time, r.payload])}\n`;
+      for (const r of rows) this.pending += journalLine(r);
       this.pendingMessages++;
       this.stats.received++;
       this.stats.readings += rows.length;

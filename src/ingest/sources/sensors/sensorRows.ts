@@ -1,3 +1,5 @@
+import { tsvField } from '../tsv.ts';
+
 /** One reading: a row of the time-series dataset, as written to the journal. */
 export interface SensorRow {
   device: string | null;
@@ -11,6 +13,12 @@ export interface SensorRow {
 }
 
 export const MAX_PAYLOAD = 8192;
+
+/** A reading's journal line (TSV in the order of the dataset's fields, with its line break): tsvLine without the generality. */
+export function journalLine(r: SensorRow): string {
+  const value = typeof r.value === 'number' ? String(r.value) : tsvField(r.value ?? '');
+  return `${tsvField(r.device ?? '')}\t${tsvField(r.metric ?? '')}\t${value}\t${tsvField(r.time ?? '')}\t${tsvField(r.payload)}\n`;
+}
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const ZONED = /(Z|[+-]\d{2}:?\d{2})$/i;
@@ -75,6 +83,11 @@ function pick(o: Record<string, unknown>, keys: string[]): string | undefined {
   return undefined;
 }
 
+/** A reading that holds the offending text as its value (the ingest quarantines it, whole message kept). */
+function bad(device: string | null, metric: string | null, time: string | null, kept: string): SensorRow[] {
+  return [{ device, metric, value: kept || '(empty)', time, payload: kept }];
+}
+
 function timeOf(o: Record<string, unknown>): unknown {
   for (const k of TIME_KEYS) if (o[k] !== undefined) return o[k];
   return undefined;
@@ -95,17 +108,16 @@ export function sensorRows(topic: string, payload: Buffer, receivedAt: number, m
   const t = match(topic);
   const device0 = t.device ?? null;
   const metric0 = t.metric ?? null;
-  const bad = (device: string | null, time: string | null): SensorRow[] => [{ device, metric: metric0, value: kept || '(empty)', time, payload: kept }];
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
     const trimmed = text.trim();
     if (NUMBER.test(trimmed)) return [{ device: device0, metric: metric0, value: Number(trimmed), time: utc(receivedAt), payload: kept }];
-    return bad(device0, utc(receivedAt));
+    return bad(device0, metric0, utc(receivedAt), kept);
   }
   if (typeof doc === 'number') return [{ device: device0, metric: metric0, value: doc, time: utc(receivedAt), payload: kept }];
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return bad(device0, utc(receivedAt));
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return bad(device0, metric0, utc(receivedAt), kept);
   const o = doc as Record<string, unknown>;
   const device = pick(o, DEVICE_KEYS) ?? device0;
   const time = sensorTime(timeOf(o), receivedAt);
@@ -116,5 +128,5 @@ export function sensorRows(topic: string, payload: Buffer, receivedAt: number, m
   }
   const rows: SensorRow[] = [];
   for (const k in o) if (typeof o[k] === 'number' && !RESERVED.has(k)) rows.push({ device, metric: k, value: o[k] as number, time, payload: kept });
-  return rows.length ? rows : bad(device, time);
+  return rows.length ? rows : bad(device, metric0, time, kept);
 }
