@@ -1,7 +1,7 @@
 import type { Caller, Ctx } from '../context.ts';
 import { paged, type Queryable } from '../control/index.ts';
 import { requireRole, requireSameDepartment } from '../identity/index.ts';
-import { newId } from '../ids.ts';
+import { isUuid, newId } from '../ids.ts';
 import { fieldProblem, problem } from '../server/errors.ts';
 import { checkFields } from './fields.ts';
 import type { Dataset, Field } from './types.ts';
@@ -52,9 +52,23 @@ export const datasets = {
     return ds;
   },
 
-  async versions(ctx: Ctx, caller: Caller, code: string) {
+  /** A page of versions, newest first, each with the file it came from and its quality score (from its ingest job). */
+  async versions(ctx: Ctx, caller: Caller, code: string, page: { limit: number; offset: number }) {
     const ds = await datasets.get(ctx, caller, code);
-    return { items: await ctx.lake.versions(ds.id) };
+    const r = await ctx.lake.versionsPage(ds.id, page);
+    const jobIds = r.items.map((v) => v.jobId).filter((id): id is string => !!id && isUuid(id));
+    const jobs = jobIds.length
+      ? await ctx.db.query<{ id: string; source_name: string; score: number | string | null }>(
+          `SELECT id, source_name, (quality->>'score')::float8 AS score FROM ingest_jobs WHERE id = ANY($1::uuid[])`, [jobIds])
+      : [];
+    const byId = new Map(jobs.map((j) => [j.id, j]));
+    return {
+      ...r,
+      items: r.items.map((v) => {
+        const j = v.jobId ? byId.get(v.jobId) : undefined;
+        return { ...v, sourceName: j?.source_name ?? null, quality: j?.score === null || j?.score === undefined ? null : Number(j.score) };
+      }),
+    };
   },
 };
 

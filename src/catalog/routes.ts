@@ -22,6 +22,7 @@ const VersionSchema = Type.Object({
   files: Type.Array(Type.Object({ path: Type.String(), rows: Type.Integer(), bytes: Type.Integer() })),
   schema: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })), rowCount: Type.Integer(), rowsAdded: Type.Integer(),
   jobId: Type.Union([Type.String(), Type.Null()]), createdBy: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
+  sourceName: Type.Union([Type.String(), Type.Null()]), quality: Type.Union([Type.Number(), Type.Null()]),
 });
 const FieldInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 63 }), title: Type.String({ minLength: 1, maxLength: 100 }),
@@ -58,8 +59,9 @@ export function catalogRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       (req) => datasetAdmin.update(ctx, callerOf(req), req.params.code, req.body as never));
     app.get('/datasets/:code', { schema: { tags: ['datasets'], params: CodeParams, response: { 200: DatasetSchema } } },
       (req) => datasets.get(ctx, callerOf(req), req.params.code));
-    app.get('/datasets/:code/versions', { schema: { tags: ['datasets'], summary: '版本历史 / versions', params: CodeParams, response: { 200: Type.Object({ items: Type.Array(VersionSchema) }) } } },
-      (req) => datasets.versions(ctx, callerOf(req), req.params.code));
+    app.get('/datasets/:code/versions', {
+      schema: { tags: ['datasets'], summary: '版本历史（新的在前，分页）/ versions, newest first, paged', params: CodeParams, querystring: PageQuery, response: { 200: Page(VersionSchema) } },
+    }, (req) => datasets.versions(ctx, callerOf(req), req.params.code, { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
     app.get('/datasets/:code/rows', {
       schema: {
         tags: ['datasets'], summary: '读取数据（经共享守卫，留痕）/ read rows through the share guard (audited)', params: CodeParams,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Db } from '../control/index.ts';
+import type { Db, PageResult } from '../control/index.ts';
 import { isUuid } from '../ids.ts';
 import { Engine } from './Engine.ts';
 import { Layout } from './layout.ts';
@@ -67,6 +67,11 @@ export class Lake {
   /** Every version of a dataset, newest first. */
   async versions(datasetId: string): Promise<VersionInfo[]> {
     return isUuid(datasetId) ? this.manifests.versions(datasetId) : [];
+  }
+
+  /** One page of a dataset's versions, newest first. */
+  async versionsPage(datasetId: string, page: { limit: number; offset: number }): Promise<PageResult<VersionInfo>> {
+    return isUuid(datasetId) ? this.manifests.page(datasetId, page) : { items: [], total: 0, ...page };
   }
 
   /** Version n, or the current version when n is omitted. */

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../control/index.ts';
+import { paged, type Db, type PageResult, type Queryable } from '../control/index.ts';
 import type { ColumnSchema, LakeFile, VersionInfo, WriteMode } from './types.ts';
 
 /** What a writer needs to know about a dataset before it writes. */
@@ -59,6 +59,11 @@ export class ManifestStore {
   async versions(datasetId: string): Promise<VersionInfo[]> {
     const rows = await this.db.query<VersionRow>(`SELECT ${COLS} FROM dataset_versions WHERE dataset_id = $1 ORDER BY version DESC`, [datasetId]);
     return rows.map(toVersion);
+  }
+
+  /** One page of a dataset's versions, newest first (an append-heavy dataset has very many). */
+  page(datasetId: string, page: { limit: number; offset: number }): Promise<PageResult<VersionInfo>> {
+    return paged(this.db, `SELECT ${COLS} FROM dataset_versions WHERE dataset_id = $1`, [datasetId], 'version DESC', page, toVersion);
   }
 
   /** Version n, or the dataset's current version when n is omitted. */

@@ -245,6 +245,20 @@ for (const driver of drivers()) {
       await updateJob(t.p.db, live, { status: 'failed', error: 'test' });
     });
 
+    test('versions are paged newest first, each with its source file and quality score', async () => {
+      const all = (await req('GET', '/datasets/GA_RK/versions', ga)).json();
+      assert.ok(all.total >= 3, `GA_RK has ${all.total} versions`);
+      const first = (await req('GET', '/datasets/GA_RK/versions?limit=2', ga)).json();
+      const rest = (await req('GET', `/datasets/GA_RK/versions?limit=100&offset=2`, ga)).json();
+      assert.deepEqual([first.total, first.limit, first.offset, first.items.length], [all.total, 2, 0, 2]);
+      assert.deepEqual([...first.items, ...rest.items].map((v: { version: number }) => v.version), Array.from({ length: all.total }, (_, i) => all.total - i));
+      const v1 = all.items.find((v: { version: number }) => v.version === 1);
+      assert.equal(v1.sourceName, '户籍人口.csv');
+      assert.ok(typeof v1.quality === 'number' && v1.quality > 0 && v1.quality <= 100, `quality ${v1.quality}`);
+      const job = (await req('GET', `/ingest/jobs/${v1.jobId}`, ga)).json();
+      assert.equal(v1.quality, job.quality.score);
+    });
+
     test('upsert re-ingest creates no duplicates; append refuses keys the dataset holds', async () => {
       await register('GA_UP');
       const csv = [HEADER, ...[30, 31, 32].map((n) => `${id(n)},人${n},男,1990-03-07,13812345678,${n},H`), `${id(30)},人30新,男,1990-03-07,13812345678,99,H`].join('\n');

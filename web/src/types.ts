@@ -30,6 +30,8 @@ export interface Dataset {
 }
 export interface DatasetVersion {
   version: number; parentVersion: number | null; mode: string; rowCount: number; rowsAdded: number; files: number | unknown[]; createdAt: string; jobId: string | null;
+  /** The file (or source) the version came from, and its quality score, from its ingest job. */
+  sourceName: string | null; quality: number | null;
 }
 export interface RowsPage {
   columns: { name: string; title: string; type: string; masked: boolean }[];

@@ -241,6 +241,8 @@ const en: Messages = {
     files: 'Files',
     createdAt: 'Created',
     jobId: 'Ingest job',
+    versionSource: 'Source',
+    qualityScore: 'Quality score',
     preview: 'Data preview',
     selectVersion: 'Version',
     versionLabel: 'Version {v}',

@@ -239,6 +239,8 @@ const zhCN = {
     files: '文件数',
     createdAt: '生成时间',
     jobId: '归集任务',
+    versionSource: '来源',
+    qualityScore: '质量评分',
     preview: '数据预览',
     selectVersion: '选择版本',
     versionLabel: '第 {v} 版',
