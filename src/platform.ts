@@ -41,8 +41,9 @@ export async function openPlatform(config: Config, opts: { log?: Logger; schema?
     const key = AuditKey.loadOrCreate(process.env.GOVHUB_AUDIT_KEY_FILE || path.join(config.dataDir, 'keys', 'audit-ed25519.pem'));
     const audit = new AuditLog(db, key);
     const lake = await Lake.open({ dataDir: config.dataDir, db, threads: config.duckdbThreads, memoryLimit: config.duckdbMemoryLimit });
-    const { removed } = await lake.cleanupOrphans();
+    const { removed, skipped } = await lake.cleanupOrphans();
     if (removed.length) log.warn({ removed: removed.length }, 'removed orphaned lake files from failed writes');
+    if (skipped.length) log.info({ datasets: skipped }, 'datasets being written elsewhere were not swept this time');
     const interrupted = await failInterruptedJobs(db);
     if (interrupted.length) log.warn({ jobs: interrupted }, 'ingest jobs of a process that ended were marked failed');
     return {

@@ -19,5 +19,10 @@ export interface Db extends Queryable {
    * (PostgreSQL session advisory lock) and within this process always.
    */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** withLock, but only if the lock is free now: otherwise fn does not run. */
+  tryLock<T>(key: string, fn: () => Promise<T>): Promise<Locked<T>>;
   close(): Promise<void>;
 }
+
+/** What tryLock did: ran fn (with its value) or found the lock taken. */
+export type Locked<T> = { ran: true; value: T } | { ran: false };

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable } from './Db.ts';
+import type { Db, Locked, Queryable } from './Db.ts';
 import { Mutex } from './Mutex.ts';
 
 // bigint (int8) and numeric come back as strings by default; counts here fit in a JS number.
@@ -74,6 +74,23 @@ export class PgDb implements Db {
         await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
         try {
           return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    });
+  }
+  async tryLock<T>(key: string, fn: () => Promise<T>): Promise<Locked<T>> {
+    if (this.locks.busy(key)) return { ran: false };
+    return this.locks.run(key, async (): Promise<Locked<T>> => {
+      const client = await this.pool.connect();
+      try {
+        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
+        if (!rows[0]?.ok) return { ran: false };
+        try {
+          return { ran: true, value: await fn() };
         } finally {
           await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
         }

@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Db, Queryable } from './Db.ts';
+import type { Db, Locked, Queryable } from './Db.ts';
 import { Mutex } from './Mutex.ts';
 
 function wrap(q: PGlite | Transaction): Queryable {
@@ -48,6 +48,10 @@ export class PgliteDb implements Db {
   /** PGlite lives in one process, so an in-process lock is a complete lock. */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return this.locks.run(key, fn);
+  }
+  async tryLock<T>(key: string, fn: () => Promise<T>): Promise<Locked<T>> {
+    if (this.locks.busy(key)) return { ran: false };
+    return { ran: true, value: await this.locks.run(key, fn) };
   }
   async close() {
     await this.pg.close();

@@ -4,7 +4,7 @@ import type { Db } from './Db.ts';
 import { PgDb } from './PgDb.ts';
 import { PgliteDb } from './PgliteDb.ts';
 
-export type { Db, Queryable, DriverName } from './Db.ts';
+export type { Db, DriverName, Locked, Queryable } from './Db.ts';
 export { migrate, listMigrations } from './migrate.ts';
 export { Mutex } from './Mutex.ts';
 export { PgDb, PgliteDb };

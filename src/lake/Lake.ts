@@ -90,8 +90,11 @@ export class Lake {
     return this.engine.query<T>(sql, params);
   }
 
-  /** Remove files under lake/ that no committed manifest references (left by failed or killed writers). */
-  cleanupOrphans(datasetId?: string): Promise<{ removed: string[] }> {
+  /**
+   * Remove files under lake/ that no committed manifest references (left by failed or killed
+   * writers): of one dataset (waiting for its write lock), or of all, skipping those being written.
+   */
+  cleanupOrphans(datasetId?: string): Promise<{ removed: string[]; skipped: string[] }> {
     return this.sweeper.sweep(datasetId);
   }
 }

@@ -28,11 +28,24 @@ export class OrphanSweeper {
     private graceMs: number,
   ) {}
 
-  async sweep(datasetId?: string): Promise<{ removed: string[] }> {
-    const ids = datasetId ? (isUuid(datasetId) ? [datasetId] : []) : [...new Set([...this.datasetDirs(), ...(await this.intents.datasets())])];
+  /**
+   * Sweep one dataset (waiting for its write lock), or every dataset: then a dataset being written
+   * right now (by this or another server) is skipped rather than waited for — its writer cleans up
+   * after itself if it fails, and the next sweep looks again. Skipped datasets are listed.
+   */
+  async sweep(datasetId?: string): Promise<{ removed: string[]; skipped: string[] }> {
     const removed: string[] = [];
-    for (const id of ids) removed.push(...(await this.db.withLock(`lake:${id}`, () => this.sweepDataset(id))));
-    return { removed };
+    const skipped: string[] = [];
+    if (datasetId) {
+      if (isUuid(datasetId)) removed.push(...(await this.db.withLock(`lake:${datasetId}`, () => this.sweepDataset(datasetId))));
+      return { removed, skipped };
+    }
+    for (const id of new Set([...this.datasetDirs(), ...(await this.intents.datasets())])) {
+      const r = await this.db.tryLock(`lake:${id}`, () => this.sweepDataset(id));
+      if (r.ran) removed.push(...r.value);
+      else skipped.push(id);
+    }
+    return { removed, skipped };
   }
 
   private datasetDirs(): string[] {

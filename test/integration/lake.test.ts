@@ -255,6 +255,33 @@ for (const driver of lakeDrivers()) {
       assert.ok(Math.max(...manifests.map((v) => v.files.length)) <= 16, 'no manifest lists more than 16 files');
     });
 
+    test('the sweep of all datasets skips one being written instead of waiting for it', async () => {
+      const ds = await dataset();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inSetup = new Promise<void>((r) => (entered = r));
+      const write = lake.write({ datasetId: ds, mode: 'append', source: gen(0, 10), setup: async () => { entered(); await gate; } });
+      await inSetup;
+      const swept = await Promise.race([lake.cleanupOrphans(), new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+      assert.ok(swept, 'the sweep returned while the write held its lock');
+      assert.ok(swept.skipped.includes(ds), 'the dataset being written was skipped');
+      if (driver === 'pg') {
+        // another server (its own pool and sessions) finds the PostgreSQL advisory lock taken too
+        const other = await openControl('pg');
+        try {
+          assert.deepEqual(await other.db.tryLock(`lake:${ds}`, async () => 'ran'), { ran: false });
+        } finally {
+          await other.drop();
+        }
+      }
+      release();
+      assert.equal((await write).rowCount, 10);
+      const again = await lake.cleanupOrphans();
+      assert.ok(!again.skipped.includes(ds));
+      assert.deepEqual((await lake.cleanupOrphans(ds)).removed, []);
+    });
+
     test('writers on different datasets run at the same time; on one dataset one after another', async () => {
       const [a, b] = [await dataset(), await dataset()];
       const spans: Record<string, [number, number]> = {};
