@@ -152,6 +152,14 @@ test('sources: add a MySQL source in the console, test the connection, run it, s
   await page.locator('[data-test=source-cursor-value]').filter({ hasText: /2024-04-01/ }).waitFor();
   await shot(page, '03-detail-run');
 
+  // a full refresh: every row read again as a full run; the cursor stays at the newest row
+  await page.locator('[data-test=source-run-full]').click();
+  await page.locator('[data-test=runs-table] .el-table__body tr')
+    .filter({ has: page.locator('[data-test=run-mode]', { hasText: '全量' }) })
+    .filter({ has: page.locator('[data-test=run-status][data-status=succeeded]') })
+    .first().waitFor({ timeout: 60_000 });
+  await page.locator('[data-test=source-cursor-value]').filter({ hasText: /2024-04-01/ }).waitFor();
+
   // the rows landed in the dataset, names mapped
   const rows = await api('GET', '/datasets/shop_permits/rows', token);
   assert.equal(rows.total, 5);

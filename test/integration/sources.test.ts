@@ -132,6 +132,62 @@ for (const driver of drivers()) describe(`database sources (${driver})`, () => {
     assert.equal(got.state.cursor, '2024-03-01 00:00:00.000');
   });
 
+  test('a full refresh of an incremental source drops rows deleted at the source and moves the cursor', async () => {
+    const t = uniq('gh_refresh');
+    await my.query(`CREATE TABLE ${t} (id BIGINT PRIMARY KEY, name VARCHAR(50), id_card VARCHAR(20), amount DECIMAL(12,2), updated_at DATETIME(3), KEY (updated_at))`);
+    try {
+      await my.query(`INSERT INTO ${t} VALUES ?`, [Array.from({ length: 50 }, (_, k) => person(k + 1))]);
+      await peopleDataset(p, 'src_refresh', org.deptA);
+      const body = mysqlSource('人口库校准', 'src_refresh', { table: t, mode: 'incremental', cursorColumn: 'updated_at', refreshSchedule: '0 3 * * *' });
+      // a refresh schedule belongs to incremental sources, and must be a cron expression
+      const full = await api('POST', '/sources', offA, { ...body, settings: { ...body.settings, mode: 'full' } });
+      assert.equal(full.statusCode, 400);
+      assert.ok(full.json().errors.some((e: { field: string }) => e.field === 'settings.refreshSchedule'), full.body);
+      const junk = await api('POST', '/sources', offA, { ...body, settings: { ...body.settings, refreshSchedule: 'every night' } });
+      assert.equal(junk.statusCode, 400);
+      const src = (await api('POST', '/sources', offA, body)).json();
+      assert.equal(src.settings.refreshSchedule, '0 3 * * *');
+
+      const first = (await api('POST', `/sources/${src.id}/run?wait=true`, offA)).json();
+      assert.deepEqual([first.status, first.mode], ['succeeded', 'incremental']);
+      const good = Array.from({ length: 50 }, (_, k) => k + 1).filter((i) => !BAD(i));
+      assert.deepEqual((await lakeRows(p, 'src_refresh')).map((r) => Number(r.id)), good);
+
+      // deleted at the source: an incremental run cannot see it
+      await my.query(`DELETE FROM ${t} WHERE id IN (4, 5)`);
+      const inc = (await api('POST', `/sources/${src.id}/run?wait=true`, offA)).json();
+      assert.deepEqual([inc.status, inc.rowsRead], ['succeeded', 0]);
+      assert.equal((await lakeRows(p, 'src_refresh')).length, good.length);
+
+      // the full refresh reads every row, replaces the dataset and moves the cursor to the newest row
+      const refresh = (await api('POST', `/sources/${src.id}/run?wait=true&full=true`, offA)).json();
+      assert.deepEqual([refresh.status, refresh.mode, refresh.rowsRead, refresh.versions], ['succeeded', 'full', 48, 1], refresh.error);
+      assert.deepEqual((await lakeRows(p, 'src_refresh')).map((r) => Number(r.id)), good.filter((i) => i !== 4 && i !== 5));
+      assert.equal(refresh.cursorTo, '2024-01-01 00:00:50.000');
+      assert.equal((await api('GET', `/sources/${src.id}`, offA)).json().state.cursor, '2024-01-01 00:00:50.000');
+
+      // and incremental runs go on from there
+      await my.query(`INSERT INTO ${t} VALUES ?`, [[person(51, '2024-02-01 00:00:00')]]);
+      const after = (await api('POST', `/sources/${src.id}/run?wait=true`, offA)).json();
+      assert.deepEqual([after.status, after.mode, after.rowsRead], ['succeeded', 'incremental', 1]);
+      const runs = (await api('GET', `/sources/${src.id}/runs`, offA)).json();
+      assert.deepEqual(runs.items.map((r: { mode: string }) => r.mode), ['incremental', 'full', 'incremental', 'incremental']);
+
+      // on its own schedule (every second here), the refresh runs as a full read
+      const every = await api('PATCH', `/sources/${src.id}`, offA, { settings: { ...body.settings, refreshSchedule: '* * * * * *' } });
+      assert.equal(every.statusCode, 200, every.body);
+      const handle = await startSources(p, { sensors: false });
+      try {
+        await waitFor('a scheduled refresh', async () => (await api('GET', `/sources/${src.id}/runs`, offA)).json().items
+          .find((r: { trigger: string; mode: string; status: string }) => r.trigger === 'schedule' && r.mode === 'full' && r.status === 'succeeded'));
+      } finally {
+        await handle.stop();
+      }
+    } finally {
+      await my.query(`DROP TABLE IF EXISTS ${t}`);
+    }
+  });
+
   test('PostgreSQL: a full sync split over 4 ranges, then incremental', async () => {
     await peopleDataset(p, 'src_pg', org.deptA);
     const base = { name: '卫健库', datasetCode: 'src_pg', kind: 'postgres', settings: { host: '127.0.0.1', user: 'postgres', database: 'test', table: pgTable } };

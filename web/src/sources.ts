@@ -12,7 +12,7 @@ export type SyncMode = 'full' | 'incremental';
 export interface SourceSettings {
   host?: string; port?: number; user?: string; database?: string; ssl?: boolean;
   table?: string | null; query?: string | null; mapping?: Record<string, string | null>;
-  mode?: SyncMode; cursorColumn?: string | null; batchRows?: number; splitColumn?: string | null; parallel?: number; throttleRowsPerSecond?: number;
+  mode?: SyncMode; cursorColumn?: string | null; batchRows?: number; refreshSchedule?: string | null; splitColumn?: string | null; parallel?: number; throttleRowsPerSecond?: number;
   url?: string; username?: string | null; topics?: string[]; clientId?: string; topicTemplate?: string | null; batchSeconds?: number; batchMessages?: number;
   protocolVersion?: 4 | 5;
 }
@@ -25,7 +25,7 @@ export interface Source {
 export type RunStatus = 'running' | 'succeeded' | 'failed';
 export interface RunProgress { stage: string; rows: number; rowsPerSecond?: number; at: string }
 export interface SourceRun {
-  id: string; sourceId: string; trigger: string; status: RunStatus; startedAt: string; finishedAt: string | null; durationMs: number | null;
+  id: string; sourceId: string; trigger: string; mode: SyncMode | null; status: RunStatus; startedAt: string; finishedAt: string | null; durationMs: number | null;
   rowsRead: number; rowsAccepted: number; rowsRejected: number; versions: number; jobIds: string[];
   cursorFrom: string | null; cursorTo: string | null; progress: RunProgress | null; attempts: number; error: string | null;
 }

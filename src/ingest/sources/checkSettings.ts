@@ -14,12 +14,12 @@ export const SCHEDULE_TIMEZONE = 'Asia/Shanghai';
 const isInt = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
 
 /** Check a cron expression (5 or 6 fields, croner syntax); null clears the schedule. */
-export function checkSchedule(expr: string | null | undefined): string | null {
+export function checkSchedule(expr: string | null | undefined, field = 'schedule'): string | null {
   if (expr === null || expr === undefined || expr.trim() === '') return null;
   try {
     new Cron(expr.trim(), { paused: true, timezone: SCHEDULE_TIMEZONE }).stop();
   } catch (err) {
-    throw problem('validation', `schedule: ${(err as Error).message}`, [{ field: 'schedule', message: `不是有效的 cron 表达式 / not a valid cron expression: ${(err as Error).message}` }]);
+    throw problem('validation', `${field}: ${(err as Error).message}`, [{ field, message: `不是有效的 cron 表达式 / not a valid cron expression: ${(err as Error).message}` }]);
   }
   return expr.trim();
 }
@@ -46,7 +46,7 @@ export function checkDbSettings(kind: 'mysql' | 'postgres', s: Partial<DbSetting
     ssl: !!s.ssl, table: s.table?.trim() || null, query: s.query?.trim() || null, mapping: s.mapping ?? {}, mode: s.mode ?? 'full',
     cursorColumn: s.cursorColumn?.trim() || null, batchRows: s.batchRows ?? DEFAULT_BATCH_ROWS, splitColumn: s.splitColumn?.trim() || null,
     parallel: s.parallel ?? 1, throttleRowsPerSecond: s.throttleRowsPerSecond ?? 0, retry: { ...DEFAULT_RETRY, ...(s.retry ?? {}) },
-    errorLimit: s.errorLimit,
+    errorLimit: s.errorLimit, refreshSchedule: s.refreshSchedule?.trim() || null,
   };
   collect((bad) => {
     if (!out.host || out.host.length > 255 || /[\s/]/.test(out.host)) bad('settings.host', '主机名不合法 / not a valid host');
@@ -66,6 +66,9 @@ export function checkDbSettings(kind: 'mysql' | 'postgres', s: Partial<DbSetting
       if (!out.cursorColumn) bad('settings.cursorColumn', '增量同步需要游标列 / incremental sync needs a cursor column');
       else catchField(bad, () => checkColumnName(out.cursorColumn!, 'cursorColumn'));
       if (!ds.primaryKey.length) bad('settings.mode', `增量同步按主键合并，数据集 ${ds.code} 没有主键 / incremental sync upserts by primary key; ${ds.code} has none`);
+      if (out.refreshSchedule) catchField(bad, () => checkSchedule(out.refreshSchedule, 'refreshSchedule'));
+    } else if (out.refreshSchedule) {
+      bad('settings.refreshSchedule', '全量校准只用于增量同步（全量同步每次都读取全部行）/ a full refresh is for incremental sources (a full sync reads every row each time)');
     }
     if (!isInt(out.batchRows, 1, 10_000_000)) bad('settings.batchRows', '须为 1–10000000 / must be 1–10000000');
     if (out.splitColumn) catchField(bad, () => checkColumnName(out.splitColumn!, 'splitColumn'));

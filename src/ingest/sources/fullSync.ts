@@ -6,7 +6,7 @@ import type { SourceDb } from './db/SourceDb.ts';
 import { emptyReplace } from './emptyReplace.ts';
 import type { ReadPlan } from './readPlan.ts';
 import { saveState } from './store.ts';
-import { added, count, meter, type DbSyncInput } from './syncParts.ts';
+import { added, count, cursorText, meter, type DbSyncInput } from './syncParts.ts';
 import type { Throttle } from './Throttle.ts';
 import { TsvWriter } from './TsvWriter.ts';
 
@@ -18,11 +18,23 @@ function splitBounds(lo: bigint, hi: bigint, n: number): bigint[] {
   return Array.from({ length: Number(parts) - 1 }, (_, i) => lo + step * BigInt(i + 1));
 }
 
-/** Full sync: every row (optionally read as N key ranges at once) → one staged TSV → one `replace` version. */
+/**
+ * Full sync: every row (optionally read as N key ranges at once) → one staged TSV → one `replace`
+ * version. Also the full refresh of an incremental source, which is how rows deleted at the source
+ * leave the dataset; it then moves the cursor too.
+ */
 export async function fullSync(x: DbSyncInput, plan: ReadPlan, throttle: Throttle): Promise<void> {
   const s = x.source.settings;
   const select = `SELECT ${plan.list} FROM ${plan.from}`;
   const columns = await x.db.columns(select);
+  // a full refresh of an incremental source: the cursor moves to the newest row that existed before
+  // the read (every such row is read; rows added meanwhile come with the next incremental run)
+  let cursor: { cursor: string | null } | null = null;
+  if (s.mode === 'incremental' && s.cursorColumn) {
+    const [max] = (await x.db.one(`SELECT MAX(${x.db.quote(s.cursorColumn)}) FROM ${plan.from}`)) ?? [];
+    cursor = { cursor: cursorText(max) };
+    x.tally.cursorTo = cursor.cursor;
+  }
   const file = path.join(x.workDir, 'full.tsv');
   const writer = new TsvWriter(file);
   writer.header(columns);
@@ -65,7 +77,7 @@ export async function fullSync(x: DbSyncInput, plan: ReadPlan, throttle: Throttl
     // the source is empty: the dataset becomes empty too (a replace with no rows)
     await emptyReplace(x.ctx, x.caller, x.dataset, `source:${x.source.name}`, async (tx, v) => {
       x.tally.versions++;
-      await saveState(tx, x.source.id, { lastVersion: v.version, lastSyncAt: synced });
+      await saveState(tx, x.source.id, { lastVersion: v.version, lastSyncAt: synced, ...cursor });
       await x.onVersion(tx, x.tally);
     });
     return;
@@ -75,7 +87,7 @@ export async function fullSync(x: DbSyncInput, plan: ReadPlan, throttle: Throttl
     mapping: plan.mapping ?? undefined, errorLimit: s.errorLimit,
     onProgress: (p) => x.progress(`ingest:${p.stage}`, rows),
     onCommit: async (tx, v) => {
-      await saveState(tx, x.source.id, { lastVersion: v.version, lastSyncAt: synced });
+      await saveState(tx, x.source.id, { lastVersion: v.version, lastSyncAt: synced, ...cursor });
       await x.onVersion(tx, added(x.tally, { rowsRead: rows, rowsAccepted: v.rowsAdded, rowsRejected: 0, versions: 1, jobIds: [v.jobId ?? ''] }));
     },
   });

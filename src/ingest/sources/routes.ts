@@ -19,6 +19,7 @@ const SettingsSchema = Type.Object({
   table: Opt(Nullable(Type.String({ maxLength: 200 }))), query: Opt(Nullable(Type.String({ maxLength: 20_000 }))),
   mapping: Opt(Type.Record(Type.String({ maxLength: 64 }), Nullable(Type.String({ maxLength: 63 })))),
   mode: Opt(Type.Union([Type.Literal('full'), Type.Literal('incremental')])), cursorColumn: Opt(Nullable(Type.String({ maxLength: 64 }))),
+  refreshSchedule: Opt(Nullable(Type.String({ maxLength: 100 }))),
   batchRows: Opt(Type.Integer({ minimum: 1, maximum: 10_000_000 })), splitColumn: Opt(Nullable(Type.String({ maxLength: 64 }))),
   parallel: Opt(Type.Integer({ minimum: 1, maximum: 16 })), throttleRowsPerSecond: Opt(Type.Number({ minimum: 0 })),
   retry: Opt(Type.Object({ attempts: Type.Integer(), baseMs: Type.Integer(), maxMs: Type.Integer() }, { additionalProperties: false })),
@@ -40,7 +41,7 @@ const SourceSchema = Type.Object({
   createdBy: Nullable(Type.String()), createdAt: Type.String(), updatedAt: Type.String(),
 });
 const RunSchema = Type.Object({
-  id: Type.String(), sourceId: Type.String(), trigger: Type.String(), status: Type.String(), startedAt: Type.String(), finishedAt: Nullable(Type.String()),
+  id: Type.String(), sourceId: Type.String(), trigger: Type.String(), mode: Nullable(Type.String()), status: Type.String(), startedAt: Type.String(), finishedAt: Nullable(Type.String()),
   durationMs: Nullable(Type.Integer()), rowsRead: Type.Integer(), rowsAccepted: Type.Integer(), rowsRejected: Type.Integer(), versions: Type.Integer(),
   jobIds: Type.Array(Type.String()), cursorFrom: Nullable(Type.String()), cursorTo: Nullable(Type.String()),
   progress: Nullable(Type.Object({ stage: Type.String(), rows: Type.Integer(), rowsPerSecond: Opt(Type.Integer()), at: Type.String() })),
@@ -139,11 +140,12 @@ export function sourceRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 
     app.post('/sources/:id/run', {
       schema: {
-        tags: ['sources'], summary: '立即同步 / run now', description: '202：后台运行，轮询运行记录查看进度；wait=true 时等待结束 / 202: runs in the background; wait=true waits for the end',
-        params: IdParams, querystring: Type.Object({ wait: Opt(Type.Boolean()) }), response: { 200: RunSchema, 202: RunSchema },
+        tags: ['sources'], summary: '立即同步 / run now',
+        description: '202：后台运行，轮询运行记录查看进度；wait=true 时等待结束；full=true 对增量数据源做一次全量校准（读取全部行、替换数据集、移除源端已删除的行并前移游标）/ 202: runs in the background; wait=true waits for the end; full=true runs a full refresh of an incremental source (every row, replaces the dataset, drops rows deleted at the source, moves the cursor)',
+        params: IdParams, querystring: Type.Object({ wait: Opt(Type.Boolean()), full: Opt(Type.Boolean()) }), response: { 200: RunSchema, 202: RunSchema },
       },
     }, async (req, reply) => {
-      const run = await sources.runNow(ctx, callerOf(req), req.params.id, { wait: req.query.wait });
+      const run = await sources.runNow(ctx, callerOf(req), req.params.id, { wait: req.query.wait, full: req.query.full });
       return reply.code(req.query.wait ? 200 : 202).send(run);
     });
 

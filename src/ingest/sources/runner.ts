@@ -12,7 +12,7 @@ import { DEFAULT_RETRY, withRetry } from './retry.ts';
 import { emptyTally, runStore, type RunTally } from './runs.ts';
 import { decryptSecret } from './secrets.ts';
 import { isDbSettings, sourceById, type StoredSource } from './store.ts';
-import type { DbSettings, RunTrigger, SourceRun } from './types.ts';
+import type { DbSettings, RunTrigger, SourceRun, SyncMode } from './types.ts';
 
 /** Sources running in this process (one run per source at a time; the lease covers other processes). */
 const running = new Set<string>();
@@ -40,7 +40,7 @@ export interface StartedRun {
  * from the committed cursor). A failed run raises a notice to the dataset's officers and admins.
  * `caller` is who the ingest acts as; permissions were checked by the caller of this function.
  */
-export async function startRun(ctx: Ctx, caller: Caller, sourceId: string, trigger: RunTrigger): Promise<StartedRun> {
+export async function startRun(ctx: Ctx, caller: Caller, sourceId: string, trigger: RunTrigger, opts: { full?: boolean } = {}): Promise<StartedRun> {
   const source = await sourceById(ctx.db, sourceId);
   if (!source) throw problem('not-found', `数据源不存在 / source ${sourceId}`);
   if (!isDbSettings(source)) throw problem('bad-request', '传感器数据源持续接收，无需手动运行 / sensor sources receive continuously; there is nothing to run');
@@ -56,13 +56,14 @@ export async function startRun(ctx: Ctx, caller: Caller, sourceId: string, trigg
     throw err;
   }
   const s = source as StoredSource & { settings: DbSettings };
-  const runId = await runStore.start(ctx.db, { sourceId, trigger, owner: OWNER, createdBy: caller.id, cursorFrom: s.state.cursor ?? null });
+  const mode: SyncMode = opts.full ? 'full' : s.settings.mode;
+  const runId = await runStore.start(ctx.db, { sourceId, trigger, mode, owner: OWNER, createdBy: caller.id, cursorFrom: s.state.cursor ?? null });
   const run = (await runStore.get(ctx.db, runId))!;
-  const done = withLease(ctx.db, sourceId, () => execute(ctx, caller, s, runId)).finally(() => running.delete(sourceId));
+  const done = withLease(ctx.db, sourceId, () => execute(ctx, caller, s, runId, mode)).finally(() => running.delete(sourceId));
   return { run, done };
 }
 
-async function execute(ctx: Ctx, caller: Caller, s: StoredSource & { settings: DbSettings }, runId: string): Promise<SourceRun> {
+async function execute(ctx: Ctx, caller: Caller, s: StoredSource & { settings: DbSettings }, runId: string, mode: SyncMode): Promise<SourceRun> {
   const workDir = path.join(ctx.config.dataDir, 'ingest', 'sources', s.id, runId);
   const tally: RunTally = emptyTally();
   let attempts = 1;
@@ -88,7 +89,7 @@ async function execute(ctx: Ctx, caller: Caller, s: StoredSource & { settings: D
       const db = await connect();
       try {
         await runDbSync({
-          ctx, caller, source: s, dataset: ds, db, openMore: connect, workDir, tally, progress,
+          ctx, caller, source: s, mode, dataset: ds, db, openMore: connect, workDir, tally, progress,
           onVersion: (tx, t) => runStore.tally(tx, runId, t),
         });
       } finally {

@@ -1,12 +1,12 @@
 import type { Queryable } from '../../control/index.ts';
 import { newId } from '../../ids.ts';
-import type { RunProgress, RunStatus, RunTrigger, SourceRun } from './types.ts';
+import type { RunProgress, RunStatus, RunTrigger, SourceRun, SyncMode } from './types.ts';
 
 interface Row {
   id: string; source_id: string; trigger: RunTrigger; status: RunStatus; started_at: Date; finished_at: Date | null;
   rows_read: number | string; rows_accepted: number | string; rows_rejected: number | string; versions: number;
   job_ids: string[] | string; cursor_from: string | null; cursor_to: string | null; progress: RunProgress | string | null;
-  attempts: number; error: string | null;
+  attempts: number; error: string | null; mode?: SyncMode | null;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -15,7 +15,7 @@ export function toRun(r: Row): SourceRun {
   const started = new Date(r.started_at);
   const finished = r.finished_at ? new Date(r.finished_at) : null;
   return {
-    id: r.id, sourceId: r.source_id, trigger: r.trigger, status: r.status, startedAt: started.toISOString(),
+    id: r.id, sourceId: r.source_id, trigger: r.trigger, mode: r.mode ?? null, status: r.status, startedAt: started.toISOString(),
     finishedAt: finished?.toISOString() ?? null, durationMs: finished ? finished.getTime() - started.getTime() : null,
     rowsRead: Number(r.rows_read), rowsAccepted: Number(r.rows_accepted), rowsRejected: Number(r.rows_rejected), versions: Number(r.versions),
     jobIds: json(r.job_ids), cursorFrom: r.cursor_from, cursorTo: r.cursor_to, progress: r.progress ? json(r.progress) : null,
@@ -37,12 +37,12 @@ export const emptyTally = (): RunTally => ({ rowsRead: 0, rowsAccepted: 0, rowsR
 
 /** Run history of sources (source_runs). */
 export const runStore = {
-  async start(q: Queryable, r: { sourceId: string; trigger: RunTrigger; owner: string; createdBy: string | null; cursorFrom: string | null }): Promise<string> {
+  async start(q: Queryable, r: { sourceId: string; trigger: RunTrigger; mode?: SyncMode | null; owner: string; createdBy: string | null; cursorFrom: string | null }): Promise<string> {
     const id = newId();
     await q.query(
-      `INSERT INTO source_runs (id, source_id, trigger, status, owner, created_by, cursor_from, progress)
-       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7)`,
-      [id, r.sourceId, r.trigger, r.owner, r.createdBy, r.cursorFrom, JSON.stringify({ stage: 'connect', rows: 0, at: new Date().toISOString() })],
+      `INSERT INTO source_runs (id, source_id, trigger, status, owner, created_by, cursor_from, progress, mode)
+       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8)`,
+      [id, r.sourceId, r.trigger, r.owner, r.createdBy, r.cursorFrom, JSON.stringify({ stage: 'connect', rows: 0, at: new Date().toISOString() }), r.mode ?? null],
     );
     return id;
   },

@@ -180,10 +180,12 @@ export const sources = {
   },
 
   /** Run a database source now (202: the run goes on in the background unless `wait`). */
-  async runNow(ctx: Ctx, caller: Caller, id: string, opts: { wait?: boolean } = {}): Promise<SourceRun> {
+  async runNow(ctx: Ctx, caller: Caller, id: string, opts: { wait?: boolean; full?: boolean } = {}): Promise<SourceRun> {
     const s = await visible(ctx, caller, id);
-    const started = await startRun(ctx, caller, id, 'manual');
-    await ctx.audit.record(caller, { action: 'source.run', objectType: 'source', objectId: id, departmentId: s.departmentId, details: { name: s.name, runId: started.run.id } });
+    const started = await startRun(ctx, caller, id, 'manual', { full: opts.full });
+    await ctx.audit.record(caller, {
+      action: 'source.run', objectType: 'source', objectId: id, departmentId: s.departmentId, details: { name: s.name, runId: started.run.id, mode: started.run.mode },
+    });
     return opts.wait ? started.done : started.run;
   },
 

@@ -8,7 +8,7 @@ import { pushBatcher } from './push/pushRecords.ts';
 import { sourceCaller, sourcePassword, startRun } from './runner.ts';
 import { runStore } from './runs.ts';
 import { SensorSubscriber } from './sensors/SensorSubscriber.ts';
-import { isMqttSettings, listSources, type StoredSource } from './store.ts';
+import { isDbSettings, isMqttSettings, listSources, type StoredSource } from './store.ts';
 import type { MqttSettings } from './types.ts';
 
 export interface SourcesHandle {
@@ -50,19 +50,22 @@ export async function startSources(ctx: Ctx, opts: StartOptions = {}): Promise<S
   let stopped = false;
   let pass: Promise<void> = Promise.resolve();
 
-  const schedule = (s: StoredSource) => {
-    const cur = crons.get(s.id);
-    if (cur && cur.expr === s.schedule) return;
+  // key: the source id (its schedule) or `<id>:refresh` (the full refresh of an incremental source)
+  const schedule = (s: StoredSource, key: string, expr: string | null | undefined, full: boolean) => {
+    const cur = crons.get(key);
+    if (cur && cur.expr === expr) return;
     cur?.cron.stop();
-    const cron = new Cron(s.schedule!, { timezone: SCHEDULE_TIMEZONE, protect: true, name: `source:${s.id}` }, async () => {
+    crons.delete(key);
+    if (!expr) return;
+    const cron = new Cron(expr, { timezone: SCHEDULE_TIMEZONE, protect: true, name: `source:${key}` }, async () => {
       try {
-        const { done } = await startRun(ctx, sourceCaller(s), s.id, 'schedule');
+        const { done } = await startRun(ctx, sourceCaller(s), s.id, 'schedule', { full });
         await done;
       } catch (err) {
-        ctx.log.warn({ source: s.name, err: (err as Error).message }, 'scheduled run not started');
+        ctx.log.warn({ source: s.name, full, err: (err as Error).message }, 'scheduled run not started');
       }
     });
-    crons.set(s.id, { cron, expr: s.schedule! });
+    crons.set(key, { cron, expr });
   };
 
   const stopSub = async (id: string, timeoutMs?: number) => {
@@ -102,11 +105,9 @@ export async function startSources(ctx: Ctx, opts: StartOptions = {}): Promise<S
     for (const s of all) {
       seen.add(s.id);
       if (opts.scheduler !== false) {
-        if (!isMqttSettings(s) && s.enabled && s.schedule) schedule(s);
-        else if (crons.has(s.id)) {
-          crons.get(s.id)!.cron.stop();
-          crons.delete(s.id);
-        }
+        const db = isDbSettings(s) && s.enabled ? s : null;
+        schedule(s, s.id, db?.schedule, false);
+        schedule(s, `${s.id}:refresh`, db?.settings.mode === 'incremental' ? db.settings.refreshSchedule : null, true);
       }
       if (opts.sensors !== false && isMqttSettings(s)) {
         const version = `${s.updatedAt}|${s.enabled}`;
@@ -115,7 +116,7 @@ export async function startSources(ctx: Ctx, opts: StartOptions = {}): Promise<S
         if (s.enabled && !subs.has(s.id) && !stopped) await subscribe(s, version);
       }
     }
-    for (const id of [...crons.keys()]) if (!seen.has(id)) (crons.get(id)!.cron.stop(), crons.delete(id));
+    for (const key of [...crons.keys()]) if (!seen.has(key.split(':')[0]!)) (crons.get(key)!.cron.stop(), crons.delete(key));
     for (const id of [...subs.keys()]) if (!seen.has(id)) await stopSub(id);
   };
 

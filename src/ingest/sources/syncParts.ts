@@ -8,7 +8,7 @@ import type { RunTally } from './runs.ts';
 import type { StoredSource } from './store.ts';
 import type { Throttle } from './Throttle.ts';
 import type { TsvWriter } from './TsvWriter.ts';
-import type { DbSettings } from './types.ts';
+import type { DbSettings, SyncMode } from './types.ts';
 
 export const DEFAULT_BATCH_ROWS = 100_000;
 
@@ -17,6 +17,8 @@ export interface DbSyncInput {
   /** Who the ingest runs as (the person who pressed run, or the source itself on a schedule). */
   caller: Caller;
   source: StoredSource & { settings: DbSettings };
+  /** How this run reads: every row, or past the cursor (an incremental source may run a full refresh). */
+  mode: SyncMode;
   dataset: Dataset;
   /** One connection; more are opened for a parallel split. */
   db: SourceDb;

@@ -32,6 +32,12 @@ export interface DbSettings {
   cursorColumn?: string | null;
   /** Rows per committed version in incremental sync (the cursor advances after each). */
   batchRows?: number;
+  /**
+   * Incremental sources: cron of a full refresh (every row, one `replace` version), which removes
+   * rows deleted at the source — an incremental read cannot see deletions — and moves the cursor
+   * to the newest row read. Null: none (a full refresh can still be run by hand).
+   */
+  refreshSchedule?: string | null;
   /** Integer column to split a full sync into `parallel` ranges read at once. */
   splitColumn?: string | null;
   parallel?: number;
@@ -99,6 +105,8 @@ export interface SourceRun {
   id: string;
   sourceId: string;
   trigger: RunTrigger;
+  /** How a database run read (null: sensors). */
+  mode: SyncMode | null;
   status: RunStatus;
   startedAt: string;
   finishedAt: string | null;
