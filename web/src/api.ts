@@ -98,6 +98,8 @@ export interface UploadOptions {
   quiet?: boolean;
   /** Lets the caller cancel the upload. */
   signal?: AbortSignal;
+  /** More request headers (e.g. `prefer: respond-async`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -110,6 +112,7 @@ export function upload<T>(path: string, form: FormData, opts: UploadOptions = {}
     xhr.open('POST', url(path));
     xhr.setRequestHeader('accept', 'application/json, application/problem+json');
     if (session.token) xhr.setRequestHeader('authorization', `Bearer ${session.token}`);
+    for (const [k, v] of Object.entries(opts.headers ?? {})) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) opts.onProgress?.(Math.min(100, Math.round((100 * e.loaded) / e.total)), e.loaded, e.total);
     };
