@@ -64,8 +64,6 @@ const PG_TYPES: Record<string, string> = {
 };
 const ddl = (t: string) => `CREATE TABLE ${t} (${PERSON_COLUMNS.map((c) => `${c} ${PG_TYPES[c]}`).join(', ')})`;
 
-
-
 /** The person CSV of n rows, generated once and kept in the cache directory. */
 async function personCsv(dir: string, rows: number, log: (s: string) => void): Promise<string> {
   const file = path.join(dir, `person_${rows}.csv`);
@@ -190,8 +188,6 @@ export async function run(opts: IngestBenchOptions = {}): Promise<IngestBenchFig
   }
   return figures;
 }
-
-
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const rows = arg('--rows');

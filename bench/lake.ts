@@ -97,8 +97,6 @@ async function bestOf<T>(fn: () => Promise<T>): Promise<{ ms: number; out: T }> 
   return best!;
 }
 
-
-
 export async function run(opts: LakeBenchOptions = {}): Promise<LakeBenchFigures> {
   const rows = opts.rows ?? 1_000_000;
   const log = opts.log ?? ((s: string) => console.log(s));
@@ -194,8 +192,6 @@ function check(engine: string, got: { n: number | string; income: number | strin
   if (Number(got.n) !== want.n || Number(got.districts) !== want.districts || Math.abs(Number(got.income) - want.income) > 0.5)
     throw new Error(`${engine} disagrees with the lake: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`);
 }
-
-
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const rows = arg('--rows');

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Db, Queryable } from '../control/index.ts';
+import { processAlive } from '../owner.ts';
 
 export interface WriteIntent {
   writeId: string;
@@ -51,12 +52,6 @@ export class WriteIntents {
 
 /** Is this writer possibly still running? Only a writer on this host can be proven dead. */
 export function ownerMayBeAlive(i: { host: string; pid: number }): boolean | 'unknown' {
-  if (i.host !== os.hostname()) return 'unknown';
-  if (i.pid === process.pid) return false; // callers hold the dataset lock, so no write of ours is running
-  try {
-    process.kill(i.pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  // callers hold the dataset lock, so no write of ours is running
+  return i.pid === process.pid && i.host === os.hostname() ? false : processAlive(i.host, i.pid);
 }

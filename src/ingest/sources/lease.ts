@@ -1,8 +1,6 @@
 import type { Db } from '../../control/index.ts';
 import { OWNER, ownerGone } from '../../owner.ts';
 
-export { OWNER, ownerGone } from '../../owner.ts';
-
 export const LEASE_SECONDS = 120;
 
 /**

@@ -4,7 +4,7 @@ import { datasetByCode } from '../../../catalog/index.ts';
 import type { Ctx } from '../../../context.ts';
 import { Problem } from '../../../server/errors.ts';
 import type { IngestJob } from '../../types.ts';
-import { OWNER } from '../lease.ts';
+import { OWNER } from '../../../owner.ts';
 import { reportFailure } from '../runner.ts';
 import { emptyTally, runStore, type RunTally } from '../runs.ts';
 import { saveState, sourceById, type StoredSource } from '../store.ts';
