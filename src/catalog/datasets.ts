@@ -1,6 +1,6 @@
 import type { Caller, Ctx } from '../context.ts';
 import { paged, type Queryable } from '../control/index.ts';
-import { requireRole, requireSameDepartment } from '../identity/index.ts';
+import { managesDepartment, requireRole, requireSameDepartment } from '../identity/index.ts';
 import { isUuid, newId } from '../ids.ts';
 import { fieldProblem, problem } from '../server/errors.ts';
 import { checkFields } from './fields.ts';
@@ -52,11 +52,14 @@ export const datasets = {
     return ds;
   },
 
-  /** A page of versions, newest first, each with the file it came from and its quality score (from its ingest job). */
+  /**
+   * A page of versions, newest first. For the dataset's department and admins each also names the
+   * file it came from and its quality score (from its ingest job, which only they may see).
+   */
   async versions(ctx: Ctx, caller: Caller, code: string, page: { limit: number; offset: number }) {
     const ds = await datasets.get(ctx, caller, code);
     const r = await ctx.lake.versionsPage(ds.id, page);
-    const jobIds = r.items.map((v) => v.jobId).filter((id): id is string => !!id && isUuid(id));
+    const jobIds = managesDepartment(caller, ds.departmentId) ? r.items.map((v) => v.jobId).filter((id): id is string => !!id && isUuid(id)) : [];
     const jobs = jobIds.length
       ? await ctx.db.query<{ id: string; source_name: string; score: number | string | null }>(
           `SELECT id, source_name, (quality->>'score')::float8 AS score FROM ingest_jobs WHERE id = ANY($1::uuid[])`, [jobIds])

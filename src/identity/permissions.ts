@@ -7,6 +7,10 @@ export function requireRole(caller: Caller, ...roles: Role[]): void {
 
 export const isAdmin = (c: Caller) => c.role === 'admin';
 
+/** A department's working objects (ingest jobs, sources, …) are its data officers' and the admins' business. */
+export const managesDepartment = (c: Caller, departmentId: string | null) =>
+  isAdmin(c) || (c.role === 'officer' && !!c.departmentId && c.departmentId === departmentId);
+
 /** Admins act on every department; everyone else only on their own. */
 export function requireSameDepartment(caller: Caller, departmentId: string | null): void {
   if (isAdmin(caller)) return;

@@ -1,6 +1,6 @@
 import type { Caller, Ctx } from '../context.ts';
 import { paged, type Queryable } from '../control/index.ts';
-import { isAdmin, requireRole } from '../identity/index.ts';
+import { isAdmin, managesDepartment, requireRole } from '../identity/index.ts';
 import { isUuid } from '../ids.ts';
 import { problem } from '../server/errors.ts';
 import { OWNER, ownerGone } from '../owner.ts';
@@ -97,13 +97,6 @@ export async function updateJob(q: Queryable, id: string, u: JobUpdate) {
   );
 }
 
-/**
- * Ingest jobs and their rejected rows belong to the dataset's department: its officers and
- * admins see them; anyone else gets 404 (the job's existence is not disclosed).
- */
-export function canSeeJob(caller: Caller, job: { departmentId: string }): boolean {
-  return isAdmin(caller) || (caller.role === 'officer' && !!caller.departmentId && caller.departmentId === job.departmentId);
-}
 
 export const ingestJobs = {
   async list(ctx: Ctx, caller: Caller, q: { dataset?: string; status?: string; limit: number; offset: number }) {
@@ -119,7 +112,8 @@ export const ingestJobs = {
 
   async get(ctx: Ctx, caller: Caller, id: string) {
     const job = await jobById(ctx.db, id);
-    if (!job || !canSeeJob(caller, job)) throw problem('not-found', `导入任务不存在 / no ingest job ${id}`);
+    // jobs and their rejected rows are the dataset department's business; to anyone else the job does not exist
+    if (!job || !managesDepartment(caller, job.departmentId)) throw problem('not-found', `导入任务不存在 / no ingest job ${id}`);
     return job;
   },
 };

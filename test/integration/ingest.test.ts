@@ -257,6 +257,10 @@ for (const driver of drivers()) {
       assert.ok(typeof v1.quality === 'number' && v1.quality > 0 && v1.quality <= 100, `quality ${v1.quality}`);
       const job = (await req('GET', `/ingest/jobs/${v1.jobId}`, ga)).json();
       assert.equal(v1.quality, job.quality.score);
+      // another department sees the versions but not the jobs behind them
+      const other = (await req('GET', '/datasets/GA_RK/versions', mz)).json();
+      assert.equal(other.total, all.total);
+      assert.ok(other.items.every((v: { sourceName: unknown; quality: unknown }) => v.sourceName === null && v.quality === null));
     });
 
     test('upsert re-ingest creates no duplicates; append refuses keys the dataset holds', async () => {

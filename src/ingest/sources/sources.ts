@@ -1,7 +1,7 @@
 import { datasetByCode } from '../../catalog/index.ts';
 import type { Caller, Ctx } from '../../context.ts';
 import { paged } from '../../control/index.ts';
-import { isAdmin, requireRole, requireSameDepartment } from '../../identity/index.ts';
+import { isAdmin, managesDepartment, requireRole, requireSameDepartment } from '../../identity/index.ts';
 import { isUuid, newId } from '../../ids.ts';
 import { fieldProblem, problem } from '../../server/errors.ts';
 import { checkSchedule, checkSettings } from './checkSettings.ts';
@@ -39,8 +39,7 @@ export interface SourcePatch {
 const CURSOR_KEYS: (keyof DbSettings)[] = ['host', 'port', 'database', 'table', 'query', 'cursorColumn', 'mode'];
 
 /** A source's connection settings are its department's business: its data officers and admins. */
-const canSee = (caller: Caller, s: { departmentId: string }) =>
-  isAdmin(caller) || (caller.role === 'officer' && !!caller.departmentId && caller.departmentId === s.departmentId);
+const canSee = (caller: Caller, s: { departmentId: string }) => managesDepartment(caller, s.departmentId);
 
 async function visible(ctx: Ctx, caller: Caller, id: string): Promise<StoredSource> {
   requireRole(caller, 'admin', 'officer');
