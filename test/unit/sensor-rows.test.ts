@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { journalLine, sensorRows, topicMatcher } from '../../src/ingest/sources/sensors/sensorRows.ts';
+import { journalLine, sensorRows, sensorTime, topicMatcher } from '../../src/ingest/sources/sensors/sensorRows.ts';
 import { tsvLine } from '../../src/ingest/sources/tsv.ts';
 
 const match = topicMatcher('city/{device}/{metric}');
@@ -23,4 +23,15 @@ test('malformed sensor messages keep the whole text as the value, for the ingest
 test('a reading’s journal line is its TSV line, quoting what needs it', () => {
   for (const r of [...rows('{"value":1.5,"time":"2024-05-01T10:00:00+02:00"}'), ...rows('bad\ttext "q"\nline'), { device: null, metric: null, value: null, time: null, payload: '' }])
     assert.equal(journalLine(r), `${tsvLine([r.device, r.metric, r.value, r.time, r.payload])}\n`);
+});
+
+test('reading times: epoch seconds and milliseconds, fractions, before 1970, zones, in any order', () => {
+  const t = (v: unknown) => sensorTime(v, at);
+  assert.equal(t(1714550400.1234), '2024-05-01 08:00:00.123');
+  assert.equal(t(1714550400007), '2024-05-01 08:00:00.007');
+  assert.equal(t(1714550399999), '2024-05-01 07:59:59.999');
+  assert.equal(t(-1.5), '1969-12-31 23:59:58.500');
+  assert.equal(t(1714550400045), '2024-05-01 08:00:00.045');
+  assert.equal(t('2024-05-01T10:00:00.5+02:00'), '2024-05-01 08:00:00.500');
+  for (let ms = at - 3000; ms < at + 3000; ms += 37) assert.equal(t(ms), new Date(ms).toISOString().replace('T', ' ').slice(0, 23));
 });

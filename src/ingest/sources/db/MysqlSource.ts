@@ -4,9 +4,10 @@ import type { ConnectOptions, Gate, RowSink, SourceDb } from './SourceDb.ts';
 const GATE_EVERY = 512;
 
 /**
- * MySQL / MariaDB through mysql2. Values arrive as text where it matters: DATETIME / TIMESTAMP as
- * written (`dateStrings`, session time zone UTC), BIGINT and DECIMAL as strings — the ingest
- * pipeline types them by the dataset's fields.
+ * MySQL / MariaDB through mysql2. Streamed rows arrive as the text protocol's bytes (session time
+ * zone UTC, so TIMESTAMPs read as UTC); small queries as text where it matters: DATETIME /
+ * TIMESTAMP as written (`dateStrings`), BIGINT and DECIMAL as strings — the ingest pipeline types
+ * them by the dataset's fields.
  */
 export class MysqlSource implements SourceDb {
   readonly kind = 'mysql' as const;
@@ -62,7 +63,9 @@ export class MysqlSource implements SourceDb {
         let columns: string[] = [];
         let rows = 0;
         let failed = false;
-        const q = this.conn.query({ sql, values: params, rowsAsArray: true });
+        // values as the bytes the server sent (UTF-8 text of every type; NULL as null): the
+        // staging file takes them as they are, without decoding and encoding each one
+        const q = this.conn.query({ sql, values: params, rowsAsArray: true, typeCast: false });
         q.on('fields', (fields: { name: string }[]) => {
           columns = fields.map((f) => f.name);
         });

@@ -55,9 +55,10 @@ export class SensorJournal {
     this.lines += messages;
   }
 
-  /** Make what was appended durable (fdatasync). */
-  sync(): void {
-    if (this.fd !== null) fs.fdatasyncSync(this.fd);
+  /** Make what was appended so far durable (fdatasync, off the event loop). Do not rotate or close meanwhile. */
+  sync(done: (err: Error | null) => void): void {
+    if (this.fd === null) process.nextTick(done, null);
+    else fs.fdatasync(this.fd, done);
   }
 
   /** Close the open segment if it holds anything (fsync) and start the next; returns the closed one's number. */

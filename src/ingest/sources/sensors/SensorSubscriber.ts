@@ -10,6 +10,7 @@ import { emptyTally, runStore, type RunTally } from '../runs.ts';
 import { saveState, sourceById, type StoredSource } from '../store.ts';
 import type { MqttSettings } from '../types.ts';
 import { SegmentWriter } from './SegmentWriter.ts';
+import { HeldWrites } from './HeldWrites.ts';
 import { SensorJournal } from './SensorJournal.ts';
 import { journalLine, sensorRows, topicMatcher } from './sensorRows.ts';
 
@@ -55,11 +56,16 @@ export class SensorSubscriber {
   private writer: SegmentWriter | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  /** Journal text of readings whose acknowledgements wait in the corked socket. */
+  /** Journal text of readings not yet written to the journal (their acknowledgements are held). */
   private pending = '';
   private pendingMessages = 0;
-  private corked: { uncork(): void; destroy(err?: Error): void } | null = null;
+  /** The connection's writes, held until the readings they acknowledge are durable. */
+  private held: HeldWrites | null = null;
   private flushScheduled = false;
+  /** A journal sync is in flight (nothing rotates or closes the journal meanwhile). */
+  private syncing = false;
+  private rotateWanted = false;
+  private idleWaiters: (() => void)[] = [];
   private runId: string | null = null;
   private tally: RunTally = emptyTally();
   private settings: MqttSettings;
@@ -164,9 +170,9 @@ export class SensorSubscriber {
     client.on('error', (err) => {
       this.stats.lastError = message(err);
     });
-    // Journal first, then acknowledge. mqtt.js sends each PUBACK when the callback runs; the
-    // socket is corked meanwhile, so the acknowledgements of a burst leave together, after the
-    // burst's readings are written to the journal in one write and synced to disk (flushPending).
+    // Journal first, then acknowledge. mqtt.js sends each PUBACK when the callback runs; those
+    // writes are held (HeldWrites) and let out, a burst at a time, once the burst's readings are
+    // written to the journal and synced to disk — while the next burst is being received.
     const match = topicMatcher(s.topicTemplate);
     client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
       if (this.closed) return; // never acknowledged: the broker delivers it again next session
@@ -175,14 +181,10 @@ export class SensorSubscriber {
       this.pendingMessages++;
       this.stats.received++;
       this.stats.readings += rows.length;
-      const stream = client.stream as { cork?: unknown; uncork?: unknown } | undefined;
-      if (!this.corked && typeof stream?.cork === 'function' && typeof stream.uncork === 'function') {
-        const corkable = stream as unknown as { cork(): void; uncork(): void; destroy(err?: Error): void };
-        corkable.cork();
-        this.corked = corkable;
-      }
-      if (!this.corked) this.flushPending(); // no cork on this transport: write before each acknowledgement
-      else if (!this.flushScheduled) {
+      const stream = client.stream;
+      if (this.held?.stream !== stream) this.held = new HeldWrites(stream);
+      this.held.hold();
+      if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flushPending());
       }
@@ -190,29 +192,55 @@ export class SensorSubscriber {
     };
   }
 
-  /** Write the readings received so far to the journal, then release their acknowledgements. */
+  /** Write the readings received so far to the journal and sync it; their acknowledgements go out when it is durable. */
   private flushPending(): void {
     this.flushScheduled = false;
-    const corked = this.corked;
-    this.corked = null;
-    try {
-      if (this.pending) {
-        this.journal.append(this.pending, this.pendingMessages);
-        this.journal.sync(); // one fdatasync per burst (group commit)
-        this.pending = '';
-        this.pendingMessages = 0;
+    if (this.syncing) return; // taken up when the sync in flight ends
+    if (!this.pending) return;
+    const held = this.held;
+    if (!this.appendPending(held)) return;
+    this.syncing = true;
+    this.journal.sync((err) => {
+      this.syncing = false;
+      if (err) this.journalFailed(err, held);
+      else {
+        held?.release();
+        if (!this.pending && held) {
+          held.seal(); // writes that acknowledge nothing (a ping) go out too
+          held.release();
+        }
       }
+      if (this.rotateWanted || this.journal.lines >= (this.settings.batchMessages ?? 10_000)) this.rotate();
+      else if (this.pending) this.flushPending();
+      for (const w of this.idleWaiters.splice(0)) w();
+    });
+  }
+
+  /** Write the pending readings to the journal; their acknowledgements form a group, let out once it is durable. */
+  private appendPending(held: HeldWrites | null): boolean {
+    try {
+      if (this.pending) this.journal.append(this.pending, this.pendingMessages);
     } catch (err) {
-      // not journaled, so not acknowledged: drop the connection; the broker delivers them again
-      this.stats.lastError = `journal: ${message(err)}`;
-      this.ctx.log.error({ source: this.source.name, err: this.stats.lastError }, 'sensor journal write failed');
+      this.journalFailed(err, held);
+      return false;
+    } finally {
       this.pending = '';
       this.pendingMessages = 0;
-      corked?.destroy(err as Error);
-      return;
     }
-    corked?.uncork();
-    if (this.journal.lines >= (this.settings.batchMessages ?? 10_000)) this.rotate();
+    held?.seal();
+    return true;
+  }
+
+  /** Not journaled, so not acknowledged: drop the connection; the broker delivers those messages again. */
+  private journalFailed(err: unknown, held: HeldWrites | null): void {
+    this.stats.lastError = `journal: ${message(err)}`;
+    this.ctx.log.error({ source: this.source.name, err: this.stats.lastError }, 'sensor journal write failed');
+    held?.fail(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  /** Until no journal sync is in flight. */
+  private async idle(): Promise<void> {
+    while (this.syncing) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   private tick(): void {
@@ -227,15 +255,30 @@ export class SensorSubscriber {
     }
   }
 
+  /** Close the open segment (its readings durable, their acknowledgements out) and queue it for the lake. */
   private rotate(): void {
-    if (this.pending) this.flushPending();
-    const seq = this.journal.rotate();
+    if (this.syncing) {
+      this.rotateWanted = true;
+      return;
+    }
+    this.rotateWanted = false;
+    const held = this.held;
+    if (!this.appendPending(held)) return;
+    let seq: number | null;
+    try {
+      seq = this.journal.rotate(); // fsync
+    } catch (err) {
+      this.journalFailed(err, held);
+      return;
+    }
+    held?.release();
     if (seq !== null) this.writer?.add(seq);
     this.stats.queued = this.writer?.queued ?? 0;
   }
 
   /** Everything received so far written (or given up after `timeoutMs`; what is left stays journaled). */
   async flush(timeoutMs = 60_000): Promise<boolean> {
+    await this.idle();
     this.rotate();
     return this.writer ? this.writer.drain(timeoutMs) : true;
   }
@@ -245,7 +288,8 @@ export class SensorSubscriber {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.closed = true;
-    this.flushPending();
+    await this.idle();
+    this.rotate();
     await this.client?.endAsync().catch(() => {});
     this.stats.connected = false;
     await this.flush(timeoutMs);

@@ -27,9 +27,20 @@ const METRIC_KEYS = ['metric', 'name', 'type'];
 const TIME_KEYS = ['time', 'ts', 'timestamp', 't'];
 const RESERVED = new Set([...DEVICE_KEYS, ...METRIC_KEYS, ...TIME_KEYS, 'value', 'unit']);
 
-function utc(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+let utcSecond = NaN;
+let utcPrefix = '';
+
+/** UTC `YYYY-MM-DD HH:MM:SS.mmm` (readings come in time order: the text up to the second is reused). */
+function utc(time: number): string {
+  const ms = Math.floor(time);
+  const second = Math.floor(ms / 1000);
+  if (second !== utcSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    utcSecond = second;
+    utcPrefix = `${iso.slice(0, 10)} ${iso.slice(11, 19)}.`;
+  }
+  const milli = ms - second * 1000;
+  return utcPrefix + (milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : String(milli));
 }
 
 /** A time from a number (epoch seconds or milliseconds) or text (with a zone: converted to UTC; without: taken as UTC). */
