@@ -39,6 +39,7 @@ export class TsvWriter {
     this.rows++;
   }
 
+  /** At least `n` bytes free in the buffer (flushed first; grown for a value larger than it). */
   private room(n: number): void {
     if (this.off + n <= this.buf.length) return;
     this.flush();
@@ -80,10 +81,7 @@ export class TsvWriter {
   }
 
   private line(s: string): void {
-    if (this.off + s.length * 3 + 1 > this.buf.length) {
-      this.flush();
-      if (s.length * 3 + 1 > this.buf.length) this.buf = Buffer.allocUnsafe(s.length * 3 + 1);
-    }
+    this.room(s.length * 3 + 1);
     this.off += this.buf.write(s, this.off);
     this.buf[this.off++] = 0x0a;
   }
