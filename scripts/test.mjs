@@ -16,7 +16,7 @@ function find(dir) {
   });
 }
 
-const files = ['unit', 'integration', 'e2e'].flatMap((d) => find(path.join(root, 'test', d))).filter((f) => !only.length || only.some((o) => f.includes(o)));
+const files = ['unit', 'integration', 'security', 'e2e'].flatMap((d) => find(path.join(root, 'test', d))).filter((f) => !only.length || only.some((o) => f.includes(o)));
 
 // a filter that names no test file would leave node to find tests by itself (and run this script again)
 if (only.length && !files.length) {
