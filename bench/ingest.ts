@@ -111,7 +111,7 @@ export async function run(opts: IngestBenchOptions = {}): Promise<IngestBenchFig
   const config = loadConfig({ dataDir: path.join(work, 'data'), duckdbThreads: opts.threads, duckdbMemoryLimit: memoryLimit, secretKey: 'bench' }, {});
   const p = await openPlatform(config, { log: pino({ level: process.env.GOVHUB_LOG_LEVEL ?? 'warn' }), memoryControlPlane: true });
   try {
-    const threads = (await p.lake.query<{ t: number }>(`SELECT current_setting('threads') AS t`))[0]!.t;
+    const threads = (await p.dataLake.query<{ t: number }>(`SELECT current_setting('threads') AS t`))[0]!.t;
     log(`ingest bench: ${PERSON_COLUMNS.length} columns, ID card + mobile validated, DuckDB threads=${threads} memory_limit=${memoryLimit}, ${os.cpus().length} CPUs`);
     const dept = await departments.create(p, SYSTEM, { code: 'BENCH', name: '基准测试', regionCode: '330100' });
     const sizes = [rows, ...(opts.big ? [10_000_000] : [])];
@@ -119,7 +119,7 @@ export async function run(opts: IngestBenchOptions = {}): Promise<IngestBenchFig
       const csv = await personCsv(cache, n, log);
       const code = `BENCH_PERSON_${n}`;
       await datasetAdmin.create(p, SYSTEM, { code, name: '人口基准', departmentId: dept.id, fields: FIELDS.map((f) => ({ ...f })) });
-      const duckMem = async () => Number((await p.lake.query<{ b: number }>(`SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()`))[0]?.b ?? 0);
+      const duckMem = async () => Number((await p.dataLake.query<{ b: number }>(`SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()`))[0]?.b ?? 0);
       const r = await withPeakMemory(duckMem, () => timed(() => ingestFile(p, SYSTEM, { datasetCode: code, file: csv, mode: 'replace' })));
       const job = r.out.out;
       if (job.status !== 'succeeded' || job.accepted !== n) throw new Error(`ingest of ${n} rows: ${job.status} accepted=${job.accepted} rejected=${job.rejected} ${job.error ?? ''}`);
@@ -135,7 +135,7 @@ export async function run(opts: IngestBenchOptions = {}): Promise<IngestBenchFig
     // The floor of this design on this machine: DuckDB copying the same CSV to Parquet with the
     // lake's settings and no cleaning, checks or quarantine at all. No validated ingest can beat it.
     const floorDir = path.join(work, 'floor');
-    const f = await timed(() => p.lake.query(`COPY (SELECT * FROM read_csv(${literal(csv)}, header = true, all_varchar = true)) TO ${literal(floorDir)} (${PARQUET_COPY_OPTIONS})`));
+    const f = await timed(() => p.dataLake.query(`COPY (SELECT * FROM read_csv(${literal(csv)}, header = true, all_varchar = true)) TO ${literal(floorDir)} (${PARQUET_COPY_OPTIONS})`));
     fs.rmSync(floorDir, { recursive: true, force: true });
     figures.floor_rows_per_s = rate(rows, f.ms);
     table.push([`DuckDB CSV → Parquet ${rows.toLocaleString('en')}`, `${(f.ms / 1000).toFixed(2)} s`, `${rate(rows, f.ms).toLocaleString('en')}/s`, 'lake Parquet settings, no validation: the floor']);

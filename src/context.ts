@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './control/index.ts';
 import type { AuditLog } from './audit/index.ts';
-import type { Lake } from './lake/index.ts';
+import type { LakeReader, LakeWriter } from './lake/index.ts';
 
 export type Role = 'admin' | 'officer' | 'analyst' | 'handler' | 'citizen';
 export const ROLES: Role[] = ['admin', 'officer', 'analyst', 'handler', 'citizen'];
@@ -24,7 +24,10 @@ export const SYSTEM: Caller = { id: null, username: 'system', displayName: '系�
 export interface Ctx {
   config: Config;
   db: Db;
-  lake: Lake;
+  /** The data plane as services see it: write versions, read manifests, work files. */
+  lake: LakeWriter;
+  /** Dataset contents: for the share guard (src/share) alone — a test fails if anything else touches it. */
+  lakeReader: LakeReader;
   audit: AuditLog;
   log: Logger;
 }

@@ -1,4 +1,4 @@
-import { failInterruptedJobs } from './ingest/jobs.ts';
+import { failInterruptedJobs, sweepWorkDirs } from './ingest/index.ts';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,8 @@ function secretKey(config: Config): string {
 }
 
 export interface Platform extends Ctx {
+  /** The whole lake, for the composition root (CLI, tests, benchmarks); services get only ctx.lake / ctx.lakeReader. */
+  dataLake: Lake;
   close(): Promise<void>;
 }
 
@@ -46,8 +48,10 @@ export async function openPlatform(config: Config, opts: { log?: Logger; schema?
     if (skipped.length) log.info({ datasets: skipped }, 'datasets being written elsewhere were not swept this time');
     const interrupted = await failInterruptedJobs(db);
     if (interrupted.length) log.warn({ jobs: interrupted }, 'ingest jobs of a process that ended were marked failed');
+    const swept = sweepWorkDirs(config.dataDir);
+    if (swept.length) log.warn({ removed: swept }, 'removed uploads and work files that ended processes left behind');
     return {
-      config, db, lake, audit, log,
+      config, db, lake: lake.writer(), lakeReader: lake.reader(), dataLake: lake, audit, log,
       async close() {
         await lake.close();
         await db.close();

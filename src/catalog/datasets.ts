@@ -3,6 +3,7 @@ import { paged, type Queryable } from '../control/index.ts';
 import { managesDepartment, requireRole, requireSameDepartment } from '../identity/index.ts';
 import { isUuid, newId } from '../ids.ts';
 import { fieldProblem, problem } from '../server/errors.ts';
+import type { VersionInfo } from '../lake/index.ts';
 import { checkFields } from './fields.ts';
 import type { Dataset, Field } from './types.ts';
 
@@ -53,13 +54,17 @@ export const datasets = {
   },
 
   /**
-   * A page of versions, newest first. For the dataset's department and admins each also names the
-   * file it came from and its quality score (from its ingest job, which only they may see).
+   * A page of versions, newest first. Everyone who sees the dataset in the catalog sees what the
+   * catalog shows of a version: its number, parent, mode, rows, schema and time. Its department and
+   * the admins see its workings too: the files, who wrote it, the job, the source file and its
+   * quality score.
    */
   async versions(ctx: Ctx, caller: Caller, code: string, page: { limit: number; offset: number }) {
     const ds = await datasets.get(ctx, caller, code);
     const r = await ctx.lake.versionsPage(ds.id, page);
-    const jobIds = managesDepartment(caller, ds.departmentId) ? r.items.map((v) => v.jobId).filter((id): id is string => !!id && isUuid(id)) : [];
+    const catalogView = ({ version, parentVersion, mode, rowCount, rowsAdded, schema, createdAt }: VersionInfo) => ({ version, parentVersion, mode, rowCount, rowsAdded, schema, createdAt });
+    if (!managesDepartment(caller, ds.departmentId)) return { ...r, items: r.items.map(catalogView) };
+    const jobIds = r.items.map((v) => v.jobId).filter((id): id is string => !!id && isUuid(id));
     const jobs = jobIds.length
       ? await ctx.db.query<{ id: string; source_name: string; score: number | string | null }>(
           `SELECT id, source_name, (quality->>'score')::float8 AS score FROM ingest_jobs WHERE id = ANY($1::uuid[])`, [jobIds])
@@ -69,7 +74,7 @@ export const datasets = {
       ...r,
       items: r.items.map((v) => {
         const j = v.jobId ? byId.get(v.jobId) : undefined;
-        return { ...v, sourceName: j?.source_name ?? null, quality: j?.score === null || j?.score === undefined ? null : Number(j.score) };
+        return { ...catalogView(v), files: v.files, jobId: v.jobId, createdBy: v.createdBy, sourceName: j?.source_name ?? null, quality: j?.score === null || j?.score === undefined ? null : Number(j.score) };
       }),
     };
   },

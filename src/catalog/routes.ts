@@ -2,7 +2,6 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Ctx } from '../context.ts';
 import { callerOf } from '../server/auth.ts';
 import { Page, PageQuery } from '../server/schemas.ts';
-import { readPage } from '../share/index.ts';
 import { datasetAdmin, datasets } from './datasets.ts';
 import { FIELD_TYPES } from './fields.ts';
 
@@ -17,12 +16,13 @@ export const DatasetSchema = Type.Object({
   important: Type.Boolean(), core: Type.Boolean(), fields: Type.Array(FieldSchema), currentVersion: Type.Integer(), rowCount: Type.Integer(),
   createdAt: Type.String(), updatedAt: Type.String(),
 });
+/** A version as the catalog shows it; the workings (files, writer, job, source, quality) only to its department and admins. */
 const VersionSchema = Type.Object({
-  datasetId: Type.String(), version: Type.Integer(), parentVersion: Type.Union([Type.Integer(), Type.Null()]), mode: Type.String(),
-  files: Type.Array(Type.Object({ path: Type.String(), rows: Type.Integer(), bytes: Type.Integer() })),
-  schema: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })), rowCount: Type.Integer(), rowsAdded: Type.Integer(),
-  jobId: Type.Union([Type.String(), Type.Null()]), createdBy: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
-  sourceName: Type.Union([Type.String(), Type.Null()]), quality: Type.Union([Type.Number(), Type.Null()]),
+  version: Type.Integer(), parentVersion: Type.Union([Type.Integer(), Type.Null()]), mode: Type.String(),
+  schema: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })), rowCount: Type.Integer(), rowsAdded: Type.Integer(), createdAt: Type.String(),
+  files: Type.Optional(Type.Array(Type.Object({ path: Type.String(), rows: Type.Integer(), bytes: Type.Integer() }))),
+  jobId: Type.Optional(Type.Union([Type.String(), Type.Null()])), createdBy: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  sourceName: Type.Optional(Type.Union([Type.String(), Type.Null()])), quality: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
 });
 const FieldInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 63 }), title: Type.String({ minLength: 1, maxLength: 100 }),
@@ -32,7 +32,7 @@ const FieldInput = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });
 const DatasetBody = Type.Object({
-  code: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }), name: Type.String({ minLength: 1, maxLength: 200 }),
+  code: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }), name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 4000 })), departmentId: Type.String({ format: 'uuid' }),
   theme: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
   layer: Type.Optional(Type.Union(['raw', 'standard', 'base', 'theme', 'business'].map((l) => Type.Literal(l)))),
@@ -62,22 +62,5 @@ export function catalogRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.get('/datasets/:code/versions', {
       schema: { tags: ['datasets'], summary: '版本历史（新的在前，分页）/ versions, newest first, paged', params: CodeParams, querystring: PageQuery, response: { 200: Page(VersionSchema) } },
     }, (req) => datasets.versions(ctx, callerOf(req), req.params.code, { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
-    app.get('/datasets/:code/rows', {
-      schema: {
-        tags: ['datasets'], summary: '读取数据（经共享守卫，留痕）/ read rows through the share guard (audited)', params: CodeParams,
-        querystring: Type.Intersect([PageQuery, Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })), fields: Type.Optional(Type.String({ maxLength: 2000 })) })]),
-        response: {
-          200: Type.Object({
-            columns: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), type: Type.String(), sensitivity: Type.String(), masked: Type.Boolean() })),
-            rows: Type.Array(Type.Record(Type.String(), Type.Unknown())), total: Type.Integer(), version: Type.Integer(),
-          }),
-        },
-      },
-    }, async (req) => {
-      const caller = callerOf(req);
-      const ds = await datasets.get(ctx, caller, req.params.code);
-      const fields = req.query.fields ? req.query.fields.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      return readPage(ctx, caller, ds, { fields, version: req.query.version, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
-    });
   };
 }

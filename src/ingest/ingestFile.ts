@@ -4,10 +4,14 @@ import { datasetByCode, FIELD_TYPES, type Dataset, type FieldType } from '../cat
 import type { Caller, Ctx } from '../context.ts';
 import { requireRole, requireSameDepartment } from '../identity/index.ts';
 import { newId } from '../ids.ts';
-import { LakeStageError } from '../lake/index.ts';
+import { LakeStageError, type StageRunner } from '../lake/index.ts';
 import { Problem, problem } from '../server/errors.ts';
 import { insertJob, jobById, setJobProgress, updateJob, type JobUpdate } from './jobs.ts';
 import { ensureStandardMacros } from './macros.ts';
+import { openIsolated, parseLimits } from './readers/parseIsolated.ts';
+import { makeWorkDir, removeWorkDir } from './workDirs.ts';
+import { QUARANTINE_CSV_COLUMNS, referenceScan, unspreadsheetSql } from '../share/index.ts';
+import { srcCol } from './sql.ts';
 import { mappingOf, proposeMapping } from './mapping.ts';
 import { stageMeasure, stageOutput, stageRead, stageReference, stageRows, stageUnique, tables, type Measures } from './pipeline.ts';
 import { buildFields, type Plan, type ReferencePlan } from './plan.ts';
@@ -15,7 +19,6 @@ import { qualityReport, timeliness } from './quality.ts';
 import { quarantinePaths, stageQuarantine } from './quarantine.ts';
 import { openSource, type Source } from './readers/source.ts';
 import { checkSettings, loadSettings, saveMapping, savedMapping } from './settings.ts';
-import { Stages } from './Stages.ts';
 import { INGEST_ENCODINGS, INGEST_FORMATS, type IngestInput, type IngestJob, type QualityReport, type RuleSettings } from './types.ts';
 
 /** The job failed on its own terms (error limit, nothing accepted): recorded, no version written. */
@@ -51,16 +54,18 @@ function mergeRules(saved: RuleSettings, run: RuleSettings | undefined): RuleSet
   return { fields, references: run?.references ?? saved.references ?? [], unique: run?.unique?.length ? run.unique : saved.unique };
 }
 
-async function resolveReferences(ctx: Ctx, rules: RuleSettings): Promise<ReferencePlan[]> {
+/**
+ * The reference rules in force, each resolved through the share guard: the dataset's department must
+ * be entitled to the other dataset's key fields in clear, and the check is recorded as a read of it.
+ */
+async function resolveReferences(ctx: Ctx, caller: Caller, ds: Dataset, rules: RuleSettings, jobId: string): Promise<ReferencePlan[]> {
   const out: ReferencePlan[] = [];
-  for (const r of rules.references ?? []) {
-    const other = (await datasetByCode(ctx.db, r.dataset))!;
+  for (const [i, r] of (rules.references ?? []).entries()) {
+    const other = await datasetByCode(ctx.db, r.dataset);
+    if (!other) throw problem('validation', `rules.references.${i}.dataset: 数据集不存在 / no dataset ${r.dataset}`, [{ field: `rules.references.${i}.dataset`, message: `no dataset ${r.dataset}` }]);
     const key = r.key?.length ? r.key : other.primaryKey;
-    const v = await ctx.lake.version(other.id);
-    const types = new Map(v?.schema.map((c) => [c.name, c.type]) ?? []);
-    const keyTypes = key.map((k) => types.get(k) ?? FIELD_TYPES[(other.fields.find((f) => f.name === k)?.type ?? 'string') as FieldType] ?? 'VARCHAR');
-    const usable = v && v.rowCount > 0 && key.every((k) => types.has(k));
-    out.push({ fields: r.fields, dataset: other.code, datasetId: other.id, key, keyTypes, scan: usable ? ctx.lake.scanSql(v) : null });
+    const ref = await referenceScan(ctx, caller, { consumer: ds, target: other, key, jobId, at: `rules.references.${i}` });
+    out.push({ fields: r.fields, dataset: other.code, datasetId: other.id, key, keyTypes: ref.keyTypes, scan: ref.scan });
   }
   return out;
 }
@@ -97,7 +102,7 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
   checkInput(input);
   const mode = input.mode ?? 'append';
   const saved = await loadSettings(ctx.db, ds.id);
-  await checkSettings(ctx.db, ds, { cleaning: input.cleaning ?? {}, rules: input.rules ?? {} });
+  await checkSettings(ctx, ds, { cleaning: input.cleaning ?? {}, rules: input.rules ?? {} });
   const rules = mergeRules(saved.rules, input.rules);
   const unique = rules.unique?.length ? rules.unique : ds.primaryKey;
   if (mode === 'upsert' && !unique.length) throw problem('validation', 'mode: upsert 需要主键 / upsert needs a primary key', [{ field: 'mode', message: 'upsert needs a primary key' }]);
@@ -109,8 +114,7 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
   const jobId = newId();
   const sourceName = (input.sourceName ?? path.basename(input.file)).slice(0, 500);
   await insertJob(ctx.db, { id: jobId, datasetId: ds.id, sourceName, mode, createdBy: caller.id, retryOf: input.retryOf });
-  const workDir = path.join(ctx.config.dataDir, 'ingest', 'work', jobId);
-  fs.mkdirSync(workDir, { recursive: true });
+  const workDir = makeWorkDir(ctx.config.dataDir, 'work', jobId);
   input.onStart?.(jobId);
   // the job row shows where it is (at most twice a second), for the console and for async callers
   let lastSaved = 0;
@@ -130,16 +134,19 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
     return { ...rest, status, seconds: Math.round(performance.now() - t0) / 1000, ...(extra.error ? { error: extra.error } : {}) } as IngestJob;
   };
 
-  let stages: Stages | undefined;
+  let stages: StageRunner | undefined;
   try {
     progress('open', 0);
-    const src: Source = await ctx.lake.withConnection((conn) =>
-      openSource(new Stages(conn), input.file, {
-        name: sourceName, format: input.format, encoding: input.encoding, delimiter: input.delimiter, sheet: input.sheet,
-        workDir, tag: jobId.replaceAll('-', ''), onBytes: (b, total) => progress('transcode', Math.min(30, (30 * b) / Math.max(total, 1))),
-      }),
-    );
+    const open = { name: sourceName, format: input.format, encoding: input.encoding, delimiter: input.delimiter, sheet: input.sheet, workDir, tag: jobId.replaceAll('-', '') };
+    // a file govhub staged itself is read here; anything else is parsed in a process of its own
+    const src: Source = input.staged
+      ? await ctx.lake.session('ingest.open', (st) => openSource(st, input.file, { ...open, onBytes: (b, total) => progress('transcode', Math.min(30, (30 * b) / Math.max(total, 1))) }))
+      : await openIsolated(ctx.lake, { ...open, file: input.file, threads: ctx.config.duckdbThreads }, parseLimits(), (stage, percent) => progress(stage, percent));
     Object.assign(found, { format: src.format, encoding: src.encoding, delimiter: src.delimiter });
+    if (QUARANTINE_CSV_COLUMNS.every((c) => c === '_raw' || c === '_reasons' || src.headers.includes(c))) {
+      // a corrected quarantine CSV: its cells were made spreadsheet-safe on the way out
+      src.relation = `(SELECT * REPLACE (${src.headers.map((_, i) => `${unspreadsheetSql(srcCol(i))} AS ${srcCol(i)}`).join(', ')}) FROM ${src.relation})`;
+    }
     const matches = proposeMapping(src.headers, ds.fields, input.mapping, await savedMapping(ctx.db, ds.id, sourceName));
     found.mapping = mappingOf(matches);
     if (!matches.some((m) => m.field))
@@ -147,7 +154,7 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
     const plan: Plan = {
       tag: jobId.replaceAll('-', ''), mode, unique, headers: src.headers,
       fields: buildFields(ds, src.headers, matches, [saved.cleaning, input.cleaning ?? {}], [rules]),
-      references: await resolveReferences(ctx, rules),
+      references: await resolveReferences(ctx, caller, ds, rules, jobId),
     };
     const current = await ctx.lake.version(ds.id);
     await ensureStandardMacros(ctx.lake);
@@ -155,19 +162,19 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
     await ctx.lake.write({
       datasetId: ds.id, mode, primaryKey: mode === 'upsert' ? unique : undefined, jobId, actorId: caller.id,
       source: { sql: `SELECT * FROM ${tables(plan.tag).out}` },
-      setup: async (conn) => {
-        const st = new Stages(conn, (stage) => progress(stage, STAGE_PERCENT[stage] ?? 30));
+      setup: async (run, parent) => {
+        const st = run.withProgress((stage) => progress(stage, STAGE_PERCENT[stage] ?? 30));
         stages = st;
         await stageRead(st, plan, src);
         const structural = await stageRows(st, plan, src);
-        await stageUnique(st, plan, current && current.rowCount > 0 ? { scan: ctx.lake.scanSql(current), columns: new Set(current.schema.map((c) => c.name)) } : null);
+        await stageUnique(st, plan, parent && parent.rowCount > 0 ? { scan: parent.scan, columns: new Set(parent.schema.map((c) => c.name)) } : null);
         const ref = await stageReference(st, plan);
         const m = await stageMeasure(st, plan, src, structural, ref);
         if (m.rowsRead === 0) throw problem('unprocessable', '文件只有表头，没有数据行 / the file has a header but no data rows');
         const quality = qualityReport(plan, m, timeliness(ds.updateCycle, current?.createdAt ?? null));
         Object.assign(found, { measures: m, quality, rowsRead: m.rowsRead, accepted: m.accepted, rejected: m.rejected, quarantineRows: m.failures });
         if (m.rejected) {
-          await stageQuarantine(st, plan, src, q, m);
+          await stageQuarantine(st, plan, src, q, m, input.onFailures);
           found.quarantinePath = q.rel;
         }
         const over = limitExceeded(m, input.errorLimit);
@@ -204,7 +211,7 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
     throw err;
   } finally {
     if (stages) ctx.log.debug({ jobId, stages: Object.fromEntries([...stages.timings].map(([k, v]) => [k, Math.round(v)])), totalMs: Math.round(performance.now() - t0) }, 'ingest stages');
-    fs.rmSync(workDir, { recursive: true, force: true });
+    removeWorkDir(workDir);
   }
 }
 

@@ -1,3 +1,4 @@
+import { QUARANTINE_CSV_COLUMNS } from '../share/index.ts';
 import type { Field } from '../catalog/index.ts';
 import type { HeaderMapping } from './types.ts';
 
@@ -83,7 +84,7 @@ export function proposeMapping(headers: string[], fields: Field[], given?: Heade
 }
 
 /** Columns the quarantine CSV adds in front of the original ones; ignored when it is re-ingested. */
-export const QUARANTINE_COLUMNS = new Set(['_row', '_errors', '_raw']);
+export const QUARANTINE_COLUMNS = new Set(QUARANTINE_CSV_COLUMNS);
 
 /** The mapping as a plain object (header → field or null). */
 export function mappingOf(matches: ColumnMatch[]): HeaderMapping {

@@ -3,7 +3,7 @@ import type { Source } from './readers/source.ts';
 import { checkSelect, type FieldPlan, type Plan } from './plan.ts';
 import { duckType, typedSql } from './rules.ts';
 import { errCol, ident, srcCol, valCol } from './sql.ts';
-import { IngestStageError, type Stages } from './Stages.ts';
+import { LakeStageError, type StageRunner } from '../lake/index.ts';
 
 /** Temp table / view names of one ingest (all on the writer's connection). */
 export function tables(tag: string) {
@@ -48,13 +48,13 @@ export interface Measures {
 const num = (v: unknown) => Number(v ?? 0);
 
 function readProblem(err: unknown): Error {
-  const cause = err instanceof IngestStageError && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+  const cause = err instanceof LakeStageError && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
   const line = cause.split('\n').find((l) => l.trim()) ?? cause;
   return problem('unprocessable', `文件无法读取：${line.slice(0, 400)} / the file cannot be read`);
 }
 
 /** Stage `read`: scan the source through cleaning and the field checks into a temp table. */
-export async function stageRead(st: Stages, plan: Plan, src: Source): Promise<void> {
+export async function stageRead(st: StageRunner, plan: Plan, src: Source): Promise<void> {
   const t = tables(plan.tag);
   const sql = checkSelect(plan, src.relation, { hasRow: src.hasRowColumn, hasSkip: src.hasSkipColumn, hasParse: src.hasParseColumns });
   try {
@@ -65,13 +65,13 @@ export async function stageRead(st: Stages, plan: Plan, src: Source): Promise<vo
 }
 
 /** Stage `rows`: the CSV reader's rejects, and the view that numbers rows (1-based data row). */
-export async function stageRows(st: Stages, plan: Plan, src: Source): Promise<number> {
+export async function stageRows(st: StageRunner, plan: Plan, src: Source): Promise<number> {
   const t = tables(plan.tag);
   let structural = 0;
   if (src.rejects) {
     // `line` counts records from the header (line 1); one entry per rejected record
     await st.run('rows', `CREATE TEMP TABLE ${t.rej} AS SELECT line - 1 AS __row, any_value(error_type) AS reason, any_value(csv_line) AS raw,
-        any_value(error_message) AS message FROM ${src.rejects.table} GROUP BY line`);
+        any_value(error_message) AS message FROM ${src.rejects.relation} GROUP BY line`);
     structural = num((await st.rows<{ n: number }>('rows', `SELECT count(*) AS n FROM ${t.rej}`))[0]?.n);
   }
   const skip = src.hasSkipColumn ? 'WHERE NOT __skip' : '';
@@ -105,7 +105,7 @@ const keyValue = (fs: FieldPlan[]) => (fs.length === 1 ? valCol(fs[0]!.index) : 
  * Stage `unique`: a key seen earlier in the batch fails (append, replace; in upsert the last row
  * of a key wins instead); in append mode a key the dataset already holds fails too.
  */
-export async function stageUnique(st: Stages, plan: Plan, current: { scan: string; columns: Set<string> } | null): Promise<void> {
+export async function stageUnique(st: StageRunner, plan: Plan, current: { scan: string; columns: Set<string> } | null): Promise<void> {
   const t = tables(plan.tag);
   await st.run('unique', `CREATE TEMP TABLE ${t.fail} (__row BIGINT, fi INTEGER, rule VARCHAR, reason VARCHAR, value VARCHAR)`);
   const key = plan.unique.map((k) => fieldByName(plan, k));
@@ -121,7 +121,7 @@ export async function stageUnique(st: Stages, plan: Plan, current: { scan: strin
 }
 
 /** Stage `reference`: every reference rule's key must exist in the other dataset's current version. */
-export async function stageReference(st: Stages, plan: Plan): Promise<{ checked: number; failed: number }> {
+export async function stageReference(st: StageRunner, plan: Plan): Promise<{ checked: number; failed: number }> {
   const t = tables(plan.tag);
   let checked = 0;
   let failed = 0;
@@ -144,7 +144,7 @@ export async function stageReference(st: Stages, plan: Plan): Promise<{ checked:
 const FORMAT_RULES = ['type', 'standard', 'pattern'];
 
 /** Stage `measure`: counts for the job summary, the error limit and the quality report. */
-export async function stageMeasure(st: Stages, plan: Plan, src: Source, structural: number, ref: { checked: number; failed: number }): Promise<Measures> {
+export async function stageMeasure(st: StageRunner, plan: Plan, src: Source, structural: number, ref: { checked: number; failed: number }): Promise<Measures> {
   const t = tables(plan.tag);
   const mapped = plan.fields.filter((f) => f.source !== null);
   const fmt = plan.fields.map((f) => `list_contains([${FORMAT_RULES.map((r) => `'${r}'`).join(', ')}], split_part(${errCol(f.index)}, ':', 1))`);
@@ -196,7 +196,7 @@ export async function stageMeasure(st: Stages, plan: Plan, src: Source, structur
 }
 
 /** Stage `output`: the view of accepted rows, typed, that the lake writes. */
-export async function stageOutput(st: Stages, plan: Plan, m: Measures): Promise<string> {
+export async function stageOutput(st: StageRunner, plan: Plan, m: Measures): Promise<string> {
   const t = tables(plan.tag);
   const cols = plan.fields.map((f) => `${f.source === null ? `CAST(NULL AS ${duckType(f.field)})` : typedSql(f.field, valCol(f.index))} AS ${ident(f.field.name)}`);
   const anti = m.failOnly ? `ANTI JOIN ${t.fail} f ON f.__row = c.__row` : '';

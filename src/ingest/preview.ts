@@ -7,10 +7,9 @@ import { newId } from '../ids.ts';
 import { problem } from '../server/errors.ts';
 import { PREVIEW_ROWS } from './limits.ts';
 import { proposeMapping, type ColumnMatch } from './mapping.ts';
-import { openSource } from './readers/source.ts';
+import { parseIsolated, parseLimits } from './readers/parseIsolated.ts';
 import { savedMapping } from './settings.ts';
-import { srcCol } from './sql.ts';
-import { Stages } from './Stages.ts';
+import { makeWorkDir, removeWorkDir } from './workDirs.ts';
 import type { HeaderMapping, IngestEncoding, IngestFormat } from './types.ts';
 
 export interface PreviewInput {
@@ -46,28 +45,20 @@ export async function previewFile(ctx: Ctx, caller: Caller, input: PreviewInput)
   requireSameDepartment(caller, ds.departmentId);
   if (!fs.existsSync(input.file)) throw problem('validation', 'file: no such file', [{ field: 'file', message: 'no such file' }]);
   const sourceName = input.sourceName ?? path.basename(input.file);
-  const workDir = path.join(ctx.config.dataDir, 'ingest', 'work', `preview-${newId()}`);
-  fs.mkdirSync(workDir, { recursive: true });
+  const workDir = makeWorkDir(ctx.config.dataDir, 'work', `preview-${newId()}`);
   try {
-    return await ctx.lake.withConnection(async (conn) => {
-      const st = new Stages(conn);
-      const src = await openSource(st, input.file, { ...input, name: sourceName, workDir, tag: 'preview', preview: true });
-      const cols = src.headers.map((_, i) => srcCol(i)).join(', ');
-      let rows: Record<string, string | null>[];
-      try {
-        rows = await st.rows(`preview`, `SELECT ${cols} FROM ${src.relation} ${src.hasSkipColumn ? 'WHERE NOT __skip' : ''} LIMIT ${PREVIEW_ROWS}`);
-      } catch (err) {
-        throw problem('unprocessable', `文件无法读取：${((err as Error).cause as Error | undefined)?.message?.split('\n')[0] ?? (err as Error).message} / the file cannot be read`);
-      }
-      const columns = proposeMapping(src.headers, ds.fields, input.mapping, await savedMapping(ctx.db, ds.id, sourceName));
-      const mapped = new Set(columns.map((c) => c.field).filter(Boolean));
-      return {
-        format: src.format, encoding: src.encoding, delimiter: src.delimiter, sheet: src.sheet, sheets: src.sheets, headers: src.headers, columns,
-        rows: rows.map((r) => src.headers.map((_, i) => r[srcCol(i)] ?? null)),
-        unmappedFields: ds.fields.filter((f) => !mapped.has(f.name)).map((f) => ({ name: f.name, title: f.title, required: !!f.required || ds.primaryKey.includes(f.name) })),
-      };
-    });
+    // an upload is untrusted: it is read in a process of its own, like an ingest
+    const { meta: src, rows } = await parseIsolated(
+      { file: input.file, name: sourceName, format: input.format, encoding: input.encoding, delimiter: input.delimiter, sheet: input.sheet, preview: true, previewRows: PREVIEW_ROWS, workDir, tag: 'preview', threads: ctx.config.duckdbThreads },
+      parseLimits(),
+    );
+    const columns = proposeMapping(src.headers, ds.fields, input.mapping, await savedMapping(ctx.db, ds.id, sourceName));
+    const mapped = new Set(columns.map((c) => c.field).filter(Boolean));
+    return {
+      format: src.format, encoding: src.encoding, delimiter: src.delimiter, sheet: src.sheet, sheets: src.sheets, headers: src.headers, columns, rows: rows ?? [],
+      unmappedFields: ds.fields.filter((f) => !mapped.has(f.name)).map((f) => ({ name: f.name, title: f.title, required: !!f.required || ds.primaryKey.includes(f.name) })),
+    };
   } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
+    removeWorkDir(workDir);
   }
 }

@@ -1,34 +1,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { reasonSql } from '../standards/index.ts';
 import { cleanedExpr, cleanSql } from './cleaning.ts';
 import { QUARANTINE_COLUMNS } from './mapping.ts';
 import { tables, type Measures } from './pipeline.ts';
 import type { Plan } from './plan.ts';
 import type { Source } from './readers/source.ts';
+import type { QuarantineFailure } from './types.ts';
 import { errCol, literal, srcCol, valCol } from './sql.ts';
-import type { Stages } from './Stages.ts';
+import type { StageRunner } from '../lake/index.ts';
 
 /**
- * The quarantine of a job, under `<dataDir>/ingest/quarantine/<datasetId>/`:
- *   <jobId>.parquet  one row per failure: row, field, header, rule, reason, value (the original
- *                    text), record (the whole original row as JSON)
- *   <jobId>.csv      one row per rejected source row: _row, _errors, _raw, then the original
- *                    columns under their original headers — correct it and ingest it again
+ * The quarantine of a job: `<dataDir>/ingest/quarantine/<datasetId>/<jobId>.parquet`, one row per
+ * failure: row, field, header, rule, reason, value (the original text), record (the whole original
+ * row as JSON, `_raw` holding the line a reader could not parse). It is dataset contents: it is read
+ * only through the share guard (src/share), which masks it for readers outside the department and
+ * makes the CSV to correct and ingest again.
  */
 export const QUARANTINE_DIR = path.join('ingest', 'quarantine');
 
 export function quarantinePaths(dataDir: string, datasetId: string, jobId: string) {
   const rel = path.join(QUARANTINE_DIR, datasetId, jobId).split(path.sep).join('/');
-  return { rel: `${rel}.parquet`, parquet: path.join(dataDir, `${rel}.parquet`), csv: path.join(dataDir, `${rel}.csv`) };
+  return { rel: `${rel}.parquet`, parquet: path.join(dataDir, `${rel}.parquet`) };
 }
 
 /**
  * The data element's reason (checksum, area, format, …) for each value that failed it. Kept out of
  * the read pass, where only pass / fail is decided: this runs on the rejected rows alone.
  */
-async function explain(st: Stages, plan: Plan, bad: string): Promise<void> {
+async function explain(st: StageRunner, plan: Plan, bad: string): Promise<void> {
   const fs = plan.fields.filter((x) => x.field.element && x.source !== null);
   if (!fs.length) return;
   const [n] = await st.rows<Record<string, number>>('quarantine', `SELECT ${fs.map((f) => `count(*) FILTER (WHERE ${errCol(f.index)} = 'standard') AS n${f.index}`).join(', ')} FROM ${bad}`);
@@ -46,8 +46,8 @@ async function explain(st: Stages, plan: Plan, bad: string): Promise<void> {
 /** SQL string literal of a column label. */
 const lit = (s: string | null) => (s === null ? 'CAST(NULL AS VARCHAR)' : literal(s));
 
-/** Stage `quarantine`: write both files from the temp tables of the checks. */
-export async function stageQuarantine(st: Stages, plan: Plan, src: Source, files: { parquet: string; csv: string }, m: Measures): Promise<void> {
+/** Stage `quarantine`: write the file from the temp tables of the checks (and hand the failures to `onFailures`). */
+export async function stageQuarantine(st: StageRunner, plan: Plan, src: Source, files: { parquet: string }, m: Measures, onFailures?: (f: QuarantineFailure[]) => void): Promise<void> {
   const structural = m.structural;
   const t = tables(plan.tag);
   const bad = `ing_bad_${plan.tag}`;
@@ -83,28 +83,13 @@ export async function stageQuarantine(st: Stages, plan: Plan, src: Source, files
   // columns a re-ingested quarantine CSV brought along are bookkeeping, not data
   const keep = plan.headers.map((h, k) => ({ h, k })).filter(({ h }) => !QUARANTINE_COLUMNS.has(h));
   const record = `json_object(${[...keep.map(({ h, k }) => `${literal(h)}, b.${srcCol(k)}`), `'_raw', b._raw`].join(', ')})`;
-  await st.run('quarantine', `COPY (
+  const failed = `ing_q_${plan.tag}`;
+  await st.run('quarantine', `CREATE TEMP TABLE ${failed} AS
       SELECT q.__row AS row, q.field, q.header, q.rule, q.reason, q.value, CAST(${record} AS VARCHAR) AS record
-      FROM (${failures.join(' UNION ALL ')}) q LEFT JOIN ${bad} b ON b.__row = q.__row
-      ORDER BY q.__row, q.field NULLS FIRST
-    ) TO ${literal(files.parquet)} (FORMAT parquet, COMPRESSION zstd)`);
-
-  // one row per rejected source row, with the failures summarised in _errors
-  const tmpCsv = `${files.csv}.tmp`;
-  const cols = keep.map(({ h, k }) => `b.${srcCol(k)} AS "${h.replaceAll('"', '""')}"`);
-  await st.run('quarantine', `COPY (
-      SELECT ${['b.__row AS _row', 'e._errors', 'b._raw', ...cols].join(', ')}
-      FROM ${bad} b JOIN (SELECT row, string_agg(coalesce(header, field, '') || ':' || rule || coalesce('(' || reason || ')', ''), '; ' ORDER BY field) AS _errors
-        FROM read_parquet(${literal(files.parquet)}) GROUP BY row) e ON e.row = b.__row
-      ORDER BY b.__row
-    ) TO ${literal(tmpCsv)} (FORMAT csv, HEADER true)`);
-  // a UTF-8 byte-order mark so spreadsheet programs show Chinese text correctly
-  await pipeline(
-    async function* () {
-      yield Buffer.from([0xef, 0xbb, 0xbf]);
-      yield* fs.createReadStream(tmpCsv);
-    },
-    fs.createWriteStream(files.csv),
-  );
-  fs.rmSync(tmpCsv, { force: true });
+      FROM (${failures.join(' UNION ALL ')}) q LEFT JOIN ${bad} b ON b.__row = q.__row`);
+  await st.run('quarantine', `COPY (SELECT * FROM ${failed} ORDER BY row, field NULLS FIRST) TO ${literal(files.parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+  if (onFailures) {
+    const rows = await st.rows<QuarantineFailure>('quarantine', `SELECT row, field, rule, reason, value FROM ${failed} ORDER BY row, field NULLS FIRST`);
+    onFailures(rows.map((r) => ({ ...r, row: Number(r.row) })));
+  }
 }

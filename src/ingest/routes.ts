@@ -66,7 +66,12 @@ const SettingsViewSchema = Type.Object({
 });
 const QuarantineEntrySchema = Type.Object({
   row: Type.Integer(), field: Nullable(Type.String()), header: Nullable(Type.String()), rule: Type.String(), reason: Nullable(Type.String()),
-  value: Nullable(Type.String()), record: Nullable(Type.String()),
+  message: Type.String({ description: '原因（用户语言）/ the failure in words' }), value: Nullable(Type.String()), record: Nullable(Type.String()),
+});
+const QuarantinePageSchema = Type.Object({
+  items: Type.Array(QuarantineEntrySchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(),
+  masked: Type.Boolean({ description: '是否已脱敏（所属部门以外的读者）/ values shown masked (readers outside the owning department)' }),
+  maskedFields: Type.Array(Type.String()),
 });
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 const UPLOAD_DOC = 'multipart/form-data：file（文件）及可选字段 mode、format、encoding、delimiter、sheet、errorLimit（100 / 5% / JSON）、mapping、cleaning、rules（JSON）。请求头 Prefer: respond-async 时，任务登记后即返回 202 与 Location（任务地址，progress 显示阶段与进度）/ with Prefer: respond-async the answer is 202 with the job in Location once it is recorded; poll it (progress shows stage and percent)';
@@ -155,8 +160,9 @@ export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.get('/ingest/jobs/:id/quarantine', {
       schema: {
         tags: ['ingest'], summary: '被拒绝的行（隔离区）/ rejected rows (quarantine)', params: IdParams,
+        description: '所属部门看到原值（未脱敏），管理员看到 L3/L4 字段脱敏后的值；CSV 中以 = + - @ 开头的值加前导单引号，身份证号等长数字写作 ="…" 以免表格软件改写 / the owning department sees values in clear, admins see L3/L4 masked; in the CSV, cells starting = + - @ get a leading quote and long digit strings are written ="…" so spreadsheets keep them',
         querystring: Type.Intersect([PageQuery, Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) })]),
-        response: { 200: Type.Union([Page(QuarantineEntrySchema), Type.String()]) },
+        response: { 200: Type.Union([QuarantinePageSchema, Type.String()]) },
       },
     }, async (req, reply) => {
       const caller = callerOf(req);
@@ -165,7 +171,7 @@ export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="rejected-${req.params.id}.csv"; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
-          .header('content-length', f.bytes)
+          .header('x-govhub-masked', String(f.masked))
           .send(f.stream as never);
       }
       return quarantine.entries(ctx, caller, req.params.id, { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });

@@ -3,6 +3,7 @@ import type { Caller, Ctx } from '../context.ts';
 import type { Queryable } from '../control/index.ts';
 import { requireRole, requireSameDepartment } from '../identity/index.ts';
 import { problem, type FieldError } from '../server/errors.ts';
+import { referenceAccess } from '../share/index.ts';
 import { cleaningRules, type CleaningRuleInfo } from './cleaning.ts';
 import { MAX_CODE_MAP } from './limits.ts';
 import { checkFieldRules } from './rules.ts';
@@ -15,8 +16,13 @@ export async function loadSettings(q: Queryable, datasetId: string): Promise<Ing
   return { cleaning: parse<CleaningSettings>(r?.cleaning, {}), rules: parse<RuleSettings>(r?.rules, {}) };
 }
 
-/** Check settings against the dataset: known fields, valid rules, existing referenced datasets and keys. */
-export async function checkSettings(q: Queryable, ds: Dataset, s: Partial<IngestSettings>): Promise<void> {
+/**
+ * Check settings against the dataset: known fields, valid rules (regular expressions the engine can
+ * compile), existing referenced datasets and keys — and the right to reference them: the dataset's
+ * department must be entitled to read the other dataset's key fields in clear (share guard).
+ */
+export async function checkSettings(ctx: Ctx, ds: Dataset, s: Partial<IngestSettings>): Promise<void> {
+  const q = ctx.db;
   const errors: FieldError[] = [];
   const names = new Set(ds.fields.map((f) => f.name));
   for (const [name, c] of Object.entries(s.cleaning ?? {})) {
@@ -31,6 +37,8 @@ export async function checkSettings(q: Queryable, ds: Dataset, s: Partial<Ingest
     }
     try {
       checkFieldRules(f, r);
+      const bad = r.pattern ? await ctx.lake.regexError(r.pattern) : null;
+      if (bad) errors.push({ field: `rules.fields.${name}.pattern`, message: `正则表达式无法编译（RE2）/ the regular expression does not compile (RE2): ${bad}` });
     } catch (err) {
       errors.push(...((err as { errors?: FieldError[] }).errors ?? [{ field: `rules.fields.${name}`, message: (err as Error).message }]));
     }
@@ -38,6 +46,7 @@ export async function checkSettings(q: Queryable, ds: Dataset, s: Partial<Ingest
   (s.rules?.unique ?? []).forEach((k, i) => {
     if (!names.has(k)) errors.push({ field: `rules.unique.${i}`, message: `no field ${k}` });
   });
+  let forbidden: Error | undefined;
   for (const [i, ref] of (s.rules?.references ?? []).entries()) {
     ref.fields.forEach((k) => {
       if (!names.has(k)) errors.push({ field: `rules.references.${i}.fields`, message: `no field ${k}` });
@@ -53,8 +62,20 @@ export async function checkSettings(q: Queryable, ds: Dataset, s: Partial<Ingest
     key.forEach((k) => {
       if (!other.fields.some((f) => f.name === k)) errors.push({ field: `rules.references.${i}.key`, message: `dataset ${ref.dataset} has no field ${k}` });
     });
+    forbidden ??= refused(() => referenceAccess(ds, other, key, `rules.references.${i}`));
   }
   if (errors.length) throw problem('validation', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  if (forbidden) throw forbidden;
+}
+
+/** The error `fn` throws, if any. */
+function refused(fn: () => unknown): Error | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  }
 }
 
 /** What the console shows per field: each cleaning rule with its state, and the validation rules. */
@@ -111,7 +132,7 @@ export const ingestSettings = {
 
   async update(ctx: Ctx, caller: Caller, code: string, patch: Partial<IngestSettings>): Promise<SettingsView> {
     const ds = await ownDataset(ctx, caller, code);
-    await checkSettings(ctx.db, ds, patch);
+    await checkSettings(ctx, ds, patch);
     return ctx.db.transaction(async (tx) => {
       const cur = await loadSettings(tx, ds.id);
       const next: IngestSettings = { cleaning: patch.cleaning ?? cur.cleaning, rules: patch.rules ?? cur.rules };

@@ -77,10 +77,28 @@ export interface IngestProgress {
   rows?: number;
 }
 
+/** One failure of one rejected row, as the quarantine records it. */
+export interface QuarantineFailure {
+  /** 1-based data row (for staged batches: the line). */
+  row: number;
+  field: string | null;
+  rule: string;
+  reason: string | null;
+  value: string | null;
+}
+
 export interface IngestInput {
   datasetCode: string;
   /** Path of the file to read. */
   file: string;
+  /**
+   * The file was written by govhub itself (a database sync's TSV, pushed records, sensor readings)
+   * and is read in this process. Anything else — uploads, files named on the command line — is
+   * parsed in a process of its own under memory and time caps.
+   */
+  staged?: boolean;
+  /** Called with the quarantined failures (in row order) before the version commits. */
+  onFailures?: (failures: QuarantineFailure[]) => void;
   /** Name of the source (the uploaded file name); keys the saved mapping. Default: the file's base name. */
   sourceName?: string;
   mode?: WriteMode;

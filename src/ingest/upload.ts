@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
-import { newId } from '../ids.ts';
 import { problem } from '../server/errors.ts';
+import { makeWorkDir, removeWorkDir } from './workDirs.ts';
 import type { CleaningSettings, ErrorLimit, IngestEncoding, IngestFormat, RuleSettings } from './types.ts';
 
 export interface Upload {
@@ -27,9 +27,8 @@ function safeName(name: string): string {
  */
 export async function receiveUpload(req: FastifyRequest, dataDir: string): Promise<Upload> {
   if (!req.isMultipart()) throw problem('unsupported-media-type', '请以 multipart/form-data 上传文件 / upload the file as multipart/form-data');
-  const dir = path.join(dataDir, 'ingest', 'uploads', newId());
-  fs.mkdirSync(dir, { recursive: true });
-  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  const dir = makeWorkDir(dataDir, 'uploads');
+  const cleanup = () => removeWorkDir(dir);
   const fields: Record<string, string> = {};
   let file: string | null = null;
   let filename = '';

@@ -3,6 +3,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { maskMacroSql } from './masks.ts';
 import { toParam, toPlain } from './toPlain.ts';
 import { LakeStageError } from './LakeStageError.ts';
+import { literalList } from './sql.ts';
 
 export interface EngineOptions {
   threads?: number;
@@ -11,6 +12,12 @@ export interface EngineOptions {
   tempDir?: string;
   /** Idle connections kept for reuse (default 8). */
   maxIdle?: number;
+  /**
+   * Confine the instance: DuckDB may touch files only inside `dirs` and the single `files`
+   * (`allowed_directories` / `allowed_paths` with external access off, configuration locked).
+   * For untrusted parsing.
+   */
+  sandbox?: { dirs: string[]; files?: string[] };
 }
 
 /**
@@ -46,6 +53,13 @@ export class Engine {
     try {
       await c.run(`SET GLOBAL TimeZone = 'UTC'`);
       await c.run(maskMacroSql());
+      if (opts.sandbox) {
+        const dirs = [...opts.sandbox.dirs, ...(opts.tempDir ? [opts.tempDir] : [])].map((d) => (d.endsWith('/') ? d : `${d}/`));
+        await c.run(`SET allowed_directories = ${literalList(dirs)}`);
+        if (opts.sandbox.files?.length) await c.run(`SET allowed_paths = ${literalList(opts.sandbox.files)}`);
+        await c.run(`SET enable_external_access = false`);
+        await c.run(`SET lock_configuration = true`);
+      }
     } finally {
       c.disconnectSync();
     }

@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Db, PageResult } from '../control/index.ts';
 import { isUuid } from '../ids.ts';
 import { Engine } from './Engine.ts';
 import { Layout } from './layout.ts';
 import { ManifestStore } from './ManifestStore.ts';
 import { OrphanSweeper } from './OrphanSweeper.ts';
-import { scanFiles } from './scan.ts';
+import { parquetScan, scanFiles } from './scan.ts';
+import { literal } from './sql.ts';
+import { StageRunner } from './StageRunner.ts';
 import { SnapshotWriter } from './SnapshotWriter.ts';
-import type { LakeOptions, VersionInfo, WriteInput } from './types.ts';
+import type { LakeOptions, LakeReader, LakeWriter, VersionInfo, WriteInput } from './types.ts';
 import { ownerMayBeAlive, WriteIntents } from './WriteIntents.ts';
 
 const DEFAULT_GRACE_MS = 15 * 60 * 1000;
@@ -18,12 +19,15 @@ const DEFAULT_GRACE_MS = 15 * 60 * 1000;
 /**
  * The data plane: dataset contents as immutable Parquet snapshots under `<dataDir>/lake/`, one
  * manifest per version in the control plane, scanned by this process's one DuckDB instance.
+ * The platform holds the Lake; services get two narrow faces of it: `writer()` (ctx.lake) and, for
+ * the share guard alone, `reader()` (ctx.lakeReader).
  */
 export class Lake {
   readonly dataDir: string;
   private layout: Layout;
   private manifests: ManifestStore;
-  private writer: SnapshotWriter;
+  private writer_: SnapshotWriter;
+  private macros = new Map<string, Promise<void>>();
   private sweeper: OrphanSweeper;
 
   private constructor(
@@ -36,7 +40,7 @@ export class Lake {
     this.layout = new Layout(dataDir);
     this.manifests = new ManifestStore(db);
     const intents = new WriteIntents(db);
-    this.writer = new SnapshotWriter(db, engine, this.layout, this.manifests, intents);
+    this.writer_ = new SnapshotWriter(db, engine, this.layout, this.manifests, intents);
     this.sweeper = new OrphanSweeper(db, this.layout, this.manifests, intents, graceMs);
   }
 
@@ -54,14 +58,39 @@ export class Lake {
     fs.rmSync(this.layout.tempDir, { recursive: true, force: true });
   }
 
-  /** A pooled DuckDB connection of this process's instance. Leave no temp objects behind on it. */
-  withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.engine.withConnection(fn);
+  /** The narrow face services get (ctx.lake): write versions, read manifests, run work on non-dataset files. */
+  writer(): LakeWriter {
+    return {
+      dataDir: this.dataDir,
+      write: (input) => this.writer_.write(input),
+      version: (datasetId, n) => this.version(datasetId, n),
+      versionsPage: (datasetId, page) => this.versionsPage(datasetId, page),
+      session: (op, fn) => this.engine.withConnection((c) => fn(new StageRunner(c, op))),
+      ensureMacros: (key, statements) => this.ensureMacros(key, statements),
+      workScan: (file) => this.workScan(file),
+      regexError: (pattern) => this.regexError(pattern),
+      ping: () => this.engine.query('SELECT 1').then(() => true),
+    };
+  }
+
+  /** The face only the share guard gets (ctx.lakeReader): the table expression of a version, and queries. */
+  reader(): LakeReader {
+    return { scan: (v) => this.scanSql(v), query: (sql, params) => this.query(sql, params) };
+  }
+
+  /** DuckDB table expression reading exactly version v. */
+  scanSql(v: VersionInfo): string {
+    return scanFiles(v.files, v.schema, (rel) => this.layout.abs(rel));
+  }
+
+  /** Run SQL on a pooled connection; values come back as plain JS. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.engine.query<T>(sql, params);
   }
 
   /** Write a new version (append, upsert or replace); see SnapshotWriter for the steps. */
   write(input: WriteInput): Promise<VersionInfo> {
-    return this.writer.write(input);
+    return this.writer_.write(input);
   }
 
   /** Every version of a dataset, newest first. */
@@ -80,14 +109,42 @@ export class Lake {
     return this.manifests.version(datasetId, n);
   }
 
-  /** DuckDB table expression reading exactly version v. */
-  scanSql(v: VersionInfo): string {
-    return scanFiles(v.files, v.schema, (rel) => this.layout.abs(rel));
+  /**
+   * Install macros (and their lookup tables) once per instance, in its in-memory catalog, so every
+   * connection — the writers' private ones too — sees them. Nothing of it reaches a file.
+   */
+  ensureMacros(key: string, statements: () => string[]): Promise<void> {
+    let p = this.macros.get(key);
+    if (!p) {
+      p = this.engine.withConnection(async (c) => {
+        for (const sql of statements()) await c.run(sql);
+      });
+      this.macros.set(key, p);
+      p.catch(() => this.macros.delete(key));
+    }
+    return p;
   }
 
-  /** Run SQL on a pooled connection; values come back as plain JS. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
-    return this.engine.query<T>(sql, params);
+  /** Why DuckDB (RE2) cannot compile `pattern`, or null when it can. */
+  async regexError(pattern: string): Promise<string | null> {
+    try {
+      await this.engine.query(`SELECT regexp_full_match('', ${literal(pattern)})`);
+      return null;
+    } catch (err) {
+      const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error) : (err as Error);
+      return cause.message.split('\n')[0]!.slice(0, 300);
+    }
+  }
+
+  /**
+   * Table expression reading a Parquet work file (an upload parsed into the ingest work area, a
+   * staged batch). Dataset files are not work files: a path inside the lake is refused.
+   */
+  workScan(file: string): string {
+    const abs = path.resolve(file);
+    const inside = (dir: string) => abs.startsWith(dir + path.sep);
+    if (inside(this.layout.root) || !inside(this.dataDir)) throw new Error(`lake: ${abs} is not a work file of this data directory`);
+    return parquetScan([abs]);
   }
 
   /**

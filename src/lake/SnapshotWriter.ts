@@ -8,7 +8,7 @@ import { LakeStageError } from './LakeStageError.ts';
 import type { ManifestStore } from './ManifestStore.ts';
 import { filesToCompact } from './compaction.ts';
 import { copyToParquet, fsyncAll, type WrittenFile } from './parquetFiles.ts';
-import { parquetScan } from './scan.ts';
+import { parquetScan, scanFiles } from './scan.ts';
 import { sourceRelation } from './sources.ts';
 import { StageRunner } from './StageRunner.ts';
 import type { ColumnSchema, LakeFile, VersionInfo, WriteInput } from './types.ts';
@@ -137,7 +137,10 @@ export class SnapshotWriter {
     staging: string,
     outDir: string,
   ): Promise<Staged> {
-    if (input.setup) await run.step('setup', () => input.setup!(run.conn));
+    if (input.setup) {
+      const p = parent ? { version: parent.version, rowCount: parent.rowCount, schema: parent.schema, scan: scanFiles(parent.files, parent.schema, (rel) => this.layout.abs(rel)) } : null;
+      await run.step('setup', () => input.setup!(run, p));
+    }
     const { relation: src, columns } = await sourceRelation(run, input.source, staging, parent?.schema);
     const parentFiles = parent?.files ?? [];
 

@@ -1,10 +1,10 @@
 /** Data plane: DuckDB over immutable Parquet snapshots, manifests in the control plane, masking macros. */
 export { Lake } from './Lake.ts';
-export type { ColumnSchema, LakeFile, LakeOptions, VersionInfo, WriteInput, WriteMode, WriteSource } from './types.ts';
+export type { ColumnSchema, LakeFile, LakeOptions, LakeReader, LakeWriter, ParentVersion, VersionInfo, WriteInput, WriteMode, WriteSource } from './types.ts';
+export { Engine, type EngineOptions } from './Engine.ts';
 export { LakeStageError } from './LakeStageError.ts';
 export { StageRunner } from './StageRunner.ts';
 export { MASK_KINDS, MASK_MACROS, maskSql, pseudonym, type MaskKind, type MaskOptions } from './masks.ts';
 export { ident, literal, literalList } from './sql.ts';
 export { PARQUET_COPY_OPTIONS } from './parquetFiles.ts';
 export { toPlain, type Plain } from './toPlain.ts';
-export type { DuckDBConnection } from '@duckdb/node-api';

@@ -1,5 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Queryable } from '../control/index.ts';
+import type { PageResult, Queryable } from '../control/index.ts';
+import type { StageRunner } from './StageRunner.ts';
 
 export type WriteMode = 'append' | 'upsert' | 'replace';
 
@@ -15,6 +15,15 @@ export interface ColumnSchema {
   name: string;
   /** DuckDB type, e.g. `VARCHAR`, `BIGINT`, `DECIMAL(12,2)`. */
   type: string;
+}
+
+/** The version a write builds on, as its setup sees it. */
+export interface ParentVersion {
+  version: number;
+  rowCount: number;
+  schema: ColumnSchema[];
+  /** DuckDB table expression reading it. */
+  scan: string;
 }
 
 /** A committed dataset version: the manifest kept in the control plane. */
@@ -49,8 +58,12 @@ export interface WriteInput {
   source: WriteSource;
   jobId?: string | null;
   actorId?: string | null;
-  /** Runs on the writer's DuckDB connection before the source SQL (create temp tables / macros). */
-  setup?: (conn: DuckDBConnection) => Promise<void>;
+  /**
+   * Runs on the writer's DuckDB connection before the source SQL (e.g. the stages that build it as
+   * temp tables), under the dataset's write lock. `parent` is the version the new one builds on
+   * (null for the first), with the table expression reading it — the writer's own dataset.
+   */
+  setup?: (run: StageRunner, parent: ParentVersion | null) => Promise<void>;
   /** Runs inside the control-plane transaction that commits the manifest, so both commit together. */
   onCommit?: (tx: Queryable, v: VersionInfo) => Promise<void>;
 }
@@ -67,4 +80,35 @@ export interface LakeOptions {
    * known to be dead (default 15 minutes).
    */
   orphanGraceMs?: number;
+}
+
+/**
+ * What services get of the lake (`ctx.lake`): write versions, read manifests (metadata), run work
+ * over files that are not dataset files. Reading dataset contents is not here: that is the share
+ * guard's alone (`ctx.lakeReader`, used only by src/share).
+ */
+export interface LakeWriter {
+  readonly dataDir: string;
+  write(input: WriteInput): Promise<VersionInfo>;
+  /** Manifest of version n, or of the current version. */
+  version(datasetId: string, n?: number): Promise<VersionInfo | undefined>;
+  versionsPage(datasetId: string, page: { limit: number; offset: number }): Promise<PageResult<VersionInfo>>;
+  /** A pooled connection for one piece of work (leave no temp objects behind). */
+  session<T>(op: string, fn: (run: StageRunner) => Promise<T>): Promise<T>;
+  /** Install instance-wide macros once, under `key`. */
+  ensureMacros(key: string, statements: () => string[]): Promise<void>;
+  /** Table expression of a Parquet work file under the data directory (never a dataset file). */
+  workScan(file: string): string;
+  /** Why the engine's regular expressions (RE2) cannot compile `pattern`, or null when they can. */
+  regexError(pattern: string): Promise<string | null>;
+  /** Is the engine answering? */
+  ping(): Promise<boolean>;
+}
+
+/** The share guard's access to dataset contents. */
+export interface LakeReader {
+  /** DuckDB table expression reading exactly version v. */
+  scan(v: VersionInfo): string;
+  /** Run SQL on a pooled connection; values come back as plain JS. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }

@@ -4,6 +4,7 @@ import type { Ctx } from '../context.ts';
 import { auditRoutes } from '../audit/index.ts';
 import { catalogRoutes } from '../catalog/index.ts';
 import { identityRoutes } from '../identity/index.ts';
+import { shareRoutes } from '../share/index.ts';
 import { ingestRoutes, sourceRoutes } from '../ingest/index.ts';
 import { standardsRoutes } from '../standards/index.ts';
 import { VERSION } from './version.ts';
@@ -19,7 +20,7 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         response: { 200: Health, 503: Health },
       },
     }, async (_req, reply) => {
-      const [cp, dp] = await Promise.allSettled([ctx.db.one('SELECT 1'), ctx.lake.query('SELECT 1')]);
+      const [cp, dp] = await Promise.allSettled([ctx.db.one('SELECT 1'), ctx.lake.ping()]);
       const ok = cp.status === 'fulfilled' && dp.status === 'fulfilled';
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ok' : 'degraded', version: VERSION,
@@ -31,5 +32,5 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
 export async function registerRoutes(api: FastifyInstance, ctx: Ctx) {
-  for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, ingestRoutes, sourceRoutes]) await api.register(routes(ctx));
+  for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, shareRoutes, ingestRoutes, sourceRoutes]) await api.register(routes(ctx));
 }

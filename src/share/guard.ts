@@ -31,6 +31,9 @@ export interface ReadRequest {
 
 const SENSITIVE = new Set(['L3', 'L4']);
 
+/** Does a reader on this basis see field f only masked? */
+export const masksField = (basis: AccessBasis, f: Pick<Field, 'sensitivity'>) => basis !== 'owner' && SENSITIVE.has(f.sensitivity);
+
 /**
  * Why the caller may read the dataset, or a 403. Deny by default:
  *  - members of the providing department read their own data in clear;
@@ -38,7 +41,7 @@ const SENSITIVE = new Set(['L3', 'L4']);
  *  - other departments read `unconditional` (无条件共享) datasets with L3/L4 masked;
  *    `conditional` (有条件共享) needs an approved grant, `none` (不予共享) is never shared.
  */
-function basisFor(caller: Caller, ds: Dataset): AccessBasis {
+export function basisFor(caller: Caller, ds: Dataset): AccessBasis {
   if (caller.departmentId && caller.departmentId === ds.departmentId && caller.role !== 'citizen') return 'owner';
   if (caller.role === 'admin') return 'admin';
   if (caller.role === 'citizen') throw problem('forbidden', '公众只能访问开放数据 / citizens read open data through the open portal');
@@ -63,7 +66,7 @@ export async function planRead(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadR
   const columns: PlannedColumn[] = [];
   const exprs: string[] = [];
   for (const f of wanted) {
-    const masked = basis !== 'owner' && SENSITIVE.has(f.sensitivity);
+    const masked = masksField(basis, f);
     columns.push({ name: f.name, title: f.title, type: f.type, sensitivity: f.sensitivity, masked });
     exprs.push(masked ? maskedColumn(f, key) : ident(f.name));
   }
@@ -71,14 +74,14 @@ export async function planRead(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadR
   // Subject keys (who was read) are pseudonyms of ID-card fields, for "who used my data".
   const idField = ds.fields.find((f) => f.element === 'id_card' && present.has(f.name));
   if (idField) exprs.push(`pseudonym(CAST(${ident(idField.name)} AS VARCHAR), ${literal(key)}) AS __subject`);
-  const sql = `SELECT ${exprs.join(', ')} FROM ${ctx.lake.scanSql(version)}`;
+  const sql = `SELECT ${exprs.join(', ')} FROM ${ctx.lakeReader.scan(version)}`;
   return { dataset: ds, version, basis, columns, sql };
 }
 
 /** Read one page through the guard, and leave the trail (留痕). */
 export async function readPage(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadRequest & { limit: number; offset: number }) {
   const plan = await planRead(ctx, caller, ds, req);
-  const raw = await ctx.lake.query<Record<string, unknown>>(`${plan.sql} LIMIT ${Math.trunc(req.limit)} OFFSET ${Math.trunc(req.offset)}`);
+  const raw = await ctx.lakeReader.query<Record<string, unknown>>(`${plan.sql} LIMIT ${Math.trunc(req.limit)} OFFSET ${Math.trunc(req.offset)}`);
   const subjects = new Set<string>();
   const rows = raw.map(({ __subject, ...r }) => {
     if (typeof __subject === 'string') subjects.add(__subject);
@@ -88,5 +91,5 @@ export async function readPage(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadR
     action: 'data.read', objectType: 'dataset', objectId: ds.code, departmentId: ds.departmentId, subjectKeys: [...subjects],
     details: { version: plan.version.version, basis: plan.basis, fields: plan.columns.map((c) => c.name), masked: plan.columns.filter((c) => c.masked).map((c) => c.name), offset: req.offset, limit: req.limit, rows: rows.length },
   });
-  return { columns: plan.columns, rows, total: plan.version.rowCount, version: plan.version.version };
+  return { columns: plan.columns, rows, total: plan.version.rowCount, version: plan.version.version, basis: plan.basis };
 }

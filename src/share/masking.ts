@@ -1,6 +1,6 @@
 import type { Field, MaskKind } from '../catalog/types.ts';
 import { maskSql } from '../lake/index.ts';
-import { ident, literal } from './sql.ts';
+import { ident } from './sql.ts';
 
 /** The mask a field gets when shown masked: explicit, else from its data element or name. */
 export function maskKindOf(f: Field): MaskKind {
@@ -15,14 +15,16 @@ export function maskKindOf(f: Field): MaskKind {
   return f.sensitivity === 'L4' ? 'pseudonym' : 'keep';
 }
 
+/** SQL expression showing the value `expr` of field f masked (as text, except a year mask). */
+export function maskExpr(f: Field, expr: string, pseudonymKey: string): string {
+  const kind = maskKindOf(f);
+  if (kind === 'none') return expr;
+  const text = `CAST(${expr} AS VARCHAR)`;
+  if (kind === 'pseudonym') return maskSql('pseudonym', text, { key: pseudonymKey });
+  return maskSql(kind, kind === 'year' ? expr : text);
+}
+
 /** SQL expression showing field f masked, named as the field. */
 export function maskedColumn(f: Field, pseudonymKey: string): string {
-  const col = ident(f.name);
-  const kind = maskKindOf(f);
-  const expr =
-    kind === 'none' ? col
-      : kind === 'pseudonym' ? `pseudonym(CAST(${col} AS VARCHAR), ${literal(pseudonymKey)})`
-        : kind === 'keep' ? maskSql('keep', `CAST(${col} AS VARCHAR)`)
-          : maskSql(kind, kind === 'year' ? col : `CAST(${col} AS VARCHAR)`);
-  return `${expr} AS ${col}`;
+  return `${maskExpr(f, ident(f.name), pseudonymKey)} AS ${ident(f.name)}`;
 }

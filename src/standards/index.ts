@@ -60,3 +60,4 @@ export { validateCodeTable, validateEnum, validateRegex, validateRange, validate
 export type { CodeTable } from './custom.ts';
 export { standards, loadCustomElements } from './service.ts';
 export { standardsRoutes } from './routes.ts';
+export { failureText, failureWords } from './failureText.ts';

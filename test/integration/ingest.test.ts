@@ -45,7 +45,7 @@ for (const driver of drivers()) {
     const rows = async (code: string) => {
       const ds = await dataset(code);
       const v = await t.p.lake.version(ds.id);
-      return v ? t.p.lake.query<Record<string, unknown>>(`SELECT * FROM ${t.p.lake.scanSql(v)} ORDER BY 1`) : [];
+      return v ? t.p.dataLake.query<Record<string, unknown>>(`SELECT * FROM ${t.p.dataLake.scanSql(v)} ORDER BY 1`) : [];
     };
     const register = async (code: string, extra: Record<string, unknown> = {}) => {
       const r = await req('POST', '/datasets', ga, { code, name: `人口 ${code}`, departmentId: dept.GA, primaryKey: ['gmsfhm'], updateCycle: 'daily', fields: FIELDS, ...extra });
@@ -135,13 +135,16 @@ for (const driver of drivers()) {
       assert.equal(dl.statusCode, 200);
       assert.match(String(dl.headers['content-type']), /text\/csv/);
       const records = parse(dl.body, { bom: true }) as string[][];
-      assert.equal(records[0]!.join(','), `_row,_errors,_raw,${HEADER}`);
+      assert.equal(records[0]!.join(','), `_row,_errors,_reasons,_raw,${HEADER}`);
       assert.equal(records.length - 1, j.rejected);
       assert.match(records.find((r) => r[0] === '5')![1]!, /月收入:type/);
-      assert.match(records.find((r) => r[0] === '9')![2]!, /"庚/, 'a row that did not parse keeps its raw text');
+      assert.equal(records.find((r) => r[0] === '5')![2]!, '月收入：类型不符', 'the reason in words beside the code');
+      if (!fixChecksum) assert.equal(records.find((r) => r[0] === '2')![2]!, '身份证号：校验位错误');
+      assert.equal(records.find((r) => r[0] === '3')![4], /^\d+$/.test(id(12)) ? `="${id(12)}"` : id(12), 'an all-digit ID is written so spreadsheets keep every digit');
+      assert.match(records.find((r) => r[0] === '9')![3]!, /"庚/, 'a row that did not parse keeps its raw text');
       // correct the file: fill the name, fix the income, drop the rows that cannot be fixed
       const fixed = records.filter((r) => r[0] === '3' || r[0] === '5').map((r) => r.map((c) => (c === 'abc' ? '5' : c)));
-      fixed.find((r) => r[0] === '3')![4] = '补名';
+      fixed.find((r) => r[0] === '3')![5] = '补名';
       const corrected = [records[0]!, ...fixed].map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',')).join('\n');
       const retry = await upload(t.app, `/ingest/jobs/${j.jobId}/retry`, ga, 'corrected.csv', corrected);
       assert.equal(retry.statusCode, 201, retry.body);
@@ -257,10 +260,13 @@ for (const driver of drivers()) {
       assert.ok(typeof v1.quality === 'number' && v1.quality > 0 && v1.quality <= 100, `quality ${v1.quality}`);
       const job = (await req('GET', `/ingest/jobs/${v1.jobId}`, ga)).json();
       assert.equal(v1.quality, job.quality.score);
-      // another department sees the versions but not the jobs behind them
+      // another department sees what the catalog shows of each version, not its workings (files, writer, job)
       const other = (await req('GET', '/datasets/GA_RK/versions', mz)).json();
       assert.equal(other.total, all.total);
-      assert.ok(other.items.every((v: { sourceName: unknown; quality: unknown }) => v.sourceName === null && v.quality === null));
+      for (const v of other.items as Record<string, unknown>[]) {
+        assert.deepEqual(Object.keys(v).sort(), ['createdAt', 'mode', 'parentVersion', 'rowCount', 'rowsAdded', 'schema', 'version']);
+      }
+      assert.ok(!JSON.stringify(other).includes('lake/'), 'no file path reaches another department');
     });
 
     test('upsert re-ingest creates no duplicates; append refuses keys the dataset holds', async () => {
@@ -351,7 +357,7 @@ for (const driver of drivers()) {
       assert.deepEqual(nq.items.map((e: { row: number; rule: string }) => [e.row, e.rule]), [[3, 'parse'], [4, 'type']], 'NDJSON rows are line numbers');
 
       const file = `${t.p.dir}/a.parquet`;
-      await t.p.lake.query(`COPY (SELECT '${id(66)}' AS gmsfhm, '戊' AS xm, DATE '1990-03-07' AS csrq, 12.5 AS sr) TO '${file}' (FORMAT parquet)`);
+      await t.p.dataLake.query(`COPY (SELECT '${id(66)}' AS gmsfhm, '戊' AS xm, DATE '1990-03-07' AS csrq, 12.5 AS sr) TO '${file}' (FORMAT parquet)`);
       const { readFileSync } = await import('node:fs');
       const pj = (await upload(t.app, '/datasets/GA_FMT/ingest', ga, 'a.parquet', readFileSync(file), { mode: 'upsert' })).json();
       assert.deepEqual([pj.status, pj.format, pj.accepted], ['succeeded', 'parquet', 1]);

@@ -54,7 +54,7 @@ for (const driver of drivers()) describe(`MQTT sensor source (${driver})`, () =>
     const ds = (await datasetByCode(p.db, 'air_sensors'))!;
     const v = await p.lake.version(ds.id);
     if (!v) return { rows: 0, distinct: 0 };
-    const [r] = await p.lake.query<{ rows: number; distinct: number }>(`SELECT count(*) AS rows, count(DISTINCT (device, metric, time)) AS distinct FROM ${p.lake.scanSql(v)}`);
+    const [r] = await p.dataLake.query<{ rows: number; distinct: number }>(`SELECT count(*) AS rows, count(DISTINCT (device, metric, time)) AS distinct FROM ${p.dataLake.scanSql(v)}`);
     return { rows: Number(r!.rows), distinct: Number(r!.distinct) };
   };
   const landed = (n: number, timeoutMs = 60_000) => waitFor(`${n} readings in the lake`, async () => (await count()).rows >= n && count(), timeoutMs, 200);
@@ -84,11 +84,11 @@ for (const driver of drivers()) describe(`MQTT sensor source (${driver})`, () =>
     await waitFor('the malformed messages', async () => sub.stats.rejected >= 2);
     // the quarantine keeps each malformed message with its reason
     const jobs = await p.db.query<{ quarantine_path: string }>(`SELECT quarantine_path FROM ingest_jobs j JOIN datasets d ON d.id = j.dataset_id WHERE d.code = 'air_sensors' AND j.rejected > 0`);
-    const entries = (await Promise.all(jobs.map((j) => p.lake.query<{ field: string; rule: string; value: string; record: string }>(`SELECT field, rule, value, record FROM read_parquet('${p.dir}/${j.quarantine_path}')`)))).flat();
+    const entries = (await Promise.all(jobs.map((j) => p.dataLake.query<{ field: string; rule: string; value: string; record: string }>(`SELECT field, rule, value, record FROM read_parquet('${p.dir}/${j.quarantine_path}')`)))).flat();
     assert.ok(entries.some((e) => e.field === 'value' && e.rule === 'type' && e.value === 'not json at all'), JSON.stringify(entries));
     assert.ok(entries.some((e) => e.field === 'value' && e.record.includes('reading')));
     const ds = (await datasetByCode(p.db, 'air_sensors'))!;
-    const env = await p.lake.query<{ metric: string; time: string }>(`SELECT metric, CAST(time AS VARCHAR) AS time FROM ${p.lake.scanSql((await p.lake.version(ds.id))!)} WHERE device = 'station2' AND metric IN ('temp', 'hum') ORDER BY metric`);
+    const env = await p.dataLake.query<{ metric: string; time: string }>(`SELECT metric, CAST(time AS VARCHAR) AS time FROM ${p.dataLake.scanSql((await p.lake.version(ds.id))!)} WHERE device = 'station2' AND metric IN ('temp', 'hum') ORDER BY metric`);
     assert.deepEqual(env.map((e) => e.metric), ['hum', 'temp']);
     assert.equal(env[0]!.time, '2024-05-01 00:00:00');
   });
@@ -190,7 +190,7 @@ test('sensor messages acknowledged by a killed process land after it restarts', 
     await waitFor('the messages sent while down', async () => sub.stats.received >= 200, 30_000);
     await sub.flush();
     const v = (await p.lake.version(ds.id))!;
-    const [c] = await p.lake.query<{ n: number; k: number }>(`SELECT count(*) AS n, count(DISTINCT (device, metric, time)) AS k FROM ${p.lake.scanSql(v)}`);
+    const [c] = await p.dataLake.query<{ n: number; k: number }>(`SELECT count(*) AS n, count(DISTINCT (device, metric, time)) AS k FROM ${p.dataLake.scanSql(v)}`);
     assert.equal(Number(c!.n), 700);
     assert.equal(Number(c!.k), 700);
     assert.equal((await datasetByCode(p.db, 'water'))!.rowCount, 700);

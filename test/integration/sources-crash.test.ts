@@ -86,8 +86,8 @@ for (const driver of drivers()) {
 
     async function lakeVsSource(p: Platform, datasetId: string) {
       const v = (await p.lake.version(datasetId))!;
-      const lake = await p.lake.query<{ id: number; name: string; amount: number; updated_at: string }>(
-        `SELECT id, name, CAST(amount AS DOUBLE) AS amount, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM ${p.lake.scanSql(v)} ORDER BY id`);
+      const lake = await p.dataLake.query<{ id: number; name: string; amount: number; updated_at: string }>(
+        `SELECT id, name, CAST(amount AS DOUBLE) AS amount, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM ${p.dataLake.scanSql(v)} ORDER BY id`);
       const my = await mysqlConn();
       const [rows] = await my.query(`SELECT id, name, CAST(amount AS DOUBLE) AS amount, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s') AS updated_at FROM ${table} ORDER BY id`);
       await my.end();

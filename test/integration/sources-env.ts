@@ -58,7 +58,7 @@ export async function lakeRows(p: TestPlatform, code: string): Promise<Record<st
   const ds = await datasetByCode(p.db, code);
   const v = ds && (await p.lake.version(ds.id));
   if (!v) return [];
-  return p.lake.query(`SELECT * FROM ${p.lake.scanSql(v)} ORDER BY 1`);
+  return p.dataLake.query(`SELECT * FROM ${p.dataLake.scanSql(v)} ORDER BY 1`);
 }
 
 export async function mysqlConn() {

@@ -6,7 +6,8 @@ import { detectFormat } from '../format.ts';
 import { CSV_BUFFER_BYTES, MAX_COLUMNS, MAX_LINE_BYTES } from '../limits.ts';
 import { headerNames, parseRecords, sniffDelimiter } from '../sniff.ts';
 import { ident, literal, srcCol, varcharColumns } from '../sql.ts';
-import type { Stages } from '../Stages.ts';
+import type { StageRunner } from '../../lake/index.ts';
+import { checkJsonDepth } from './jsonDepth.ts';
 import { decodeSample, transcodeToUtf8 } from '../transcode.ts';
 import type { IngestEncoding, IngestFormat } from '../types.ts';
 import { xlsxToCsv } from './xlsx.ts';
@@ -30,8 +31,11 @@ export interface Source {
   hasRowColumn: boolean;
   hasSkipColumn: boolean;
   hasParseColumns: boolean;
-  /** DuckDB temp tables holding CSV rows that failed to parse (read after the scan). */
-  rejects: { table: string; scan: string } | null;
+  /**
+   * CSV rows that failed to parse, read after the scan of `relation`: `relation` is a table
+   * expression with `line` (1 = the header), `error_type`, `csv_line`, `error_message`.
+   */
+  rejects: { relation: string } | null;
   /** Bytes of the file as given. */
   bytes: number;
 }
@@ -70,7 +74,7 @@ function checkColumns(n: number) {
 }
 
 /** Open a source file: detect its format and encoding, convert where needed, find its columns. */
-export async function openSource(st: Stages, file: string, o: OpenOptions): Promise<Source> {
+export async function openSource(st: StageRunner, file: string, o: OpenOptions): Promise<Source> {
   const { sample, size } = readSample(file);
   if (size === 0) throw EMPTY();
   const format = detectFormat(o.name, sample, o.format);
@@ -93,7 +97,11 @@ export async function openSource(st: Stages, file: string, o: OpenOptions): Prom
   const complete = size <= sample.length;
   const enc = detectEncoding(sample, complete, o.encoding);
   let text = decodeSample(sample, enc.encoding);
-  if (!complete) text = text.slice(0, Math.max(text.lastIndexOf('\n'), 0) + 1);
+  if (!complete) {
+    const cut = text.lastIndexOf('\n');
+    if (cut < 0) throw problem('unprocessable', `第一行超过 ${SAMPLE_BYTES / 1024 / 1024} MiB，无法识别表头 / the first line is longer than ${SAMPLE_BYTES / 1024 / 1024} MiB: no header row can be read`);
+    text = text.slice(0, cut + 1);
+  }
   if (!text.trim()) throw EMPTY();
   let readPath = file;
   if (o.preview) {
@@ -103,8 +111,12 @@ export async function openSource(st: Stages, file: string, o: OpenOptions): Prom
     readPath = path.join(o.workDir, 'utf8.txt');
     await st.step('read:transcode', () => transcodeToUtf8(file, readPath, enc.encoding, (b) => o.onBytes?.(b, size)));
   }
-  if (format === 'json') return { ...base, ...(await jsonArraySource(st, readPath)), encoding: enc.encoding, delimiter: null };
-  if (format === 'ndjson') return { ...base, ...(await ndjsonSource(st, readPath)), encoding: enc.encoding, delimiter: null };
+  if (format === 'json' || format === 'ndjson') {
+    // a deep enough document overflows the JSON reader's stack and kills the process
+    await st.step('read:depth', () => checkJsonDepth(readPath, { perLine: format === 'ndjson' }));
+    const json = format === 'json' ? await jsonArraySource(st, readPath) : await ndjsonSource(st, readPath);
+    return { ...base, ...json, encoding: enc.encoding, delimiter: null };
+  }
 
   const delimiter = o.delimiter ?? (format === 'tsv' ? '\t' : sniffDelimiter(text));
   const first = parseRecords(text, delimiter, 1)[0];
@@ -118,12 +130,12 @@ export async function openSource(st: Stages, file: string, o: OpenOptions): Prom
     rejects ? `store_rejects = true, rejects_table = ${literal(rejects.table)}, rejects_scan = ${literal(rejects.scan)}` : 'ignore_errors = true',
   ];
   return {
-    ...base, format, encoding: enc.encoding, delimiter, headers, rejects,
+    ...base, format, encoding: enc.encoding, delimiter, headers, rejects: rejects && { relation: rejects.table },
     relation: `read_csv(${literal(readPath)}, ${opts.join(', ')})`,
   };
 }
 
-async function parquetSource(st: Stages, file: string) {
+async function parquetSource(st: StageRunner, file: string) {
   const scan = `read_parquet(${literal(file)}, file_row_number = true)`;
   let cols: { column_name: string }[];
   try {
@@ -138,7 +150,7 @@ async function parquetSource(st: Stages, file: string) {
   return { headers: names, relation: `(SELECT file_row_number + 1 AS __row, ${select} FROM ${scan})`, hasRowColumn: true };
 }
 
-async function jsonArraySource(st: Stages, file: string) {
+async function jsonArraySource(st: StageRunner, file: string) {
   const opts = `format = 'array', maximum_object_size = ${MAX_LINE_BYTES}`;
   let cols: { column_name: string }[];
   try {
@@ -154,7 +166,7 @@ async function jsonArraySource(st: Stages, file: string) {
   return { headers: names, relation: `(SELECT ${select} FROM read_json(${literal(file)}, ${opts}, columns = ${columns}))` };
 }
 
-async function ndjsonSource(st: Stages, file: string) {
+async function ndjsonSource(st: StageRunner, file: string) {
   const lines = `read_csv(${literal(file)}, auto_detect = false, header = false, delim = '\x01', quote = '', escape = '', new_line = '\\n', columns = {'j': 'VARCHAR'}, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${CSV_BUFFER_BYTES})`;
   const keys = await st.rows<{ k: string }>(
     'read:schema',

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
-import ExcelJS from 'exceljs';
 import { problem } from '../../server/errors.ts';
 import { headerNames } from '../sniff.ts';
 import { checkZipBomb, DEFAULT_ZIP_LIMITS, type ZipLimits } from '../zipInspect.ts';
+import { checkInflatedSize } from './inflateCap.ts';
 import { MAX_COLUMNS } from '../limits.ts';
 
-interface SheetReader extends AsyncIterable<ExcelJS.Row> {
+interface SheetReader extends AsyncIterable<import('exceljs').Row> {
   name: string;
 }
 
@@ -58,12 +58,16 @@ export interface XlsxOptions {
 /**
  * Convert one sheet of an XLSX workbook into a UTF-8 CSV whose first column `__row` is the data
  * row number (Excel row minus the header row), streaming: exceljs reads the zip entry by entry
- * and the rows are written as they come. The zip is checked for bombs before it is opened.
+ * and the rows are written as they come. The zip is checked for bombs before it is opened: by the
+ * sizes its directory declares, then by inflating every entry with a cap on the bytes that come out.
  */
 export async function xlsxToCsv(file: string, outCsv: string, opts: XlsxOptions = {}): Promise<XlsxResult> {
   const limits = opts.limits ?? DEFAULT_ZIP_LIMITS;
+  // the directory's sizes first (cheap), then the real ones: every entry inflated and counted
   checkZipBomb(file, limits);
+  await checkInflatedSize(file, limits.maxUncompressed);
   const maxBytes = opts.maxCsvBytes ?? limits.maxUncompressed;
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const out = fs.createWriteStream(outCsv);
   const sheets: string[] = [];

@@ -8,7 +8,8 @@ import { newId } from '../../../ids.ts';
 import { ingestFile } from '../../ingestFile.ts';
 import { completeKey, releaseKey } from './idempotency.ts';
 import type { PreparedPush } from './preparePush.ts';
-import { jobFailures, type QuarantineFailure, type RecordError } from './recordErrors.ts';
+import type { QuarantineFailure, RecordError } from './recordErrors.ts';
+import { makeWorkDir, removeWorkDir } from '../../workDirs.ts';
 
 /** Most per-record errors one answer lists. */
 export const MAX_ERRORS = 1000;
@@ -119,8 +120,8 @@ export class PushBatcher {
     const first = b.members[0]!.caller;
     // the ingest acts for the department (every member's right to push was checked already)
     const writer: Caller = isAdmin(first) ? first : { ...first, role: 'officer', departmentId: ds.departmentId };
-    const dir = path.join(ctx.config.dataDir, 'ingest', 'push', ds.id);
-    const file = path.join(dir, `${newId()}.ndjson`);
+    const dir = makeWorkDir(ctx.config.dataDir, 'work', `push-${newId()}`);
+    const file = path.join(dir, 'records.ndjson');
     let results: PushResult[] | null = null;
     const answer = async (q: Queryable | null, failures: QuarantineFailure[], version: number | null, jobId: string | null) => {
       results = b.members.map((m, i) => resultFor(m, starts[i]!, failures, version, jobId));
@@ -136,7 +137,6 @@ export class PushBatcher {
       }
     };
     try {
-      fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(file, b.members.map((m) => m.push.lines.join('\n')).join('\n') + '\n');
       const anyObject = b.members.some((m) => m.push.lines.some((l) => l.startsWith('{')));
       if (!anyObject) {
@@ -145,19 +145,21 @@ export class PushBatcher {
         await answer(null, failures, null, null);
       } else {
         const mode = ds.primaryKey.length ? 'upsert' : 'append';
+        let failures: QuarantineFailure[] = [];
         const job = await ingestFile(ctx, writer, {
-          datasetCode: ds.code, file, sourceName: 'push', format: 'ndjson', encoding: 'utf-8', mode,
+          datasetCode: ds.code, file, sourceName: 'push', format: 'ndjson', encoding: 'utf-8', mode, staged: true,
           mapping: Object.fromEntries(ds.fields.map((f) => [f.name, f.name])),
-          onCommit: async (tx, v) => answer(tx, await jobFailures(ctx, ds.id, v.jobId!), v.version, v.jobId),
+          onFailures: (f) => { failures = f; },
+          onCommit: async (tx, v) => answer(tx, failures, v.version, v.jobId),
         });
-        if (!results) await answer(null, await jobFailures(ctx, ds.id, job.jobId), null, job.jobId);
+        if (!results) await answer(null, failures, null, job.jobId);
       }
       b.members.forEach((m, i) => m.resolve(results![i]!));
     } catch (err) {
       await Promise.all(b.members.filter((m) => m.key).map((m) => releaseKey(ctx.db, ds.id, m.scope, m.key!).catch(() => {})));
       for (const m of b.members) m.reject(err);
     } finally {
-      fs.rmSync(file, { force: true });
+      removeWorkDir(dir);
     }
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../../../catalog/index.ts';
-import { problem } from '../../../server/errors.ts';
+import { fieldProblem, problem } from '../../../server/errors.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../readers/jsonDepth.ts';
 
 /** Most records one request may carry. */
 export const PUSH_MAX_RECORDS = 50_000;
@@ -51,6 +52,8 @@ export function preparePush(body: unknown, ds: Dataset): PreparedPush {
   const known = new Set(fields);
   const ignored = new Set<string>();
   const lines = items.map((item, i) => {
+    // a value nested without end would overflow the serializer (and the JSON reader after it)
+    if (jsonDepth(item) > MAX_JSON_DEPTH) throw fieldProblem(`records.${i}`, `嵌套超过 ${MAX_JSON_DEPTH} 层 / nested deeper than ${MAX_JSON_DEPTH} levels`);
     if (!isRecord(item)) {
       const text = rawLines ? rawLines[i]! : JSON.stringify(item) ?? 'undefined';
       return text.replace(/[\x00-\x1f]/g, ' ');

@@ -1,13 +1,13 @@
 import { datasetByCode } from '../../../catalog/index.ts';
 import type { Caller, Ctx } from '../../../context.ts';
 import { isAdmin } from '../../../identity/index.ts';
-import type { Lake } from '../../../lake/index.ts';
+import type { LakeWriter } from '../../../lake/index.ts';
 import { fieldProblem, problem } from '../../../server/errors.ts';
 import { reserveKey } from './idempotency.ts';
 import { preparePush } from './preparePush.ts';
 import { PushBatcher, type PushResult } from './PushBatcher.ts';
 
-const batchers = new WeakMap<Lake, PushBatcher>();
+const batchers = new WeakMap<LakeWriter, PushBatcher>();
 
 /** Window in which pushes to one dataset coalesce into one version (GOVHUB_PUSH_BATCH_MS, default 200). */
 export function pushWindowMs(env: NodeJS.ProcessEnv = process.env): number {
