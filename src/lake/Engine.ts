@@ -3,6 +3,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { maskMacroSql } from './masks.ts';
 import { toParam, toPlain } from './toPlain.ts';
 import { LakeStageError } from './LakeStageError.ts';
+import { StageRunner } from './StageRunner.ts';
 import { literalList } from './sql.ts';
 
 export interface EngineOptions {
@@ -88,6 +89,11 @@ export class Engine {
     } finally {
       this.release(c, ok);
     }
+  }
+
+  /** A pooled connection as a StageRunner for the named operation (its failures name the stage and SQL). */
+  stages<T>(op: string, fn: (run: StageRunner) => Promise<T>): Promise<T> {
+    return this.withConnection((c) => fn(new StageRunner(c, op)));
   }
 
   /** A connection of its own, closed afterwards: temp tables and macros made on it die with it. */

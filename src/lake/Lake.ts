@@ -9,7 +9,6 @@ import { ManifestStore } from './ManifestStore.ts';
 import { OrphanSweeper } from './OrphanSweeper.ts';
 import { parquetScan, scanFiles } from './scan.ts';
 import { literal } from './sql.ts';
-import { StageRunner } from './StageRunner.ts';
 import { SnapshotWriter } from './SnapshotWriter.ts';
 import type { LakeOptions, LakeReader, LakeWriter, VersionInfo, WriteInput } from './types.ts';
 import { ownerMayBeAlive, WriteIntents } from './WriteIntents.ts';
@@ -65,7 +64,7 @@ export class Lake {
       write: (input) => this.writer_.write(input),
       version: (datasetId, n) => this.version(datasetId, n),
       versionsPage: (datasetId, page) => this.versionsPage(datasetId, page),
-      session: (op, fn) => this.engine.withConnection((c) => fn(new StageRunner(c, op))),
+      session: (op, fn) => this.engine.stages(op, fn),
       ensureMacros: (key, statements) => this.ensureMacros(key, statements),
       workScan: (file) => this.workScan(file),
       regexError: (pattern) => this.regexError(pattern),

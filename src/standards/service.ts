@@ -38,6 +38,10 @@ export const standards = {
     requireRole(caller, 'admin');
     const existing = getElement(spec.id);
     if (existing && existing.kind !== 'custom') throw problem('conflict', `与内置数据元同名 / taken by a built-in element: ${spec.id}`, [{ field: 'id', message: 'taken' }]);
+    // the pattern runs in the data plane's engine (RE2): refuse one it cannot compile now, not at the next ingest
+    const pattern = (spec.params as { pattern?: unknown } | undefined)?.pattern;
+    const bad = typeof pattern === 'string' ? await ctx.lake.regexError(pattern) : null;
+    if (bad) throw problem('validation', `params.pattern: 正则表达式无法编译（RE2）/ the regular expression does not compile (RE2): ${bad}`, [{ field: 'params.pattern', message: bad }]);
     let info;
     try { info = registerElement(spec); } catch (err) { asProblem(err); }
     await ctx.db.transaction(async (tx) => {

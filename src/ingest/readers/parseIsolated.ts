@@ -22,7 +22,7 @@ export function parseLimits(env: NodeJS.ProcessEnv = process.env): ParseLimits {
     const x = Number(v);
     return Number.isFinite(x) && x >= min ? x : d;
   };
-  return { memoryMb: n(env.GOVHUB_PARSE_MEMORY_MB, 2048, 256), timeoutMs: n(env.GOVHUB_PARSE_TIMEOUT_S, 1800, 1) * 1000 };
+  return { memoryMb: n(env.GOVHUB_PARSE_MEMORY_MB, 2048, 256), timeoutMs: n(env.GOVHUB_PARSE_TIMEOUT_S, 1800, 0.01) * 1000 };
 }
 
 /** Resident set size of a process in MB (Linux /proc), or null where it cannot be read. */
@@ -42,6 +42,8 @@ interface Worker {
   memoryMb: number;
   /** Settles true when the process is up and waiting for its file, false when it died before. */
   ready: Promise<boolean>;
+  /** Settles when the process has ended, however it ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr: { text: string };
 }
 
@@ -58,12 +60,13 @@ function spawnWorker(memoryMb: number): Worker {
   child.stderr?.on('data', (d: Buffer) => {
     stderr.text = (stderr.text + d.toString('utf8')).slice(-8192);
   });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise<boolean>((resolve) => {
     child.once('message', (m: ParseMessage) => resolve(m.type === 'ready'));
-    child.once('exit', () => resolve(false));
+    void exited.then(() => resolve(false));
     child.once('error', () => resolve(false));
   });
-  return { child, memoryMb, ready, stderr };
+  return { child, memoryMb, ready, exited, stderr };
 }
 
 /** One process kept started and idle, so an upload does not wait for a process to start. */
@@ -81,9 +84,11 @@ function busy(w: Worker): void {
   for (const h of handles(w)) h?.ref?.();
 }
 
+const alive = (x: Worker) => x.child.exitCode === null && x.child.signalCode === null && !x.child.killed;
+
 /** A started process for this job, and a new spare started behind it. */
 function takeWorker(memoryMb: number): Worker {
-  let w = spare && spare.memoryMb === memoryMb && spare.child.exitCode === null && !spare.child.killed ? spare : null;
+  let w = spare && spare.memoryMb === memoryMb && alive(spare) ? spare : null;
   if (spare && spare !== w) spare.child.kill();
   spare = null;
   w ??= spawnWorker(memoryMb);
@@ -107,7 +112,9 @@ function takeWorker(memoryMb: number): Worker {
  * a spare one is kept started so the next upload does not wait. Progress comes through `onProgress`.
  */
 export async function parseIsolated(req: Omit<ParseRequest, 'memoryLimitMb'>, limits: ParseLimits, onProgress?: (stage: string, percent: number) => void): Promise<ParseResult> {
-  const w = takeWorker(limits.memoryMb);
+  let w = takeWorker(limits.memoryMb);
+  // a spare that ended while idle (killed from outside) is replaced once
+  if (!(await w.ready) || !alive(w)) w = spawnWorker(limits.memoryMb);
   const { child, stderr } = w;
   if (!(await w.ready)) throw new Error(`parse process failed to start: ${stderr.text.trim().split('\n').slice(-3).join(' | ')}`);
   return new Promise((resolve, reject) => {
@@ -126,7 +133,7 @@ export async function parseIsolated(req: Omit<ParseRequest, 'memoryLimitMb'>, li
       if (m.type === 'progress') onProgress?.(m.stage, m.percent);
       else if (m.type !== 'ready') outcome = m;
     });
-    child.on('exit', (code, signal) => {
+    void w.exited.then(({ code, signal }) => {
       clearInterval(watch);
       clearTimeout(timer);
       const o = outcome as ParseMessage | null;

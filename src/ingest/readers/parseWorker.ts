@@ -5,7 +5,7 @@
  * the server. Its DuckDB may touch only the upload and the job's work directory.
  */
 import path from 'node:path';
-import { Engine, StageRunner, literal } from '../../lake/index.ts';
+import { Engine, literal } from '../../lake/index.ts';
 import { Problem, problem } from '../../server/errors.ts';
 import type { ParseMessage, ParseRequest, ParseResult } from './parseProtocol.ts';
 import { openSource } from './source.ts';
@@ -19,8 +19,7 @@ async function parse(req: ParseRequest): Promise<ParseResult> {
     sandbox: { dirs: [req.workDir], files: [req.file] },
   });
   try {
-    return await engine.withConnection(async (conn) => {
-      const st = new StageRunner(conn, 'ingest.parse');
+    return await engine.stages('ingest.parse', async (st) => {
       const src = await openSource(st, req.file, {
         name: req.name, format: req.format, encoding: req.encoding, delimiter: req.delimiter, sheet: req.sheet, workDir: req.workDir,
         tag: req.tag, preview: req.preview, onBytes: (b, total) => void send({ type: 'progress', stage: 'transcode', percent: Math.min(30, (30 * b) / Math.max(total, 1)) }),
