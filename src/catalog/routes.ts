@@ -3,7 +3,7 @@ import type { Ctx } from '../context.ts';
 import { callerOf } from '../server/auth.ts';
 import { Page, PageQuery } from '../server/schemas.ts';
 import { readPage } from '../share/index.ts';
-import { datasetAdmin, datasets } from './datasets.ts';
+import { DATASET_CODE, datasetAdmin, datasets } from './datasets.ts';
 import { FIELD_TYPES } from './fields.ts';
 
 const FieldSchema = Type.Object({
@@ -32,7 +32,7 @@ const FieldInput = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });
 const DatasetBody = Type.Object({
-  code: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }), name: Type.String({ minLength: 1, maxLength: 200 }),
+  code: Type.String({ minLength: 1, maxLength: 64, pattern: DATASET_CODE.source }), name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 4000 })), departmentId: Type.String({ format: 'uuid' }),
   theme: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
   layer: Type.Optional(Type.Union(['raw', 'standard', 'base', 'theme', 'business'].map((l) => Type.Literal(l)))),
@@ -65,7 +65,7 @@ export function catalogRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.get('/datasets/:code/rows', {
       schema: {
         tags: ['datasets'], summary: '读取数据（经共享守卫，留痕）/ read rows through the share guard (audited)', params: CodeParams,
-        querystring: Type.Intersect([PageQuery, Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })), fields: Type.Optional(Type.String({ maxLength: 2000 })) })]),
+        querystring: Type.Intersect([PageQuery, Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })), fields: Type.Optional(Type.String({ maxLength: 2000 })) })]),
         response: {
           200: Type.Object({
             columns: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), type: Type.String(), sensitivity: Type.String(), masked: Type.Boolean() })),
