@@ -33,8 +33,15 @@ export function badPath(value: unknown, bad: (leaf: unknown) => boolean): string
 const hasNul = (v: unknown) => typeof v === 'string' && v.includes(NUL);
 const nonFinite = (v: unknown) => typeof v === 'number' && !Number.isFinite(v);
 
+/**
+ * The parts of a request that are API input: parameters, and the body when the route declares its
+ * schema. A body without one is data (pushed records), which the ingest checks record by record
+ * and quarantines rather than refusing the whole request.
+ */
+const inputs = (req: FastifyRequest) => (req.routeOptions.schema?.body ? [req.params, req.query, req.body] : [req.params, req.query]);
+
 function firstNul(req: FastifyRequest): string | null {
-  for (const part of [req.params, req.query, req.body]) {
+  for (const part of inputs(req)) {
     const at = badPath(part, hasNul);
     if (at !== null) return at;
   }
@@ -47,8 +54,8 @@ function firstNul(req: FastifyRequest): string | null {
 /**
  * Two kinds of input no field of the platform has a use for, refused as a validation problem that
  * names the field, before any handler runs:
- * - NUL characters in a parameter, query value, header or JSON body string or key: PostgreSQL
- *   refuses them in text (SQLSTATE 22021 / 22P05);
+ * - NUL characters in a parameter, query value, the Authorization header, or a string or key of a
+ *   JSON body the route declares: PostgreSQL refuses them in text (SQLSTATE 22021 / 22P05);
  * - numbers that are not finite: Ajv coerces `?limit=1e400` to Infinity and then skips the
  *   schema's `maximum`, and JSON.parse reads `1e400` as Infinity too.
  */
@@ -59,7 +66,7 @@ export function installInputGuard(app: FastifyInstance) {
   });
   // after validation: that is where query strings and params are coerced to numbers
   app.addHook('preHandler', async (req) => {
-    for (const part of [req.params, req.query, req.body]) {
+    for (const part of inputs(req)) {
       const at = badPath(part, nonFinite);
       if (at !== null) throw fieldProblem(at, '数值超出范围 / number out of range');
     }
