@@ -14,10 +14,17 @@ export interface Config {
   maxPageSize: number;
   duckdbThreads?: number;
   duckdbMemoryLimit?: string;
+  /** API requests per minute per user (anonymous: per client address). */
+  rateLimitPerMinute: number;
+  /** Login and password-change attempts per minute (per client address, resp. per user). */
+  loginRateLimit: number;
+  /** Officers may create and manage the non-admin users of their own department (default: admins only). */
+  officersManageUsers: boolean;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : d);
+  const bool = (v: string | undefined, d: boolean) => (v === undefined || v === '' ? d : /^(1|true|yes|on)$/i.test(v.trim()));
   const cfg: Config = {
     dataDir: path.resolve(env.GOVHUB_DATA_DIR ?? '.govhub'),
     port: num(env.GOVHUB_PORT, 8080),
@@ -31,6 +38,9 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     maxPageSize: num(env.GOVHUB_MAX_PAGE_SIZE, 1000),
     duckdbThreads: env.GOVHUB_DUCKDB_THREADS ? num(env.GOVHUB_DUCKDB_THREADS, 2) : undefined,
     duckdbMemoryLimit: env.GOVHUB_DUCKDB_MEMORY_LIMIT || undefined,
+    rateLimitPerMinute: num(env.GOVHUB_RATE_LIMIT_PER_MINUTE, 1200),
+    loginRateLimit: num(env.GOVHUB_LOGIN_RATE_LIMIT, 30),
+    officersManageUsers: bool(env.GOVHUB_OFFICERS_MANAGE_USERS, false),
   };
   const merged = { ...cfg, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) } as Config;
   merged.dataDir = path.resolve(merged.dataDir);

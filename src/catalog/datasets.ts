@@ -7,6 +7,12 @@ import type { VersionInfo } from '../lake/index.ts';
 import { checkFields } from './fields.ts';
 import type { Dataset, Field } from './types.ts';
 
+/**
+ * A dataset code (信息资源代码): starts with a letter or digit, then letters, digits, `_`, `.`, `-`.
+ * So `.`, `..`, `.hidden` and `-x` are never codes (they would read as paths or options).
+ */
+export const DATASET_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 interface Row {
   id: string; code: string; name: string; description: string; department_id: string; department_code: string; department_name: string;
   theme: string | null; layer: Dataset['layer']; primary_key: string[]; update_cycle: string | null; share_type: Dataset['shareType'];
@@ -101,6 +107,7 @@ export const datasetAdmin = {
   async create(ctx: Ctx, caller: Caller, input: DatasetInput): Promise<Dataset> {
     requireRole(caller, 'admin', 'officer');
     requireSameDepartment(caller, input.departmentId);
+    if (!DATASET_CODE.test(input.code)) throw fieldProblem('code', '以字母或数字开头，仅含字母、数字、_ . - / must start with a letter or digit; letters, digits, _ . - only');
     checkFields(input.fields, input.primaryKey ?? []);
     return ctx.db.transaction(async (tx) => {
       if (!(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw fieldProblem('departmentId', 'no such department');

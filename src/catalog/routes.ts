@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Ctx } from '../context.ts';
 import { callerOf } from '../server/auth.ts';
 import { Page, PageQuery } from '../server/schemas.ts';
-import { datasetAdmin, datasets } from './datasets.ts';
+import { DATASET_CODE, datasetAdmin, datasets } from './datasets.ts';
 import { FIELD_TYPES } from './fields.ts';
 
 const FieldSchema = Type.Object({
@@ -32,7 +32,7 @@ const FieldInput = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });
 const DatasetBody = Type.Object({
-  code: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }), name: Type.String({ minLength: 1, maxLength: 200 }),
+  code: Type.String({ minLength: 1, maxLength: 64, pattern: DATASET_CODE.source }), name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 4000 })), departmentId: Type.String({ format: 'uuid' }),
   theme: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
   layer: Type.Optional(Type.Union(['raw', 'standard', 'base', 'theme', 'business'].map((l) => Type.Literal(l)))),

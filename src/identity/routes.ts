@@ -1,10 +1,13 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ROLES, type Ctx } from '../context.ts';
-import { callerOf } from '../server/auth.ts';
+import type { FastifyRequest } from 'fastify';
+import { ROLES, type Caller, type Ctx } from '../context.ts';
+import { callerOf, rateLimitKey } from '../server/auth.ts';
+import { problem } from '../server/errors.ts';
 import { IdParams, Page, PageQuery } from '../server/schemas.ts';
 import { departments } from './departments.ts';
 import { apiTokens, auth, MAX_TOKEN_DAYS } from './tokens.ts';
-import { users } from './users.ts';
+import { managesUsers, users } from './users.ts';
+import { MAX_PASSWORD } from './passwords.ts';
 
 const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const Code = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' });
@@ -25,26 +28,48 @@ const TokenSchema = Type.Object({
   id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), prefix: Type.String(), userId: Type.String(), username: Type.String(),
   createdAt: Type.String(), expiresAt: Type.String(), revokedAt: Type.Union([Type.String(), Type.Null()]), lastUsedAt: Type.Union([Type.String(), Type.Null()]),
 });
-const Me = Type.Object({ id: Type.Union([Type.String(), Type.Null()]), username: Type.String(), displayName: Type.String(), role: Type.String(), departmentId: Type.Union([Type.String(), Type.Null()]) });
+const Me = Type.Object({
+  id: Type.Union([Type.String(), Type.Null()]), username: Type.String(), displayName: Type.String(), role: Type.String(), departmentId: Type.Union([Type.String(), Type.Null()]),
+  manageUsers: Type.Boolean({ description: '可管理用户（新建、重置密码、改角色）/ may manage users (create, reset passwords, change roles)' }),
+});
+const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD });
 
 export function identityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ---- auth
+    // Guessing a password through a stolen session is limited like logging in: per user.
+    const passwordAttempts = app.createRateLimit({ max: ctx.config.loginRateLimit, timeWindow: '1 minute', keyGenerator: rateLimitKey });
+    const countPasswordAttempt = async (req: FastifyRequest) => {
+      const r = await passwordAttempts(req);
+      if (!r.isAllowed && r.isExceeded) throw problem('rate-limited', `修改密码尝试过多，请 ${r.ttlInSeconds} 秒后再试 / too many password change attempts, retry in ${r.ttlInSeconds} s`);
+    };
+    const me = (c: Caller) => ({ id: c.id, username: c.username, displayName: c.displayName, role: c.role, departmentId: c.departmentId, manageUsers: managesUsers(ctx, c) });
+
     app.post('/auth/login', {
-      config: { public: true, rateLimit: { max: Number(process.env.GOVHUB_LOGIN_RATE_LIMIT ?? 30), timeWindow: '1 minute', keyGenerator: (req) => req.ip } },
+      config: { public: true, rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute', keyGenerator: (req) => req.ip } },
       schema: {
         tags: ['auth'], summary: '登录 / log in', security: [],
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Password }, { additionalProperties: false }),
         response: { 200: Type.Object({ token: Type.String(), expiresAt: Type.String(), user: Me }) },
       },
-    }, (req) => auth.login(ctx, req.body, { ip: req.ip }));
+    }, async (req) => {
+      const r = await auth.login(ctx, req.body, { ip: req.ip });
+      return { ...r, user: me(r.user) };
+    });
     app.post('/auth/logout', { schema: { tags: ['auth'], summary: '退出 / log out' } }, async (req, reply) => {
       await auth.logout(ctx, callerOf(req));
       return reply.code(204).send();
     });
-    app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前用户 / current user', response: { 200: Me } } }, (req) => {
-      const c = callerOf(req);
-      return { id: c.id, username: c.username, displayName: c.displayName, role: c.role, departmentId: c.departmentId };
+    app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前用户 / current user', response: { 200: Me } } }, (req) => me(callerOf(req)));
+    app.post('/auth/password', {
+      schema: {
+        tags: ['auth'], summary: '修改自己的密码（需当前密码；其他会话随之失效）/ change your own password (needs the current one; your other sessions end)',
+        body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
+      },
+    }, async (req, reply) => {
+      await countPasswordAttempt(req);
+      await users.changeOwnPassword(ctx, callerOf(req), req.body);
+      return reply.code(204).send();
     });
 
     // ---- departments
@@ -68,7 +93,7 @@ export function identityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.post('/users', {
       schema: {
         tags: ['users'], summary: '新建用户 / create a user',
-        body: Type.Object({ username: Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }), displayName: Name, password: Type.String({ minLength: 1, maxLength: 256 }), role: Role, departmentId: Type.Optional(NullableUuid) }, { additionalProperties: false }),
+        body: Type.Object({ username: Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }), displayName: Name, password: Password, role: Role, departmentId: Type.Optional(NullableUuid) }, { additionalProperties: false }),
         response: { 201: UserSchema },
       },
     }, async (req, reply) => reply.code(201).send(await users.create(ctx, callerOf(req), req.body)));
@@ -76,10 +101,18 @@ export function identityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.patch('/users/:id', {
       schema: {
         tags: ['users'], params: IdParams,
-        body: Type.Object({ displayName: Type.Optional(Name), password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })), role: Type.Optional(Role), departmentId: Type.Optional(NullableUuid), disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        body: Type.Object({
+          displayName: Type.Optional(Name), password: Type.Optional(Password),
+          currentPassword: Type.Optional(Type.String({ maxLength: MAX_PASSWORD, description: '修改自己的密码时必填 / required when changing your own password' })),
+          role: Type.Optional(Role), departmentId: Type.Optional(NullableUuid), disabled: Type.Optional(Type.Boolean()),
+        }, { additionalProperties: false }),
         response: { 200: UserSchema },
       },
-    }, (req) => users.update(ctx, callerOf(req), req.params.id, req.body));
+    }, async (req) => {
+      const caller = callerOf(req);
+      if (req.body.password !== undefined && req.params.id === caller.id) await countPasswordAttempt(req);
+      return users.update(ctx, caller, req.params.id, req.body);
+    });
 
     // ---- API tokens
     app.get('/tokens', { schema: { tags: ['tokens'], summary: 'API 令牌 / API tokens', querystring: Type.Intersect([PageQuery, Type.Object({ all: Type.Optional(Type.Boolean()) })]), response: { 200: Page(TokenSchema) } } },

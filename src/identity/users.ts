@@ -2,7 +2,7 @@ import type { Caller, Ctx, Role } from '../context.ts';
 import { paged } from '../control/index.ts';
 import { newId } from '../ids.ts';
 import { fieldProblem, problem } from '../server/errors.ts';
-import { checkPasswordPolicy, hashPassword } from './passwords.ts';
+import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
 import { isAdmin, requireRole } from './permissions.ts';
 
 export interface User {
@@ -40,20 +40,52 @@ export interface UserInput {
 export interface UserPatch {
   displayName?: string;
   password?: string;
+  /** Required when callers change their own password. */
+  currentPassword?: string;
   role?: Role;
   departmentId?: string | null;
   disabled?: boolean;
 }
 
-/** Who may manage a user: admins anyone; an officer the non-admin users of their own department. */
-function requireManage(caller: Caller, target: { role: Role; departmentId: string | null }) {
-  if (isAdmin(caller)) return;
-  if (caller.role === 'officer' && target.role !== 'admin' && caller.departmentId && target.departmentId === caller.departmentId) return;
-  throw problem('forbidden', '只能管理本部门用户 / you can only manage users of your own department');
+/**
+ * Who may manage users (create them; edit, reset the password of, re-role, move or disable someone
+ * else): admins anyone; officers the non-admin users of their own department, and only when the
+ * platform allows it (GOVHUB_OFFICERS_MANAGE_USERS, default off).
+ */
+export function mayManageUser(ctx: Ctx, caller: Caller, target: { role: Role; departmentId: string | null }): boolean {
+  if (isAdmin(caller)) return true;
+  return ctx.config.officersManageUsers && caller.role === 'officer' && target.role !== 'admin'
+    && !!caller.departmentId && target.departmentId === caller.departmentId;
 }
+
+/** Does the caller manage users at all (the console shows the user management actions)? */
+export const managesUsers = (ctx: Ctx, caller: Caller) => mayManageUser(ctx, caller, { role: 'analyst', departmentId: caller.departmentId });
+
+function requireManage(ctx: Ctx, caller: Caller, target: { role: Role; departmentId: string | null }) {
+  if (mayManageUser(ctx, caller, target)) return;
+  throw problem('forbidden', caller.role === 'officer' && ctx.config.officersManageUsers
+    ? '只能管理本部门的非管理员用户 / you can only manage non-admin users of your own department'
+    : '只有管理员可以管理其他用户 / only admins manage other users');
+}
+
+/** Users see themselves; officers the users of their own department; admins everyone. */
+const maySee = (caller: Caller, u: User) =>
+  isAdmin(caller) || caller.id === u.id || (caller.role === 'officer' && !!caller.departmentId && u.departmentId === caller.departmentId);
 
 function checkRoleDepartment(role: Role, departmentId: string | null | undefined) {
   if ((role === 'officer' || role === 'handler') && !departmentId) throw fieldProblem('departmentId', `角色 ${role} 必须属于一个部门 / role ${role} needs a department`);
+}
+
+/**
+ * Callers changing their own password prove they know the current one; a wrong guess is audited.
+ * (The routes also count these attempts per user, like logins.)
+ */
+async function checkCurrentPassword(ctx: Ctx, caller: Caller, id: string, current: string | undefined) {
+  if (!current) throw fieldProblem('currentPassword', '修改自己的密码须提供当前密码 / the current password is required to change your own');
+  const row = await ctx.db.one<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [id]);
+  if (row && (await verifyPassword(row.password_hash, current))) return;
+  await ctx.audit.record(caller, { action: 'user.password_change_failed', objectType: 'user', objectId: id, departmentId: caller.departmentId, details: { reason: 'wrong current password' } });
+  throw fieldProblem('currentPassword', '当前密码不正确 / the current password is wrong');
 }
 
 export const users = {
@@ -74,19 +106,15 @@ export const users = {
   async get(ctx: Ctx, caller: Caller, id: string): Promise<User> {
     const r = await ctx.db.one<Row>(`${SELECT} WHERE u.id = $1`, [id]);
     // Not found and not yours answer alike, so ids cannot be probed.
-    if (!r) throw problem('not-found', `用户不存在 / user ${id}`);
-    const u = toUser(r);
-    if (caller.id !== id) {
-      try { requireManage(caller, u); } catch { throw problem('not-found', `用户不存在 / user ${id}`); }
-    }
-    return u;
+    if (!r || !maySee(caller, toUser(r))) throw problem('not-found', `用户不存在 / user ${id}`);
+    return toUser(r);
   },
 
   async create(ctx: Ctx, caller: Caller, input: UserInput): Promise<User> {
     requireRole(caller, 'admin', 'officer');
-    requireManage(caller, { role: input.role, departmentId: input.departmentId ?? null });
+    requireManage(ctx, caller, { role: input.role, departmentId: input.departmentId ?? null });
     checkRoleDepartment(input.role, input.departmentId);
-    checkPasswordPolicy(input.password);
+    checkPasswordPolicy(input.password, input.username);
     const passwordHash = await hashPassword(input.password);
     return ctx.db.transaction(async (tx) => {
       if (await tx.one('SELECT 1 FROM users WHERE username = $1', [input.username])) throw problem('conflict', `用户名已存在 / username ${input.username} exists`, [{ field: 'username', message: 'already exists' }]);
@@ -101,17 +129,26 @@ export const users = {
     });
   },
 
+  /**
+   * Edit a user. Anyone may change their own display name, and their own password by giving the
+   * current one; everything else, and any change to someone else, is managing users. A new password
+   * ends the user's login sessions: all of them on a reset by someone else, all but the one making
+   * the change when it is one's own. API tokens (applications) stay.
+   */
   async update(ctx: Ctx, caller: Caller, id: string, patch: UserPatch): Promise<User> {
     const cur = await users.get(ctx, caller, id);
     const self = caller.id === id;
     const privileged = patch.role !== undefined || patch.departmentId !== undefined || patch.disabled !== undefined;
-    if (privileged || !self) requireManage(caller, cur);
-    if (privileged) requireManage(caller, { role: patch.role ?? cur.role, departmentId: patch.departmentId !== undefined ? patch.departmentId : cur.departmentId });
+    if (privileged || !self) requireManage(ctx, caller, cur);
+    if (privileged) requireManage(ctx, caller, { role: patch.role ?? cur.role, departmentId: patch.departmentId !== undefined ? patch.departmentId : cur.departmentId });
     if (self && (patch.disabled || (patch.role && patch.role !== cur.role))) throw problem('forbidden', '不能停用自己或修改自己的角色 / you cannot disable yourself or change your own role');
     const role = patch.role ?? cur.role;
     const dept = patch.departmentId !== undefined ? patch.departmentId : cur.departmentId;
     checkRoleDepartment(role, dept);
-    if (patch.password !== undefined) checkPasswordPolicy(patch.password);
+    if (patch.password !== undefined) {
+      if (self) await checkCurrentPassword(ctx, caller, id, patch.currentPassword);
+      checkPasswordPolicy(patch.password, cur.username);
+    }
     const pwHash = patch.password !== undefined ? await hashPassword(patch.password) : null;
     return ctx.db.transaction(async (tx) => {
       if (dept && !(await tx.one('SELECT 1 FROM departments WHERE id = $1', [dept]))) throw fieldProblem('departmentId', 'no such department');
@@ -119,11 +156,24 @@ export const users = {
         `UPDATE users SET display_name = $2, role = $3, department_id = $4, disabled = $5, password_hash = COALESCE($6, password_hash), updated_at = now() WHERE id = $1`,
         [id, patch.displayName ?? cur.displayName, role, dept, patch.disabled ?? cur.disabled, pwHash],
       );
-      // Disabling a user or changing a password ends their sessions.
-      if (patch.disabled || pwHash) await tx.query(`UPDATE tokens SET revoked_at = now() WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL`, [id]);
-      const { password: _pw, ...changes } = patch;
-      await ctx.audit.append(tx, caller, { action: 'user.update', objectType: 'user', objectId: id, departmentId: dept, details: { changes, passwordChanged: pwHash !== null } });
+      // Disabling a user or resetting their password ends their sessions; one's own change keeps the session making it.
+      let sessionsRevoked = 0;
+      if (patch.disabled || pwHash) {
+        const keep = self && !patch.disabled ? caller.tokenId ?? null : null;
+        const revoked = await tx.query(
+          `UPDATE tokens SET revoked_at = now() WHERE user_id = $1 AND kind = 'session' AND revoked_at IS NULL AND id IS DISTINCT FROM $2 RETURNING id`, [id, keep]);
+        sessionsRevoked = revoked.length;
+      }
+      const { password: _pw, currentPassword: _cur, ...changes } = patch;
+      await ctx.audit.append(tx, caller, { action: 'user.update', objectType: 'user', objectId: id, departmentId: dept, details: { changes, passwordChanged: pwHash !== null, sessionsRevoked } });
       return toUser((await tx.one<Row>(`${SELECT} WHERE u.id = $1`, [id]))!);
     });
+  },
+
+  /** The logged-in caller changes their own password (POST /auth/password). */
+  async changeOwnPassword(ctx: Ctx, caller: Caller, input: { currentPassword: string; newPassword: string }): Promise<User> {
+    if (!caller.id) throw problem('forbidden');
+    checkPasswordPolicy(input.newPassword, caller.username, 'newPassword');
+    return users.update(ctx, caller, caller.id, { password: input.newPassword, currentPassword: input.currentPassword });
   },
 };

@@ -6,9 +6,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
+import helmet from '@fastify/helmet';
 import type { Ctx } from '../context.ts';
-import { authPlugin } from './auth.ts';
+import { authPlugin, rateLimitKey } from './auth.ts';
 import { installErrorHandler } from './errorHandler.ts';
+import { CSP_DIRECTIVES, HELMET } from './headers.ts';
+import { installInputGuard } from './inputGuard.ts';
 import { problem } from './errors.ts';
 import { ProblemSchema } from './schemas.ts';
 import { registerRoutes } from './routes.ts';
@@ -35,6 +38,9 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
 
   installErrorHandler(app);
   app.addSchema(ProblemSchema);
+  // Security headers first, so that every answer carries them, errors included.
+  await app.register(helmet, HELMET);
+  installInputGuard(app);
 
   await app.register(swagger, {
     openapi: {
@@ -45,14 +51,17 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
     },
     hideUntagged: false,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
+  // The docs page answers with the platform's own policy (no inline script), and offline: no validator badge.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', validatorUrl: null }, staticCSP: CSP_DIRECTIVES });
 
-  await app.register(rateLimit, {
-    max: opts.rateLimitPerMinute ?? Number(process.env.GOVHUB_RATE_LIMIT_PER_MINUTE ?? 1200),
-    timeWindow: '1 minute',
-    keyGenerator: (req) => req.headers.authorization ?? req.ip,
-  });
+  // The caller is resolved first (onRequest); the limiter's per-route onRequest hook runs after every
+  // app-wide one, so it counts the request against the user, whatever the spelling of the token.
   await app.register(authPlugin, { ctx });
+  await app.register(rateLimit, {
+    max: opts.rateLimitPerMinute ?? ctx.config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: rateLimitKey,
+  });
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(async (api) => registerRoutes(api as unknown as FastifyInstance, ctx), { prefix: '/api/v1' });

@@ -7,6 +7,8 @@ import { problem } from './errors.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller | null;
+    /** A bearer token was sent but resolves to no caller (unknown, expired, revoked, disabled user). */
+    tokenRejected: boolean;
   }
   interface FastifyContextConfig {
     /** Route answers without a bearer token. */
@@ -41,19 +43,45 @@ export async function callerFromToken(ctx: Ctx, token: string): Promise<Caller |
   return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, departmentId: row.department_id, tokenId: row.token_id };
 }
 
-function bearer(req: FastifyRequest): string | null {
-  const h = req.headers.authorization;
-  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  return null;
+const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
+
+/**
+ * The token of an `Authorization: Bearer …` header: the one place that reads it. The scheme is
+ * case-insensitive (RFC 9110) and surrounding whitespace is ignored, so every spelling of one token
+ * is one caller. Anything else (another scheme, several words) is no bearer token.
+ */
+export function bearerToken(header: string | string[] | undefined): string | null {
+  const h = Array.isArray(header) ? header[0] : header;
+  return h ? (BEARER.exec(h)?.[1] ?? null) : null;
 }
 
-/** Sets request.caller from the bearer token; answers 401 on protected routes without one. */
+/**
+ * The bucket a request is counted in: the authenticated user (every token and session of one user
+ * share it, so minting tokens or logging in again gives no fresh allowance), else the client address.
+ */
+export function rateLimitKey(req: FastifyRequest): string {
+  const c = req.caller;
+  if (c?.id) return `user:${c.id}`;
+  if (c?.tokenId) return `token:${c.tokenId}`;
+  return `ip:${req.ip}`;
+}
+
+/**
+ * Sets request.caller from the bearer token (onRequest, before the rate limiter counts the request
+ * against it); a rejected token answers 401 before the body is read, a missing one 401 on
+ * protected routes.
+ */
 export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: Ctx }) => {
   app.decorateRequest('caller', null);
+  app.decorateRequest('tokenRejected', false);
   app.addHook('onRequest', async (req) => {
-    const token = bearer(req);
+    const token = bearerToken(req.headers.authorization);
     req.caller = token ? await callerFromToken(opts.ctx, token) : null;
-    if (token && !req.caller && !req.routeOptions.config?.public) throw problem('unauthorized', '令牌无效、已过期或已吊销 / token invalid, expired or revoked');
+    req.tokenRejected = !!token && !req.caller;
+  });
+  // preParsing runs after every onRequest hook, the rate limiter's included: guessed tokens are counted (per address).
+  app.addHook('preParsing', async (req) => {
+    if (req.tokenRejected && !req.routeOptions.config?.public) throw problem('unauthorized', '令牌无效、已过期或已吊销 / token invalid, expired or revoked');
   });
   app.addHook('preHandler', async (req) => {
     if (req.routeOptions.config?.public) return;

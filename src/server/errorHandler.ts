@@ -14,9 +14,32 @@ function fieldOf(e: AjvError, context: string | undefined): string {
   return name || context || 'body';
 }
 
+/** The SQLSTATE of a PostgreSQL error (both drivers, `pg` and PGlite, carry it as `.code`), here or as the cause. */
+function sqlState(err: unknown): string | null {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && 'severity' in e) return code;
+  }
+  return null;
+}
+
+/**
+ * Input the database refused. Class 22 (data exception: a number out of range 22003, text with NUL
+ * 22021 / 22P05, a malformed value 22P02 / 22007 / 22008 …) is the caller's bad value; 23505 is a
+ * duplicate that a concurrent request created first. The database's message is not echoed.
+ */
+function fromDatabase(state: string): Problem | null {
+  if (state.startsWith('22')) return problem('bad-request', `数据库拒绝了某个参数值（超出范围或格式不符）/ the database refused a value: out of range or not valid for its type (SQLSTATE ${state})`);
+  if (state === '23505') return problem('conflict', '与现有数据冲突 / conflicts with existing data (SQLSTATE 23505)');
+  return null;
+}
+
 /** Map any error to problem+json. Internal errors are logged, and answer without their message. */
 export function toProblem(err: FastifyError | Error): Problem {
   if (err instanceof Problem) return err;
+  const state = sqlState(err);
+  const db = state ? fromDatabase(state) : null;
+  if (db) return db;
   const fe = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fe.validation) {
     const errors: FieldError[] = fe.validation.map((v) => ({ field: fieldOf(v, fe.validationContext), message: v.message ?? 'invalid' }));
@@ -51,6 +74,7 @@ export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const p = toProblem(err);
     if (p.status >= 500) req.log.error({ err }, 'request failed');
+    else if (sqlState(err)) req.log.warn({ err }, 'the database refused a value');
     reply.code(p.status).type('application/problem+json').send(p.body(req.url.split('?')[0]));
   });
 }

@@ -30,7 +30,7 @@ test('console: log in, create a department, see it audited, verify the chain', {
   });
   const opened = await openBrowser(server.url, 10_000);
   browser = opened.browser;
-  const { page, outside, errors } = opened;
+  const { page, outside, errors, csp } = opened;
 
   // ---- login: an unauthenticated visit lands on the login page
   await page.goto(`${server.url}/system/departments`);
@@ -134,4 +134,5 @@ test('console: log in, create a department, see it audited, verify the chain', {
 
   assert.deepEqual(outside, [], 'requests left the server');
   assert.deepEqual(errors, [], 'errors in the page');
+  assert.deepEqual(csp, [], 'Content Security Policy violations');
 });

@@ -4,9 +4,10 @@ export const CHROMIUM = process.env.GOVHUB_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * Debian's chromium, headless, with nothing reaching out on its own; one page in zh-CN and
- * Asia/Shanghai that records every request leaving `baseUrl` and every page error.
+ * Asia/Shanghai that records every request leaving `baseUrl`, every page error and every
+ * Content-Security-Policy violation the browser reports.
  */
-export async function openBrowser(baseUrl: string, timeoutMs = 10_000): Promise<{ browser: Browser; page: Page; outside: string[]; errors: string[] }> {
+export async function openBrowser(baseUrl: string, timeoutMs = 10_000): Promise<{ browser: Browser; page: Page; outside: string[]; errors: string[]; csp: string[] }> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -22,5 +23,9 @@ export async function openBrowser(baseUrl: string, timeoutMs = 10_000): Promise<
     if (!u.startsWith(baseUrl) && !u.startsWith('data:') && !u.startsWith('blob:')) outside.push(u);
   });
   page.on('pageerror', (e) => errors.push(String(e)));
-  return { browser, page, outside, errors };
+  const csp: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) csp.push(m.text());
+  });
+  return { browser, page, outside, errors, csp };
 }

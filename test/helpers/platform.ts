@@ -9,6 +9,9 @@ import { openPlatform, type Platform } from '../../src/platform.ts';
 
 export type TestDriver = 'pglite' | 'pg';
 
+/** The first admin's password in tests (it meets the password policy: ≥ 10 characters, not common, not containing `admin`). */
+export const ADMIN_PASSWORD = 'manage-pass-2026';
+
 /** PGlite always; the real PostgreSQL too when GOVHUB_TEST_DATABASE_URL is set. */
 export function drivers(): TestDriver[] {
   return process.env.GOVHUB_TEST_DATABASE_URL ? ['pglite', 'pg'] : ['pglite'];
@@ -30,7 +33,7 @@ export async function openTestPlatform(driver: TestDriver, overrides: Partial<Co
   const url = driver === 'pg' ? process.env.GOVHUB_TEST_DATABASE_URL : undefined;
   if (driver === 'pg' && !url) throw new Error('GOVHUB_TEST_DATABASE_URL is not set');
   const schema = url ? `t_${process.pid}_${Date.now().toString(36)}_${n++}` : undefined;
-  const config = loadConfig({ dataDir: dir, databaseUrl: url, adminPassword: 'admin-pass-123', secretKey: 'test-secret', duckdbThreads: 1, ...overrides }, {});
+  const config = loadConfig({ dataDir: dir, databaseUrl: url, adminPassword: ADMIN_PASSWORD, secretKey: 'test-secret', duckdbThreads: 1, ...overrides }, {});
   const p = await openPlatform(config, { log: pino({ level: process.env.GOVHUB_TEST_LOG ?? 'silent' }), schema, memoryControlPlane: !url });
   return {
     ...p, dir, schema,

@@ -2,17 +2,21 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../src/config.ts';
 import { ensureAdmin } from '../../src/identity/index.ts';
 import { buildApp, WEB_DIST, ROOT } from '../../src/server/index.ts';
-import { openTestPlatform, type TestDriver, type TestPlatform } from './platform.ts';
+import { ADMIN_PASSWORD, openTestPlatform, type TestDriver, type TestPlatform } from './platform.ts';
 
-export const ADMIN_PASSWORD = 'admin-pass-123';
+export { ADMIN_PASSWORD };
 
 /** A platform plus its Fastify app (not listening): for app.inject() tests. */
-export async function openTestApp(driver: TestDriver = 'pglite'): Promise<{ p: TestPlatform; app: FastifyInstance; close(): Promise<void> }> {
-  const p = await openTestPlatform(driver);
+export async function openTestApp(
+  driver: TestDriver = 'pglite',
+  opts: { rateLimitPerMinute?: number; config?: Partial<Config> } = {},
+): Promise<{ p: TestPlatform; app: FastifyInstance; close(): Promise<void> }> {
+  const p = await openTestPlatform(driver, opts.config);
   await ensureAdmin(p);
-  const app = await buildApp(p, { web: false, logger: false });
+  const app = await buildApp(p, { web: false, logger: false, rateLimitPerMinute: opts.rateLimitPerMinute });
   await app.ready();
   return { p, app, async close() { await app.close(); await p.close(); } };
 }

@@ -134,7 +134,7 @@ describe('govhub audit verify (CLI)', () => {
   test('exits 0 on an intact chain and non-zero naming the first bad event after tampering', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-cli-'));
     try {
-      const p = await openPlatform(loadConfig({ dataDir: dir, adminPassword: 'admin-pass-123' }, {}), { log: pino({ level: 'silent' }) });
+      const p = await openPlatform(loadConfig({ dataDir: dir, adminPassword: 'manage-pass-2026' }, {}), { log: pino({ level: 'silent' }) });
       await ensureAdmin(p);
       for (let i = 0; i < 5; i++) await departments.create(p, SYSTEM, { code: `C${i}`, name: `部门${i}`, regionCode: '330102' });
       await p.close();

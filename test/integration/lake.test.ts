@@ -196,7 +196,7 @@ for (const driver of lakeDrivers()) {
         datasetId: ds,
         mode: 'append',
         source: gen(0, 5),
-        setup: async (c) => void (await c.run('CREATE TEMP TABLE src AS SELECT 1')),
+        setup: async (run) => void (await run.run('setup', 'CREATE TEMP TABLE src AS SELECT 1')),
         onCommit: async (tx, v) => void (await tx.query('INSERT INTO lake_test_events VALUES ($1, $2)', [v.datasetId, v.version])),
       });
       assert.deepEqual(await env.db.query('SELECT version FROM lake_test_events WHERE dataset_id = $1', [ds]), [{ version: 1 }]);
@@ -361,7 +361,7 @@ for (const driver of lakeDrivers()) {
       assert.deepEqual(settings.map((s) => s.value), ['false', 'false']);
       const loaded = (await lake.query<{ e: string }>(`SELECT extension_name AS e FROM duckdb_extensions() WHERE loaded`)).map((x) => x.e);
       assert.ok(loaded.every((e) => ['core_functions', 'icu', 'json', 'parquet', 'autocomplete'].includes(e)), loaded.join());
-      assert.equal(await lake.withConnection(async (c) => (await c.runAndReadAll(`SELECT mask_phone('13812345678') AS p`)).getRowObjects()[0].p), '138****5678');
+      assert.deepEqual(await lake.query(`SELECT mask_phone('13812345678') AS p`), [{ p: '138****5678' }]);
     });
 
     test('each process spills to its own DuckDB temp directory; those of dead processes are removed', async () => {

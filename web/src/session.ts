@@ -9,6 +9,8 @@ export interface SessionUser {
   displayName: string;
   role: Role;
   departmentId: string | null;
+  /** May manage users: admins; officers within their department when the platform allows it. */
+  manageUsers?: boolean;
 }
 
 const TOKEN_KEY = 'govhub.token';
@@ -58,5 +60,5 @@ export const isLoggedIn = (): boolean => {
 };
 
 export const isAdmin = computed(() => session.user?.role === 'admin');
-/** Officers manage the users of their own department. */
-export const canManageUsers = computed(() => session.user?.role === 'admin' || session.user?.role === 'officer');
+/** The server says who manages users (admins; officers only where the platform allows it). */
+export const canManageUsers = computed(() => session.user?.manageUsers ?? session.user?.role === 'admin');

@@ -58,6 +58,7 @@ const en: Messages = {
   },
   header: {
     logout: 'Log out',
+    changePassword: 'Change password',
     loggedOut: 'Logged out',
     collapse: 'Collapse menu',
     expand: 'Expand menu',
@@ -146,6 +147,17 @@ const en: Messages = {
     regionHint: '6 digits, GB/T 2260, e.g. 330102',
     regionInvalid: 'The region code must be 6 digits',
     codeInvalid: 'Only letters, digits, underscore and hyphen',
+  },
+  password: {
+    title: 'Change password',
+    current: 'Current password',
+    new: 'New password',
+    confirm: 'Confirm new password',
+    mismatch: 'The two new passwords differ',
+    tooShort: 'At least {n} characters',
+    hasUsername: 'The password must not contain the username',
+    rule: 'At least 10 characters, not a common password, not containing the username. Other sessions of the account end on a change (API tokens stay).',
+    changed: 'Password changed; your other sessions have ended',
   },
   users: {
     title: 'Users',

@@ -56,6 +56,7 @@ const zhCN = {
   },
   header: {
     logout: '退出登录',
+    changePassword: '修改密码',
     loggedOut: '已退出登录',
     collapse: '收起菜单',
     expand: '展开菜单',
@@ -144,6 +145,17 @@ const zhCN = {
     regionHint: '6 位数字，GB/T 2260，如 330102',
     regionInvalid: '行政区划代码须为 6 位数字',
     codeInvalid: '只能包含字母、数字、下划线和连字符',
+  },
+  password: {
+    title: '修改密码',
+    current: '当前密码',
+    new: '新密码',
+    confirm: '确认新密码',
+    mismatch: '两次输入的新密码不一致',
+    tooShort: '密码至少 {n} 位',
+    hasUsername: '密码不得包含用户名',
+    rule: '至少 10 位，不能是常见密码，不能包含用户名。修改后该账号在其他地方的登录将退出（API 令牌不受影响）。',
+    changed: '密码已修改，您在其他地方的登录已退出',
   },
   users: {
     title: '用户管理',
