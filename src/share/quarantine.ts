@@ -49,7 +49,8 @@ async function view(ctx: Ctx, caller: Caller, q: QuarantineFile) {
   const masked = (f: Field | undefined) => !f || masksField(basis, f);
   const clear = basis === 'owner';
   /** SQL of one value of field f (or of an unmapped column when f is undefined), as this reader sees it. */
-  const shown = (f: Field | undefined, expr: string) => (clear || !masked(f) ? expr : f ? maskExpr(f, expr, key) : maskSql('keep', expr, { first: 0, last: 0 }));
+  const shown = (f: Field | undefined, expr: string) =>
+    clear || !masked(f) ? expr : `CAST(${f ? maskExpr(f, expr, key) : maskSql('keep', expr, { first: 0, last: 0 })} AS VARCHAR)`;
   const fieldOf = (header: string) => byName.get(q.mapping[header] ?? '');
   const headers = (first?.k ?? Object.keys(q.mapping)).filter((h) => !QUARANTINE_CSV_COLUMNS.includes(h));
   const pointer = (h: string) => literal('/' + h.replaceAll('~', '~0').replaceAll('/', '~1'));

@@ -11,9 +11,10 @@ import { upload } from '../integration/ingest-helpers.ts';
 
 export type Auth = { authorization: string };
 
-/** A valid 18-digit ID number born 1990-03-07 in 东城区, sequence n. */
+/** A valid 18-digit ID number of 东城区: born 1990-03-07 for n < 1000 (sequence n), a day later per further thousand. */
 export const id = (n: number) => {
-  const first17 = `11010119900307${String(n).padStart(3, '0')}`;
+  const day = String(7 + Math.floor(n / 1000)).padStart(2, '0');
+  const first17 = `110101199003${day}${String(n % 1000).padStart(3, '0')}`;
   return first17 + idCardCheckDigit(first17);
 };
 

@@ -41,8 +41,9 @@ async function parse(req: ParseRequest): Promise<ParseResult> {
       await send({ type: 'progress', stage: 'parse', percent: 30 });
       const parsed = path.join(req.workDir, 'parsed.parquet');
       try {
-        // uncompressed: the server reads it once, right away, from the same disk
-        await st.run('parse', `COPY (SELECT * FROM ${src.relation}) TO ${literal(parsed)} (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 122880)`);
+        // uncompressed (the server reads it once, right away, from the same disk), in small row
+        // groups so the server's read stays within small memory limits
+        await st.run('parse', `COPY (SELECT * FROM ${src.relation}) TO ${literal(parsed)} (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 16384)`);
       } catch (err) {
         throw problem('unprocessable', `文件无法读取：${firstLine(err)} / the file cannot be read`);
       }

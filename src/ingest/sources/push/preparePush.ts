@@ -17,6 +17,14 @@ export interface PreparedPush {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A record nested without end would overflow the serializer (and the JSON reader after it): refused by index. */
+function checkDepth(items: unknown[]): unknown[] {
+  items.forEach((item, i) => {
+    if (jsonDepth(item) > MAX_JSON_DEPTH) throw fieldProblem(`records.${i}`, `嵌套超过 ${MAX_JSON_DEPTH} 层 / nested deeper than ${MAX_JSON_DEPTH} levels`);
+  });
+  return items;
+}
+
 /**
  * Accept a JSON array of objects, `{ "records": [...] }`, or NDJSON text (one object per line,
  * blank lines skipped). Each object becomes a line holding every field of the dataset (missing
@@ -38,11 +46,11 @@ export function preparePush(body: unknown, ds: Dataset): PreparedPush {
       }
     });
   } else if (Array.isArray(body)) {
+    items = checkDepth(body);
     raw = JSON.stringify(body);
-    items = body;
   } else if (isRecord(body) && Array.isArray(body.records)) {
+    items = checkDepth(body.records);
     raw = JSON.stringify(body.records);
-    items = body.records;
   } else {
     throw problem('bad-request', '请求体须为 JSON 数组或 NDJSON / the body must be a JSON array of records or NDJSON');
   }
@@ -51,9 +59,8 @@ export function preparePush(body: unknown, ds: Dataset): PreparedPush {
   const fields = ds.fields.map((f) => f.name);
   const known = new Set(fields);
   const ignored = new Set<string>();
+  if (rawLines) checkDepth(items);
   const lines = items.map((item, i) => {
-    // a value nested without end would overflow the serializer (and the JSON reader after it)
-    if (jsonDepth(item) > MAX_JSON_DEPTH) throw fieldProblem(`records.${i}`, `嵌套超过 ${MAX_JSON_DEPTH} 层 / nested deeper than ${MAX_JSON_DEPTH} levels`);
     if (!isRecord(item)) {
       const text = rawLines ? rawLines[i]! : JSON.stringify(item) ?? 'undefined';
       return text.replace(/[\x00-\x1f]/g, ' ');
