@@ -14,10 +14,19 @@ export interface Config {
   maxPageSize: number;
   duckdbThreads?: number;
   duckdbMemoryLimit?: string;
+  /** Source targets allowed besides the default (CIDR, address or host name, each optionally `:port`). */
+  sourceAllow: string[];
+  /** Source targets refused (same forms; `*`: everything the allow list does not name). */
+  sourceDeny: string[];
+  /** Connection tests and runs started by hand, per user and minute. */
+  sourceTestsPerMinute: number;
+  /** How long a connection to a source may take; every failed connection answers after exactly this long. */
+  sourceConnectTimeoutMs: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : d);
+  const list = (v: string | undefined) => (v ?? '').split(/[\s,]+/).filter(Boolean);
   const cfg: Config = {
     dataDir: path.resolve(env.GOVHUB_DATA_DIR ?? '.govhub'),
     port: num(env.GOVHUB_PORT, 8080),
@@ -31,6 +40,10 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     maxPageSize: num(env.GOVHUB_MAX_PAGE_SIZE, 1000),
     duckdbThreads: env.GOVHUB_DUCKDB_THREADS ? num(env.GOVHUB_DUCKDB_THREADS, 2) : undefined,
     duckdbMemoryLimit: env.GOVHUB_DUCKDB_MEMORY_LIMIT || undefined,
+    sourceAllow: list(env.GOVHUB_SOURCE_ALLOW),
+    sourceDeny: list(env.GOVHUB_SOURCE_DENY),
+    sourceTestsPerMinute: num(env.GOVHUB_SOURCE_TESTS_PER_MINUTE, 10),
+    sourceConnectTimeoutMs: num(env.GOVHUB_SOURCE_CONNECT_TIMEOUT_MS, 5000),
   };
   const merged = { ...cfg, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) } as Config;
   merged.dataDir = path.resolve(merged.dataDir);

@@ -4,13 +4,14 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureAdmin } from '../../src/identity/index.ts';
 import { buildApp, WEB_DIST, ROOT } from '../../src/server/index.ts';
+import type { Config } from '../../src/config.ts';
 import { openTestPlatform, type TestDriver, type TestPlatform } from './platform.ts';
 
 export const ADMIN_PASSWORD = 'admin-pass-123';
 
 /** A platform plus its Fastify app (not listening): for app.inject() tests. */
-export async function openTestApp(driver: TestDriver = 'pglite'): Promise<{ p: TestPlatform; app: FastifyInstance; close(): Promise<void> }> {
-  const p = await openTestPlatform(driver);
+export async function openTestApp(driver: TestDriver = 'pglite', overrides: Partial<Config> = {}, opts: Parameters<typeof openTestPlatform>[2] = {}): Promise<{ p: TestPlatform; app: FastifyInstance; close(): Promise<void> }> {
+  const p = await openTestPlatform(driver, overrides, opts);
   await ensureAdmin(p);
   const app = await buildApp(p, { web: false, logger: false });
   await app.ready();
