@@ -12,6 +12,8 @@ export interface ConnectionTestResult {
   ms: number;
   /** CONNECT_FAILED when no connection came about; the database's own words when reading failed after logging in. */
   error?: string;
+  /** Where a failed test stopped: `connect` (no connection or login: the one uniform message) or `read`. */
+  stage?: 'connect' | 'read';
 }
 
 /** A test's outcome, and why the connection failed (for the log and the admins, never for the client). */
@@ -35,9 +37,9 @@ async function testDb(ctx: Ctx, kind: 'mysql' | 'postgres', s: DbSettings, passw
       await db.close();
     }
   } catch (err) {
-    if (err instanceof ConnectFailure) return { result: { ok: false, ms: since(t0), error: CONNECT_FAILED }, failure: err };
+    if (err instanceof ConnectFailure) return { result: { ok: false, ms: since(t0), error: CONNECT_FAILED, stage: 'connect' }, failure: err };
     // logged in, then reading failed (no such table, no privilege): the database's words help, and tell only what the login may see
-    return { result: { ok: false, ms: since(t0), error: describeError(err).slice(0, 500) } };
+    return { result: { ok: false, ms: since(t0), error: describeError(err).slice(0, 500), stage: 'read' } };
   }
 }
 
@@ -61,7 +63,7 @@ async function testMqtt(ctx: Ctx, s: MqttSettings, password: string): Promise<Te
     return { result: { ok: true, ms: since(t0) } };
   } catch (err) {
     const failure = err instanceof ConnectFailure ? err : new ConnectFailure(describeError(err));
-    return { result: { ok: false, ms: since(t0), error: CONNECT_FAILED }, failure };
+    return { result: { ok: false, ms: since(t0), error: CONNECT_FAILED, stage: 'connect' }, failure };
   }
 }
 
