@@ -329,6 +329,18 @@ for (const driver of drivers()) describe(`source secrets and targets (${driver})
         assert.deepEqual(fieldsOf(await strict.api('POST', '/sources', soff, mq(url))), ['settings.url'], url);
       }
       assert.equal((await strict.api('POST', '/sources', soff, mq('mqtts://broker.city.example:8883'))).statusCode, 201);
+      // a sensor source whose broker name resolves to loopback: its subscriber never connects
+      const broker = await fake('mqtt');
+      const sensor = (await strict.api('POST', '/sources', soff, mq(`mqtt://127.1:${broker.port}`))).json();
+      const handle = await startSources(strict.p, { scheduler: false, pollSeconds: 3600 });
+      try {
+        assert.equal(handle.subscribers.has(sensor.id), false);
+      } finally {
+        await handle.stop();
+      }
+      assert.equal(broker.connections, 0);
+      const cause = (await strict.api('GET', `/audit/events?action=source.connect_failed&objectId=${sensor.id}`, sadmin)).json().items;
+      assert.match(cause[0]?.details.error ?? '', /refused by the source target policy/);
       assert.equal((await strict.api('POST', '/sources', soff, named('10.20.30.41'))).statusCode, 201);
     } finally {
       await strict.close();
