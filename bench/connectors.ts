@@ -107,7 +107,7 @@ async function mysqlBench(rows: number, log: (s: string) => void): Promise<Recor
     fs.rmSync(dump);
 
     // govhub: a full sync through the ingest pipeline into a lake version
-    p = await openPlatform(loadConfig({ dataDir: path.join(dir, 'data'), secretKey: 'bench' }, {}), { log: pino({ level: 'warn' }), memoryControlPlane: true });
+    p = await openPlatform(loadConfig({ dataDir: path.join(dir, 'data'), secretKey: 'bench', sourceAllow: ['127.0.0.0/8'] }, {}), { log: pino({ level: 'warn' }), memoryControlPlane: true });
     const dept = await departments.create(p, SYSTEM, { code: 'bench', name: '基准测试局', regionCode: '330100' });
     await datasetAdmin.create(p, SYSTEM, { code: 'bench_people', name: '人口', departmentId: dept.id, primaryKey: ['id'], fields: FIELDS });
     const src = await sources.create(p, SYSTEM, {
@@ -229,7 +229,7 @@ async function mqttBench(messages: number, log: (s: string) => void): Promise<Re
       await new Promise((r) => setTimeout(r, 50));
     }
     const url = `mqtt://127.0.0.1:${port}`;
-    p = await openPlatform(loadConfig({ dataDir: path.join(dir, 'data'), secretKey: 'bench' }, {}), { log: pino({ level: 'warn' }), memoryControlPlane: true });
+    p = await openPlatform(loadConfig({ dataDir: path.join(dir, 'data'), secretKey: 'bench', sourceAllow: ['127.0.0.0/8'] }, {}), { log: pino({ level: 'warn' }), memoryControlPlane: true });
     const dept = await departments.create(p, SYSTEM, { code: 'bench', name: '基准测试局', regionCode: '330100' });
     await datasetAdmin.create(p, SYSTEM, { code: 'bench_sensors', name: '传感器', departmentId: dept.id, ...SENSOR_DATASET });
     const topic = `bench/${process.pid}`;

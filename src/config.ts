@@ -20,11 +20,20 @@ export interface Config {
   loginRateLimit: number;
   /** Officers may create and manage the non-admin users of their own department (default: admins only). */
   officersManageUsers: boolean;
+  /** Source targets allowed besides the default (CIDR, address or host name, each optionally `:port`). */
+  sourceAllow: string[];
+  /** Source targets refused (same forms; `*`: everything the allow list does not name). */
+  sourceDeny: string[];
+  /** Connection tests and runs started by hand, per user and minute. */
+  sourceTestsPerMinute: number;
+  /** How long a connection to a source may take; every failed connection answers after exactly this long. */
+  sourceConnectTimeoutMs: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : d);
   const bool = (v: string | undefined, d: boolean) => (v === undefined || v === '' ? d : /^(1|true|yes|on)$/i.test(v.trim()));
+  const list = (v: string | undefined) => (v ?? '').split(/[\s,]+/).filter(Boolean);
   const cfg: Config = {
     dataDir: path.resolve(env.GOVHUB_DATA_DIR ?? '.govhub'),
     port: num(env.GOVHUB_PORT, 8080),
@@ -41,6 +50,10 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     rateLimitPerMinute: num(env.GOVHUB_RATE_LIMIT_PER_MINUTE, 1200),
     loginRateLimit: num(env.GOVHUB_LOGIN_RATE_LIMIT, 30),
     officersManageUsers: bool(env.GOVHUB_OFFICERS_MANAGE_USERS, false),
+    sourceAllow: list(env.GOVHUB_SOURCE_ALLOW),
+    sourceDeny: list(env.GOVHUB_SOURCE_DENY),
+    sourceTestsPerMinute: num(env.GOVHUB_SOURCE_TESTS_PER_MINUTE, 10),
+    sourceConnectTimeoutMs: num(env.GOVHUB_SOURCE_CONNECT_TIMEOUT_MS, 5000),
   };
   const merged = { ...cfg, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) } as Config;
   merged.dataDir = path.resolve(merged.dataDir);

@@ -207,6 +207,36 @@ test('sources: add a MySQL source in the console, test the connection, run it, s
   await notice.click();
   await page.locator('[data-test=notice-count] .el-badge__content').waitFor({ state: 'hidden' });
 
+  // ---- a source with a stored password: moving it asks for the password again (the stored one
+  // only goes where it was saved); a connection that fails shows the one message for every failure
+  const locked = await api('POST', '/sources', token, {
+    name: '带密码的库', datasetCode: 'shop_permits', kind: 'mysql', password: 'stored-only-for-127.0.0.1', enabled: false,
+    settings: { host: MYSQL.host, port: MYSQL.port, user: 'root', database: 'test', table },
+  });
+  const firstSource = page.url();
+  await page.goto(`${server.url}/collect/sources/${locked.id}`);
+  await page.locator('[data-test=source-edit]').click();
+  await dialog.waitFor();
+  assert.equal(await page.locator('[data-test=source-password-again]').count(), 0);
+  await page.locator('[data-test=source-host]').fill('127.0.0.2');
+  await page.locator('[data-test=source-password-again]').waitFor();
+  // neither a test nor a save goes out without it
+  await page.locator('[data-test=source-test]').click();
+  await dialog.locator('.el-form-item__error').filter({ hasText: '更改连接目标后须重新输入密码' }).waitFor();
+  await page.locator('[data-test=source-save]').click();
+  await page.waitForTimeout(300);
+  assert.ok(await dialog.isVisible(), 'saved without the password');
+  await shot(page, '09-password-again');
+  await page.locator('[data-test=source-password]').fill('typed-again');
+  await page.locator('[data-test=source-test]').click();
+  await page.locator('[data-test=source-test-result][data-ok=false]').waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('[data-test=source-test-error]').innerText(), /^连接失败：无法连接到数据源，或数据源拒绝了登录/);
+  assert.match(await page.locator('[data-test=source-test-result]').innerText(), /详细原因记入服务器日志/);
+  await shot(page, '10-test-failed-uniform');
+  await dialog.locator('.el-dialog__headerbtn').click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.goto(firstSource);
+
   // ---- English: the same page in the other language
   await page.locator('[data-test=lang-switch]').click();
   await page.locator('[data-test=lang-en]').click();

@@ -25,16 +25,23 @@ export interface TestPlatform extends Platform {
 let n = 0;
 
 /**
+ * Connector settings of the tests: the databases and brokers they read run on this machine, so
+ * loopback is allowed explicitly (production refuses it unless GOVHUB_SOURCE_ALLOW says so), and
+ * connection tests are not rate-limited to the production 10 a minute.
+ */
+export const TEST_SOURCES: Partial<Config> = { sourceAllow: ['127.0.0.0/8', '::1', '127.0.0.1:5432'], sourceTestsPerMinute: 10_000 };
+
+/**
  * A fresh platform: temp data directory, and a control plane that is an in-memory PGlite or a
  * fresh schema on the test PostgreSQL (dropped on close).
  */
-export async function openTestPlatform(driver: TestDriver, overrides: Partial<Config> = {}): Promise<TestPlatform> {
+export async function openTestPlatform(driver: TestDriver, overrides: Partial<Config> = {}, opts: { log?: pino.Logger } = {}): Promise<TestPlatform> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-test-'));
   const url = driver === 'pg' ? process.env.GOVHUB_TEST_DATABASE_URL : undefined;
   if (driver === 'pg' && !url) throw new Error('GOVHUB_TEST_DATABASE_URL is not set');
   const schema = url ? `t_${process.pid}_${Date.now().toString(36)}_${n++}` : undefined;
-  const config = loadConfig({ dataDir: dir, databaseUrl: url, adminPassword: ADMIN_PASSWORD, secretKey: 'test-secret', duckdbThreads: 1, ...overrides }, {});
-  const p = await openPlatform(config, { log: pino({ level: process.env.GOVHUB_TEST_LOG ?? 'silent' }), schema, memoryControlPlane: !url });
+  const config = loadConfig({ dataDir: dir, databaseUrl: url, adminPassword: ADMIN_PASSWORD, secretKey: 'test-secret', duckdbThreads: 1, ...TEST_SOURCES, ...overrides }, {});
+  const p = await openPlatform(config, { log: opts.log ?? pino({ level: process.env.GOVHUB_TEST_LOG ?? 'silent' }), schema, memoryControlPlane: !url });
   return {
     ...p, dir, schema,
     async close() {

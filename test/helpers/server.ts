@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type pino from 'pino';
 import type { Config } from '../../src/config.ts';
 import { ensureAdmin } from '../../src/identity/index.ts';
 import { buildApp, WEB_DIST, ROOT } from '../../src/server/index.ts';
@@ -12,9 +13,9 @@ export { ADMIN_PASSWORD };
 /** A platform plus its Fastify app (not listening): for app.inject() tests. */
 export async function openTestApp(
   driver: TestDriver = 'pglite',
-  opts: { rateLimitPerMinute?: number; config?: Partial<Config> } = {},
+  opts: { rateLimitPerMinute?: number; config?: Partial<Config>; log?: pino.Logger } = {},
 ): Promise<{ p: TestPlatform; app: FastifyInstance; close(): Promise<void> }> {
-  const p = await openTestPlatform(driver, opts.config);
+  const p = await openTestPlatform(driver, opts.config, { log: opts.log });
   await ensureAdmin(p);
   const app = await buildApp(p, { web: false, logger: false, rateLimitPerMinute: opts.rateLimitPerMinute });
   await app.ready();

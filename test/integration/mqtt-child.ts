@@ -8,9 +8,10 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { startSources } from '../../src/ingest/sources/index.ts';
 import { openPlatform } from '../../src/platform.ts';
+import { TEST_SOURCES } from '../helpers/platform.ts';
 
 const args = JSON.parse(process.argv[2]!) as { dataDir: string; sourceId: string; databaseUrl?: string; schema?: string };
-const config = loadConfig({ dataDir: args.dataDir, databaseUrl: args.databaseUrl, secretKey: 'test-secret', duckdbThreads: 1 }, {});
+const config = loadConfig({ dataDir: args.dataDir, databaseUrl: args.databaseUrl, secretKey: 'test-secret', duckdbThreads: 1, ...TEST_SOURCES }, {});
 const p = await openPlatform(config, { log: pino({ level: 'silent' }), schema: args.schema });
 const handle = await startSources(p, { scheduler: false, pollSeconds: 3600 });
 let connected = false;

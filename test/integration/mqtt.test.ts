@@ -16,7 +16,7 @@ import { loadConfig } from '../../src/config.ts';
 import { departments } from '../../src/identity/index.ts';
 import { SENSOR_DATASET, sources, startSources, type SourcesHandle } from '../../src/ingest/sources/index.ts';
 import { openPlatform } from '../../src/platform.ts';
-import { drivers, openTestPlatform, SYSTEM, type TestPlatform } from '../helpers/platform.ts';
+import { drivers, openTestPlatform, SYSTEM, TEST_SOURCES, type TestPlatform } from '../helpers/platform.ts';
 import { BROKER_URL, startBroker, stopBroker } from './mqtt-broker.ts';
 import { uniq, waitFor } from './sources-env.ts';
 
@@ -145,7 +145,7 @@ test('sensor messages acknowledged by a killed process land after it restarts', 
   await startBroker();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-mqtt-crash-'));
   const clientId = uniq('govhub-crash');
-  const open = () => openPlatform(loadConfig({ dataDir: dir, secretKey: 'test-secret', duckdbThreads: 1 }, {}), { log: pino({ level: 'silent' }) });
+  const open = () => openPlatform(loadConfig({ dataDir: dir, secretKey: 'test-secret', duckdbThreads: 1, ...TEST_SOURCES }, {}), { log: pino({ level: 'silent' }) });
   t.after(async () => {
     await startBroker();
     const c = await mqtt.connectAsync(BROKER_URL, { clientId, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 } });

@@ -10,9 +10,10 @@ import { loadConfig } from '../../src/config.ts';
 import { SYSTEM } from '../../src/context.ts';
 import { startRun } from '../../src/ingest/sources/index.ts';
 import { openPlatform } from '../../src/platform.ts';
+import { TEST_SOURCES } from '../helpers/platform.ts';
 
 const args = JSON.parse(process.argv[2]!) as { dataDir: string; sourceId: string; datasetId: string; databaseUrl?: string; schema?: string };
-const config = loadConfig({ dataDir: args.dataDir, databaseUrl: args.databaseUrl, secretKey: 'test-secret', duckdbThreads: 1 }, {});
+const config = loadConfig({ dataDir: args.dataDir, databaseUrl: args.databaseUrl, secretKey: 'test-secret', duckdbThreads: 1, ...TEST_SOURCES }, {});
 const p = await openPlatform(config, { log: pino({ level: 'silent' }), schema: args.schema });
 const version = async () => Number((await p.db.one<{ v: number }>('SELECT current_version AS v FROM datasets WHERE id = $1', [args.datasetId]))?.v ?? 0);
 let last = await version();

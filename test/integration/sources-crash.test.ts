@@ -17,7 +17,7 @@ import { SYSTEM } from '../../src/context.ts';
 import { departments } from '../../src/identity/index.ts';
 import { sources } from '../../src/ingest/sources/index.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
-import { drivers } from '../helpers/platform.ts';
+import { drivers, TEST_SOURCES } from '../helpers/platform.ts';
 import { idCard, mysqlConn, PEOPLE_FIELDS, uniq } from './sources-env.ts';
 
 const ROWS = 12_000;
@@ -69,7 +69,7 @@ for (const driver of drivers()) {
     const url = driver === 'pg' ? process.env.GOVHUB_TEST_DATABASE_URL : undefined;
     const schema = url ? `t_crash_${process.pid}_${Date.now().toString(36)}` : undefined;
     const table = uniq('gh_crash');
-    const open = () => openPlatform(loadConfig({ dataDir: dir, databaseUrl: url, secretKey: 'test-secret', duckdbThreads: 1 }, {}), { log: pino({ level: 'silent' }), schema });
+    const open = () => openPlatform(loadConfig({ dataDir: dir, databaseUrl: url, secretKey: 'test-secret', duckdbThreads: 1, ...TEST_SOURCES }, {}), { log: pino({ level: 'silent' }), schema });
 
     after(async () => {
       const my = await mysqlConn();

@@ -6,6 +6,7 @@ import { DEFAULT_PORTS } from './db/openSourceDb.ts';
 import { checkColumnName, checkReadOnlyQuery, checkTableName } from './readOnlyQuery.ts';
 import { DEFAULT_RETRY } from './retry.ts';
 import { SENSOR_FIELDS } from './sensors/sensorFields.ts';
+import { brokerUrl } from './target.ts';
 import type { DbSettings, MqttSettings, SourceKind } from './types.ts';
 
 /** Time zone cron expressions are read in (people's clocks, not UTC). */
@@ -49,7 +50,8 @@ export function checkDbSettings(kind: 'mysql' | 'postgres', s: Partial<DbSetting
     errorLimit: s.errorLimit, refreshSchedule: s.refreshSchedule?.trim() || null,
   };
   collect((bad) => {
-    if (!out.host || out.host.length > 255 || /[\s/]/.test(out.host)) bad('settings.host', '主机名不合法 / not a valid host');
+    // a host name or address: no socket paths (/), no user@host, no lists of hosts
+    if (!out.host || out.host.length > 255 || /[\s/@,]/.test(out.host)) bad('settings.host', '主机名不合法 / not a valid host');
     if (!isInt(out.port, 1, 65535)) bad('settings.port', '端口须为 1–65535 / port must be 1–65535');
     if (!out.user || out.user.length > 128) bad('settings.user', '需要用户名 / a user is required');
     if (!out.database || out.database.length > 128) bad('settings.database', '需要数据库名 / a database is required');
@@ -93,6 +95,22 @@ export function validTopicFilter(t: string): boolean {
   return levels.every((l, i) => (l.includes('#') ? l === '#' && i === levels.length - 1 : !l.includes('+') || l === '+'));
 }
 
+/**
+ * A broker URL: mqtt://, mqtts://, ws:// or wss:// with a host (no file:, no unix sockets); no
+ * user or password in it (they have their own fields, and settings are shown to everyone who sees
+ * the source); no query (mqtt.js would take a client id from it); a path only for WebSockets.
+ */
+function checkBrokerUrl(url: string): string | null {
+  const u = /^(mqtts?|wss?):\/\/[^\s]+$/.test(url) ? brokerUrl(url) : null;
+  if (!u) return '须为带主机名的 mqtt:// mqtts:// ws:// wss:// 地址 / must be an mqtt://, mqtts://, ws:// or wss:// URL with a host';
+  const parsed = new URL(url);
+  if (parsed.username || parsed.password) return '地址中不能含用户名或密码，请填写在用户名、密码栏 / no user or password in the URL: use the username and password fields';
+  if (parsed.search || parsed.hash) return '地址不能带查询参数 / the URL takes no query or fragment';
+  if (!u.protocol.startsWith('ws') && parsed.pathname && parsed.pathname !== '/') return 'mqtt:// 地址不能带路径 / an mqtt:// URL takes no path';
+  if (!(u.port >= 1 && u.port <= 65535)) return '端口须为 1–65535 / port must be 1–65535';
+  return null;
+}
+
 /** MQTT sensor settings, normalised; the dataset must have the time-series fields. */
 export function checkMqttSettings(s: Partial<MqttSettings>, ds: Dataset, sourceId: string): MqttSettings {
   const out: MqttSettings = {
@@ -101,7 +119,8 @@ export function checkMqttSettings(s: Partial<MqttSettings>, ds: Dataset, sourceI
     batchSeconds: s.batchSeconds ?? 5, batchMessages: s.batchMessages ?? 10_000, protocolVersion: s.protocolVersion ?? 5,
   };
   collect((bad) => {
-    if (!/^(mqtts?|wss?):\/\/[^\s]+$/.test(out.url)) bad('settings.url', '须为 mqtt:// mqtts:// ws:// wss:// 地址 / must be an mqtt://, mqtts://, ws:// or wss:// URL');
+    const urlProblem = checkBrokerUrl(out.url);
+    if (urlProblem) bad('settings.url', urlProblem);
     if (!out.topics.length || out.topics.length > 50) bad('settings.topics', '需要 1–50 个主题 / 1–50 topic filters');
     out.topics.forEach((t, i) => {
       if (!validTopicFilter(t)) bad(`settings.topics.${i}`, `主题过滤器不合法 / not a valid topic filter: ${t}`);

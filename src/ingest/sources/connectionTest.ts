@@ -1,6 +1,7 @@
-import mqtt from 'mqtt';
-import { openSourceDb } from './db/openSourceDb.ts';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Ctx } from '../../context.ts';
 import { readPlan } from './readPlan.ts';
+import { brokerTarget, CONNECT_FAILED, connectDb, ConnectFailure, connectWithin, describeError, pinnedBroker } from './sourceConnect.ts';
 import type { DbSettings, MqttSettings, SourceKind } from './types.ts';
 
 export interface ConnectionTestResult {
@@ -9,54 +10,63 @@ export interface ConnectionTestResult {
   columns?: string[];
   /** Milliseconds to connect and read the columns. */
   ms: number;
+  /** CONNECT_FAILED when no connection came about; the database's own words when reading failed after logging in. */
   error?: string;
+  /** Where a failed test stopped: `connect` (no connection or login: the one uniform message) or `read`. */
+  stage?: 'connect' | 'read';
 }
 
-const TIMEOUT_MS = 10_000;
-
-function short(err: unknown): string {
-  const e = err as { message?: string; code?: string };
-  return `${e?.code ? `${e.code}: ` : ''}${e?.message ?? String(err)}`.slice(0, 500);
+/** A test's outcome, and why the connection failed (for the log and the admins, never for the client). */
+export interface TestOutcome {
+  result: ConnectionTestResult;
+  failure?: ConnectFailure;
 }
+
+const since = (t0: number) => Math.round(performance.now() - t0);
 
 /** Connect to a database with the given settings and read the columns of its table or query (no rows). */
-async function testDb(kind: 'mysql' | 'postgres', s: DbSettings, password: string): Promise<ConnectionTestResult> {
+async function testDb(ctx: Ctx, kind: 'mysql' | 'postgres', s: DbSettings, password: string): Promise<TestOutcome> {
   const t0 = performance.now();
   try {
-    const db = await openSourceDb(kind, { ...s, password, connectTimeoutMs: TIMEOUT_MS });
+    const db = await connectDb(ctx, kind, s, password);
     try {
       const plan = readPlan(db, s);
       const columns = await db.columns(`SELECT ${plan.list} FROM ${plan.from}`);
-      return { ok: true, columns, ms: Math.round(performance.now() - t0) };
+      return { result: { ok: true, columns, ms: since(t0) } };
     } finally {
       await db.close();
     }
   } catch (err) {
-    return { ok: false, ms: Math.round(performance.now() - t0), error: short(err) };
+    if (err instanceof ConnectFailure) return { result: { ok: false, ms: since(t0), error: CONNECT_FAILED, stage: 'connect' }, failure: err };
+    // logged in, then reading failed (no such table, no privilege): the database's words help, and tell only what the login may see
+    return { result: { ok: false, ms: since(t0), error: describeError(err).slice(0, 500), stage: 'read' } };
   }
 }
 
 /** Connect to the broker (clean session, a throw-away client id) and disconnect. */
-async function testMqtt(s: MqttSettings, password: string): Promise<ConnectionTestResult> {
+async function testMqtt(ctx: Ctx, s: MqttSettings, password: string): Promise<TestOutcome> {
   const t0 = performance.now();
-  const client = mqtt.connect(s.url, {
-    clientId: `${s.clientId}-test-${process.pid}`.slice(0, 128), clean: true, protocolVersion: s.protocolVersion ?? 5,
-    username: s.username ?? undefined, password: password || undefined, reconnectPeriod: 0, connectTimeout: TIMEOUT_MS,
-  });
+  const { host, port } = brokerTarget(s);
   try {
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-      client.once('close', () => reject(new Error('connection closed')));
-    });
-    return { ok: true, ms: Math.round(performance.now() - t0) };
-  } catch (err) {
-    return { ok: false, ms: Math.round(performance.now() - t0), error: short(err) };
-  } finally {
+    const client = await connectWithin(ctx, host, port, (address) => new Promise<MqttClient>((resolve, reject) => {
+      const c = mqtt.connect(s.url, {
+        clientId: `${s.clientId}-test-${process.pid}`.slice(0, 128), clean: true, protocolVersion: s.protocolVersion ?? 5,
+        username: s.username ?? undefined, password: password || undefined, reconnectPeriod: 0, connectTimeout: ctx.config.sourceConnectTimeoutMs,
+        ...pinnedBroker(s, address),
+      });
+      c.once('connect', () => resolve(c));
+      const fail = (err: Error) => (c.end(true), reject(err));
+      c.once('error', fail);
+      c.once('close', () => fail(new Error('connection closed')));
+    }), (c) => c.end(true));
     client.end(true);
+    return { result: { ok: true, ms: since(t0) } };
+  } catch (err) {
+    const failure = err instanceof ConnectFailure ? err : new ConnectFailure(describeError(err));
+    return { result: { ok: false, ms: since(t0), error: CONNECT_FAILED, stage: 'connect' }, failure };
   }
 }
 
-export function testConnection(kind: SourceKind, settings: DbSettings | MqttSettings, password: string): Promise<ConnectionTestResult> {
-  return kind === 'mqtt' ? testMqtt(settings as MqttSettings, password) : testDb(kind, settings as DbSettings, password);
+export function testConnection(ctx: Ctx, kind: SourceKind, settings: DbSettings | MqttSettings, password: string): Promise<TestOutcome> {
+  return kind === 'mqtt' ? testMqtt(ctx, settings as MqttSettings, password) : testDb(ctx, kind, settings as DbSettings, password);
 }

@@ -14,5 +14,7 @@ export type { RecordError } from './push/recordErrors.ts';
 export { SENSOR_DATASET, SENSOR_FIELDS } from './sensors/sensorFields.ts';
 export { SensorSubscriber, type SensorStats } from './sensors/SensorSubscriber.ts';
 export { checkReadOnlyQuery } from './readOnlyQuery.ts';
-export { encryptSecret, decryptSecret } from './secrets.ts';
+export { sourcePassword } from './passwords.ts';
+export { CONNECT_FAILED } from './sourceConnect.ts';
+export { TargetPolicy, targetPolicy } from './TargetPolicy.ts';
 export type { Source, SourceKind, SourceRun, SourceState, DbSettings, MqttSettings, SyncMode, RunProgress } from './types.ts';

@@ -10,6 +10,13 @@ const FORBIDDEN = [
   'dblink', 'dblink_exec', 'pg_terminate_backend', 'pg_cancel_backend', 'set_config', 'nextval', 'setval',
 ];
 const FORBIDDEN_SET = new Set(FORBIDDEN);
+/**
+ * Families of functions refused by prefix where they are called (a column may be named lo_limit): connections to other servers (dblink_connect …), sleeps
+ * (pg_sleep_for …), locks, server files and logs, large objects, server control, dynamic SQL run
+ * from a string (query_to_xml … — a string is blanked before the check, so what it runs is unseen),
+ * and the sys_exec / sys_eval UDFs of MySQL.
+ */
+const FORBIDDEN_PREFIX = /^(dblink|pg_sleep|pg_read|pg_ls_|pg_stat_file|pg_file|lo_|pg_advisory|pg_try_advisory|pg_terminate|pg_cancel|pg_reload|pg_rotate|pg_switch|pg_create|pg_drop|pg_promote|pg_logical|pg_replication|pg_notify|query_to_xml|cursor_to_xml|sys_exec|sys_eval)/;
 
 export type QueryDialect = 'mysql' | 'postgres';
 
@@ -82,9 +89,12 @@ export function checkReadOnlyQuery(sql: string, dialect: QueryDialect): string {
   if (code.includes(';')) throw fieldProblem('query', '只能是一条语句 / only one statement is allowed');
   const first = /^\(*\s*([A-Za-z]+)/.exec(code)?.[1]?.toLowerCase();
   if (first !== 'select' && first !== 'with') throw fieldProblem('query', '只允许 SELECT 或 WITH 查询 / only a SELECT or WITH query is allowed');
+  // a function called by a quoted name ("pg_sleep"(1)) would hide its name from the checks below
+  if (/["`]x["`]\s*\(/.test(code)) throw fieldProblem('query', '不允许以带引号的名称调用函数 / functions may not be called by a quoted name');
   for (const m of code.matchAll(/[A-Za-z_][A-Za-z0-9_$]*/g)) {
     const w = m[0].toLowerCase();
-    if (FORBIDDEN_SET.has(w)) throw fieldProblem('query', `查询中不允许 ${m[0].toUpperCase()} / ${m[0].toUpperCase()} is not allowed in a read-only query`);
+    const call = () => /^\s*\(/.test(code.slice(m.index + w.length));
+    if (FORBIDDEN_SET.has(w) || (FORBIDDEN_PREFIX.test(w) && call())) throw fieldProblem('query', `查询中不允许 ${m[0].toUpperCase()} / ${m[0].toUpperCase()} is not allowed in a read-only query`);
   }
   return sql.trim().replace(/;\s*$/, '');
 }

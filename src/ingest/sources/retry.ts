@@ -1,4 +1,5 @@
 import { Problem } from '../../server/errors.ts';
+import { ConnectFailure } from './sourceConnect.ts';
 import type { RetrySettings } from './types.ts';
 
 export const DEFAULT_RETRY: RetrySettings = { attempts: 3, baseMs: 2000, maxMs: 60_000 };
@@ -12,6 +13,8 @@ export function backoffMs(r: RetrySettings, n: number): number {
 /** Failures worth another attempt: the network and the database server, not bad settings or bad data. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof Problem) return false;
+  // every failed connection is retried alike: how often a run tried must not tell refused from unknown host
+  if (err instanceof ConnectFailure) return true;
   const e = err as { code?: string; errno?: number; fatal?: boolean; message?: string };
   const code = String(e?.code ?? '');
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'PROTOCOL_CONNECTION_LOST',

@@ -47,7 +47,10 @@ const RunSchema = Type.Object({
   progress: Nullable(Type.Object({ stage: Type.String(), rows: Type.Integer(), rowsPerSecond: Opt(Type.Integer()), at: Type.String() })),
   attempts: Type.Integer(), error: Nullable(Type.String()),
 });
-const TestResultSchema = Type.Object({ ok: Type.Boolean(), columns: Opt(Type.Array(Type.String())), ms: Type.Integer(), error: Opt(Type.String()) });
+const TestResultSchema = Type.Object({
+  ok: Type.Boolean(), columns: Opt(Type.Array(Type.String())), ms: Type.Integer(), error: Opt(Type.String()),
+  stage: Opt(Type.Union([Type.Literal('connect'), Type.Literal('read')], { description: 'connect：未能连接或登录（统一提示）/ no connection or login (one message for all); read：已登录但读取失败 / logged in, reading failed' })),
+});
 const NoticeSchema = Type.Object({
   id: Type.String(), kind: Type.String(), title: Type.String(), body: Type.String(), objectType: Nullable(Type.String()), objectId: Nullable(Type.String()),
   count: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String(), readAt: Nullable(Type.String()),
@@ -104,7 +107,8 @@ export function sourceRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 
     app.post('/sources/test', {
       schema: {
-        tags: ['sources'], summary: '测试连接（保存前）/ test settings before saving',
+        tags: ['sources'], summary: '测试连接（保存前，仅管理员）/ test settings before saving (admins)',
+        description: '每用户每分钟限次（GOVHUB_SOURCE_TESTS_PER_MINUTE）；任何连接失败都返回同一提示 / rate-limited per user; every failed connection answers the same message',
         body: Type.Object({ datasetCode: Type.String({ minLength: 1, maxLength: 64 }), kind: Kind, settings: SettingsSchema, password: Password }, { additionalProperties: false }),
         response: { 200: TestResultSchema },
       },
@@ -133,6 +137,7 @@ export function sourceRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.post('/sources/:id/test', {
       schema: {
         tags: ['sources'], summary: '测试连接 / test a saved source (optionally with changed settings)', params: IdParams,
+        description: '更改连接目标（主机、端口、数据库、用户名、SSL；传感器为地址与用户名）仅限管理员，且须在同一请求中重新输入密码 / changing the target is for admins and needs the password in the same request',
         body: Opt(Type.Object({ settings: Opt(SettingsSchema), password: Password }, { additionalProperties: false })),
         response: { 200: TestResultSchema },
       },

@@ -5,13 +5,13 @@ import type { Queryable } from '../../control/index.ts';
 import type { Caller, Ctx } from '../../context.ts';
 import { Problem, problem } from '../../server/errors.ts';
 import { runDbSync } from './dbSync.ts';
-import { openSourceDb } from './db/openSourceDb.ts';
 import { OWNER } from '../../owner.ts';
 import { acquireLease, withLease } from './lease.ts';
 import { raiseNotice } from './notices.ts';
 import { DEFAULT_RETRY, withRetry } from './retry.ts';
+import { sourcePassword } from './passwords.ts';
 import { emptyTally, runStore, type RunTally } from './runs.ts';
-import { decryptSecret } from './secrets.ts';
+import { connectDb, ConnectFailure, recordConnectFailure } from './sourceConnect.ts';
 import { isDbSettings, sourceById, type StoredSource } from './store.ts';
 import type { DbSettings, RunTrigger, SourceRun, SyncMode } from './types.ts';
 
@@ -21,10 +21,6 @@ const running = new Set<string>();
 /** Who a scheduled run acts as: the source itself, with an officer's rights in its dataset's department. */
 export function sourceCaller(s: { name: string; departmentId: string }): Caller {
   return { id: null, username: `source:${s.name}`.slice(0, 64), displayName: `数据源 ${s.name}`, role: 'officer', departmentId: s.departmentId };
-}
-
-export function sourcePassword(ctx: Ctx, s: StoredSource): string {
-  return s.secret ? decryptSecret(ctx.config.secretKey, s.secret, s.id) : '';
 }
 
 const message = (err: unknown) => (err instanceof Problem ? err.detail ?? err.message : err instanceof Error ? err.message : String(err));
@@ -82,8 +78,8 @@ async function execute(ctx: Ctx, caller: Caller, s: StoredSource & { settings: D
     fs.rmSync(path.dirname(workDir), { recursive: true, force: true });
     const ds = await datasetByCode(ctx.db, s.datasetCode);
     if (!ds) throw problem('not-found', `数据集不存在 / dataset ${s.datasetCode}`);
-    const password = sourcePassword(ctx, s);
-    const connect = () => openSourceDb(s.kind as 'mysql' | 'postgres', { ...s.settings, password });
+    const password = await sourcePassword(ctx, s, s.settings);
+    const connect = () => connectDb(ctx, s.kind as 'mysql' | 'postgres', s.settings, password);
     await withRetry(s.settings.retry ?? DEFAULT_RETRY, async (attempt) => {
       attempts = attempt;
       fs.rmSync(workDir, { recursive: true, force: true });
@@ -97,15 +93,17 @@ async function execute(ctx: Ctx, caller: Caller, s: StoredSource & { settings: D
         await db.close();
       }
     }, (err, attempt, wait) => {
-      ctx.log.warn({ source: s.name, attempt, wait, err: message(err) }, 'source sync failed; retrying');
+      ctx.log.warn({ sourceId: s.id, source: s.name, attempt, wait, err: err instanceof ConnectFailure ? err.detail : message(err) }, 'source sync failed; retrying');
       return runStore.progress(ctx.db, runId, { stage: `retry in ${Math.round(wait / 1000)}s: ${message(err).slice(0, 200)}`, rows: tally.rowsRead, at: new Date().toISOString() }, attempt + 1);
     });
     if (tally.rowsRead > 0 && tally.rowsAccepted === 0)
       throw problem('unprocessable', `读取的 ${tally.rowsRead} 行全部未通过校验，已进入隔离区 / all ${tally.rowsRead} rows read were rejected (see the quarantine of jobs ${tally.jobIds.join(', ')})`);
     await runStore.finish(ctx.db, runId, 'succeeded', tally, null);
   } catch (err) {
+    // a connection that failed answers CONNECT_FAILED in the run, its notice and its audit event; the cause is logged for admins
     const why = message(err);
-    ctx.log.error({ source: s.name, err: why }, 'source sync failed');
+    if (err instanceof ConnectFailure) await recordConnectFailure(ctx, caller, s.id, `${s.settings.host}:${s.settings.port}`, err);
+    else ctx.log.error({ sourceId: s.id, source: s.name, err: why }, 'source sync failed');
     // the failed run and its notice commit together: whoever sees the failure also finds the notice
     await ctx.db.transaction(async (tx) => {
       await runStore.finish(tx, runId, 'failed', tally, why);

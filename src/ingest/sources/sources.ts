@@ -5,13 +5,17 @@ import { isAdmin, managesDepartment, requireRole, requireSameDepartment } from '
 import { isUuid, newId } from '../../ids.ts';
 import { fieldProblem, problem } from '../../server/errors.ts';
 import { checkSchedule, checkSettings } from './checkSettings.ts';
+import { connectionBudget } from './ConnectionBudget.ts';
 import { testConnection, type ConnectionTestResult } from './connectionTest.ts';
 import { sourceChanged } from './events.ts';
-import { sourcePassword, startRun } from './runner.ts';
+import { sealPassword, sourcePassword } from './passwords.ts';
+import { startRun } from './runner.ts';
 import { toRun } from './runs.ts';
-import { encryptSecret } from './secrets.ts';
+import { brokerTarget, recordConnectFailure } from './sourceConnect.ts';
 import { publicSource, rowToSource, SOURCE_SELECT, sourceById, type StoredSource } from './store.ts';
-import { SOURCE_KINDS, type DbSettings, type Source, type SourceKind, type SourceRun } from './types.ts';
+import { sameTarget } from './target.ts';
+import { targetPolicy } from './TargetPolicy.ts';
+import { SOURCE_KINDS, type DbSettings, type MqttSettings, type Source, type SourceKind, type SourceRun } from './types.ts';
 
 export interface SourceInput {
   name: string;
@@ -49,6 +53,22 @@ async function visible(ctx: Ctx, caller: Caller, id: string): Promise<StoredSour
   return s;
 }
 
+/** Where checked settings connect: host and port, and the field that names them. */
+function whereTo(kind: SourceKind, settings: DbSettings | MqttSettings): { host: string; port: number; field: string } {
+  if (kind === 'mqtt') return { ...brokerTarget(settings as MqttSettings), field: 'settings.url' };
+  const s = settings as DbSettings;
+  return { host: s.host, port: s.port, field: 'settings.host' };
+}
+
+/** Refuse a target the source target policy refuses as written (loopback, metadata, the deny list: see TargetPolicy). */
+function checkTarget(ctx: Ctx, kind: SourceKind, settings: DbSettings | MqttSettings): void {
+  const w = whereTo(kind, settings);
+  targetPolicy(ctx.config).check(w.host, w.port, w.field);
+}
+
+/** A stored password goes only to the target it was saved with: another target needs the password typed again. */
+const PASSWORD_AGAIN = '更改连接目标后须重新输入密码 / re-enter the password when the target changes';
+
 function checkName(name: unknown): string {
   const n = String(name ?? '').trim();
   if (!n || n.length > 100) throw fieldProblem('name', '名称须为 1–100 个字符 / 1–100 characters');
@@ -84,8 +104,9 @@ export const sources = {
     const id = newId();
     const name = checkName(input.name);
     const settings = checkSettings(input.kind, input.settings ?? {}, ds, id);
+    checkTarget(ctx, input.kind, settings);
     const schedule = input.kind === 'mqtt' ? null : checkSchedule(input.schedule);
-    const secret = input.password ? encryptSecret(ctx.config.secretKey, input.password, id) : null;
+    const secret = input.password ? sealPassword(ctx, id, input.kind, settings, input.password) : null;
     await ctx.db.transaction(async (tx) => {
       if (await tx.one('SELECT 1 FROM sources WHERE dataset_id = $1 AND name = $2', [ds.id, name]))
         throw problem('conflict', `数据源名称已存在 / a source named ${name} exists for ${ds.code}`, [{ field: 'name', message: 'already exists' }]);
@@ -108,8 +129,13 @@ export const sources = {
     const name = patch.name !== undefined ? checkName(patch.name) : cur.name;
     const merged = { ...(cur.settings as unknown as Record<string, unknown>), ...(patch.settings ?? {}) };
     const settings = checkSettings(cur.kind, merged, ds, id);
+    const retarget = !sameTarget(cur.kind, cur.settings, settings);
+    if (retarget) {
+      checkTarget(ctx, cur.kind, settings);
+      if (cur.secret && patch.password === undefined) throw fieldProblem('password', PASSWORD_AGAIN);
+    }
     const schedule = cur.kind === 'mqtt' ? null : patch.schedule !== undefined ? checkSchedule(patch.schedule) : cur.schedule;
-    const secret = patch.password === undefined ? cur.secret : patch.password ? encryptSecret(ctx.config.secretKey, patch.password, id) : null;
+    const secret = patch.password === undefined ? cur.secret : patch.password ? sealPassword(ctx, id, cur.kind, settings, patch.password) : null;
     const before = cur.settings as unknown as Record<string, unknown>;
     const after = settings as unknown as Record<string, unknown>;
     const reset = patch.resetCursor || (cur.kind !== 'mqtt' && CURSOR_KEYS.some((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null)));
@@ -124,7 +150,7 @@ export const sources = {
       );
       await ctx.audit.append(tx, caller, {
         action: 'source.update', objectType: 'source', objectId: id, departmentId: cur.departmentId,
-        details: { name, changes, cursorReset: reset },
+        details: { name, changes, cursorReset: reset, ...(retarget ? { target: whereTo(cur.kind, settings) } : {}) },
       });
     });
     sourceChanged(id);
@@ -143,37 +169,39 @@ export const sources = {
   },
 
   /**
-   * Try settings before saving them (or a saved source, optionally with changed settings): connect,
-   * read the columns of the table or query. The password given, else the saved one.
+   * Try settings before saving them (admins), or a saved source (its officers too), optionally
+   * with changed settings: connect, read the columns of the table or query. The server connects
+   * where the caller says, so:
+   *   - only admins test a target that is not a source's saved one (officers test their sources as saved);
+   *   - the stored password goes only to the saved target: another target needs it typed again;
+   *   - tests are rate-limited per user, and every failed connection answers the same after the same time.
    */
   async test(ctx: Ctx, caller: Caller, input: { id?: string; datasetCode?: string; kind?: SourceKind; settings?: Record<string, unknown>; password?: string | null }): Promise<ConnectionTestResult> {
     requireRole(caller, 'admin', 'officer');
-    let kind: SourceKind;
-    let settings: Record<string, unknown>;
-    let password = input.password ?? '';
-    let datasetCode: string;
-    const id = input.id ?? newId();
-    if (input.id) {
-      const cur = await visible(ctx, caller, input.id);
-      kind = cur.kind;
-      datasetCode = cur.datasetCode;
-      settings = { ...(cur.settings as unknown as Record<string, unknown>), ...(input.settings ?? {}) };
-      if (input.password === undefined) password = sourcePassword(ctx, cur);
-    } else {
-      if (!input.kind || !SOURCE_KINDS.includes(input.kind)) throw fieldProblem('kind', `须为 ${SOURCE_KINDS.join(', ')} / must be one of ${SOURCE_KINDS.join(', ')}`);
-      if (!input.datasetCode) throw fieldProblem('datasetCode', '需要数据集 / a dataset is required');
-      kind = input.kind;
-      datasetCode = input.datasetCode;
-      settings = input.settings ?? {};
-    }
+    connectionBudget(ctx.config).spend(caller);
+    const cur = input.id ? await visible(ctx, caller, input.id) : null;
+    const kind = cur ? cur.kind : input.kind;
+    if (!kind || !SOURCE_KINDS.includes(kind)) throw fieldProblem('kind', `须为 ${SOURCE_KINDS.join(', ')} / must be one of ${SOURCE_KINDS.join(', ')}`);
+    const datasetCode = cur ? cur.datasetCode : input.datasetCode;
+    if (!datasetCode) throw fieldProblem('datasetCode', '需要数据集 / a dataset is required');
     const ds = await datasetByCode(ctx.db, datasetCode);
     if (!ds) throw fieldProblem('datasetCode', `数据集不存在 / no dataset ${datasetCode}`);
     requireSameDepartment(caller, ds.departmentId);
-    const checked = checkSettings(kind, settings, ds, id);
-    const result = await testConnection(kind, checked, password);
+    const id = cur?.id ?? newId();
+    const settings = checkSettings(kind, cur ? { ...(cur.settings as unknown as Record<string, unknown>), ...(input.settings ?? {}) } : input.settings ?? {}, ds, id);
+    const retarget = !cur || !sameTarget(kind, cur.settings, settings);
+    if (retarget) {
+      if (!isAdmin(caller)) throw problem('forbidden', '只有管理员可以测试未保存的连接目标；请先保存再测试 / only admins test a target that is not saved; save the source, then test it');
+      checkTarget(ctx, kind, settings);
+      if (cur?.secret && input.password === undefined) throw fieldProblem('password', PASSWORD_AGAIN);
+    }
+    const password = input.password !== undefined || !cur ? input.password ?? '' : await sourcePassword(ctx, cur, settings);
+    const { result, failure } = await testConnection(ctx, kind, settings, password);
+    const where = whereTo(kind, settings);
+    if (failure) await recordConnectFailure(ctx, caller, cur?.id ?? null, `${where.host}:${where.port}`, failure);
     await ctx.audit.record(caller, {
-      action: 'source.test', objectType: 'source', objectId: input.id ?? null, departmentId: ds.departmentId,
-      details: { kind, host: (checked as DbSettings).host ?? (checked as { url?: string }).url ?? null, ok: result.ok },
+      action: 'source.test', objectType: 'source', objectId: cur?.id ?? null, departmentId: ds.departmentId,
+      details: { kind, host: where.host, port: where.port, saved: !retarget, ok: result.ok },
     });
     return result;
   },
@@ -181,6 +209,7 @@ export const sources = {
   /** Run a database source now (202: the run goes on in the background unless `wait`). */
   async runNow(ctx: Ctx, caller: Caller, id: string, opts: { wait?: boolean; full?: boolean } = {}): Promise<SourceRun> {
     const s = await visible(ctx, caller, id);
+    connectionBudget(ctx.config).spend(caller);
     const started = await startRun(ctx, caller, id, 'manual', { full: opts.full });
     await ctx.audit.record(caller, {
       action: 'source.run', objectType: 'source', objectId: id, departmentId: s.departmentId, details: { name: s.name, runId: started.run.id, mode: started.run.mode },

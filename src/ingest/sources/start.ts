@@ -5,10 +5,12 @@ import { sourceEvents } from './events.ts';
 import { acquireLease, LEASE_SECONDS, releaseLease, renewLease } from './lease.ts';
 import { purgeKeys } from './push/idempotency.ts';
 import { pushBatcher } from './push/pushRecords.ts';
-import { sourceCaller, sourcePassword, startRun } from './runner.ts';
+import { resealLegacySecrets, sourcePassword } from './passwords.ts';
+import { sourceCaller, startRun } from './runner.ts';
 import { runStore } from './runs.ts';
 import { SensorSubscriber } from './sensors/SensorSubscriber.ts';
 import { isDbSettings, isMqttSettings, listSources, type StoredSource } from './store.ts';
+import { targetPolicy } from './TargetPolicy.ts';
 import type { MqttSettings } from './types.ts';
 
 export interface SourcesHandle {
@@ -44,6 +46,8 @@ interface Subscribed {
  * the lease of. Returns a handle whose stop() ends them (sensor batches are written first).
  */
 export async function startSources(ctx: Ctx, opts: StartOptions = {}): Promise<SourcesHandle> {
+  targetPolicy(ctx.config); // a bad GOVHUB_SOURCE_ALLOW / _DENY entry stops the start here
+  await resealLegacySecrets(ctx);
   const crons = new Map<string, Scheduled>();
   const subs = new Map<string, Subscribed>();
   const running = new Map<string, SensorSubscriber>();
@@ -82,7 +86,14 @@ export async function startSources(ctx: Ctx, opts: StartOptions = {}): Promise<S
     const lease = await acquireLease(ctx.db, s.id);
     if (!lease.ok) return;
     if (lease.previous) await runStore.abandon(ctx.db, s.id, lease.previous);
-    const sub = new SensorSubscriber(ctx, s, sourcePassword(ctx, s));
+    let sub: SensorSubscriber;
+    try {
+      sub = new SensorSubscriber(ctx, s, await sourcePassword(ctx, s, s.settings));
+    } catch (err) {
+      ctx.log.error({ sourceId: s.id, source: s.name, err: (err as Error).message }, 'sensor subscriber did not start');
+      await releaseLease(ctx.db, s.id).catch(() => {});
+      return;
+    }
     const renew = setInterval(() => {
       void renewLease(ctx.db, s.id).then((held) => {
         if (!held && subs.get(s.id)?.sub === sub) void stopSub(s.id);

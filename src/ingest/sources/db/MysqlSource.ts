@@ -19,6 +19,8 @@ export class MysqlSource implements SourceDb {
       host: o.host, port: o.port, user: o.user, password: o.password, database: o.database,
       ssl: o.ssl ? {} : undefined, connectTimeout: o.connectTimeoutMs ?? 10_000, charset: 'utf8mb4',
       dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, multipleStatements: false, timezone: 'Z',
+      // a server that asks for the password in clear gets a refusal, not the password
+      enableCleartextPlugin: false,
     });
     const src = new MysqlSource(conn);
     conn.on('error', () => {}); // a dropped connection fails the running query; nothing else listens

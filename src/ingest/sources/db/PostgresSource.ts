@@ -16,9 +16,12 @@ export class PostgresSource implements SourceDb {
   private constructor(private client: pg.Client) {}
 
   static async connect(o: ConnectOptions): Promise<PostgresSource> {
+    // The password as a function and TLS always explicit: pg fills an empty password from
+    // PGPASSWORD or ~/.pgpass, and TLS from PGSSLMODE — the server's own settings, not the source's.
+    const password = o.password;
     const client = new pg.Client({
-      host: o.host, port: o.port, user: o.user, password: o.password, database: o.database,
-      ssl: o.ssl ? { rejectUnauthorized: false } : undefined, connectionTimeoutMillis: o.connectTimeoutMs ?? 10_000,
+      host: o.host, port: o.port, user: o.user, password: () => password, database: o.database,
+      ssl: o.ssl ? { rejectUnauthorized: false, servername: o.servername } : false, connectionTimeoutMillis: o.connectTimeoutMs ?? 10_000,
       application_name: 'govhub-sync', types: RAW_TYPES, options: '-c TimeZone=UTC -c DateStyle=ISO',
     });
     client.on('error', () => {}); // surfaces on the next query

@@ -32,6 +32,8 @@ export interface ConnectOptions {
   password: string;
   database: string;
   ssl?: boolean;
+  /** The host name TLS names when `host` is the address it resolved to (see connectDb). */
+  servername?: string;
   connectTimeoutMs?: number;
 }
 

@@ -5,7 +5,8 @@ import type { Ctx } from '../../../context.ts';
 import { Problem } from '../../../server/errors.ts';
 import type { IngestJob } from '../../types.ts';
 import { OWNER } from '../../../owner.ts';
-import { reportFailure } from '../runner.ts';
+import { reportFailure, sourceCaller } from '../runner.ts';
+import { brokerTarget, ConnectFailure, connectWithin, pinnedBroker, recordConnectFailure } from '../sourceConnect.ts';
 import { emptyTally, runStore, type RunTally } from '../runs.ts';
 import { saveState, sourceById, type StoredSource } from '../store.ts';
 import type { MqttSettings } from '../types.ts';
@@ -69,6 +70,8 @@ export class SensorSubscriber {
   private runId: string | null = null;
   private tally: RunTally = emptyTally();
   private settings: MqttSettings;
+  /** The broker's address, admitted by the target policy when the subscriber starts (reconnects go there too). */
+  private address = '';
   private lastProgress = 0;
   private t0 = performance.now();
   readonly stats: SensorStats = { connected: false, received: 0, readings: 0, written: 0, accepted: 0, rejected: 0, versions: 0, queued: 0, lastError: null };
@@ -94,6 +97,13 @@ export class SensorSubscriber {
   async start(): Promise<void> {
     const ds = await datasetByCode(this.ctx.db, this.source.datasetCode);
     if (!ds) throw new Error(`dataset ${this.source.datasetCode} not found`);
+    const { host, port } = brokerTarget(this.settings);
+    try {
+      this.address = await connectWithin(this.ctx, host, port, async (address) => address, () => {});
+    } catch (err) {
+      if (err instanceof ConnectFailure) await recordConnectFailure(this.ctx, sourceCaller(this.source), this.source.id, `${host}:${port}`, err);
+      throw err;
+    }
     const fresh = (await sourceById(this.ctx.db, this.source.id)) ?? this.source;
     const pending = this.journal.open(fresh.state.segment ?? 0);
     this.runId = await runStore.start(this.ctx.db, { sourceId: this.source.id, trigger: 'sensor', owner: OWNER, createdBy: null, cursorFrom: String(fresh.state.segment ?? 0) });
@@ -137,7 +147,8 @@ export class SensorSubscriber {
     const v5 = (s.protocolVersion ?? 5) === 5;
     const opts: IClientOptions = {
       clientId: s.clientId, clean: false, protocolVersion: s.protocolVersion ?? 5, username: s.username ?? undefined,
-      password: this.password || undefined, reconnectPeriod: 1000, connectTimeout: 10_000, keepalive: 30, resubscribe: false,
+      password: this.password || undefined, reconnectPeriod: 1000, connectTimeout: this.ctx.config.sourceConnectTimeoutMs, keepalive: 30, resubscribe: false,
+      ...pinnedBroker(s, this.address),
       properties: v5 ? { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 65535 } : undefined,
       log: () => {}, // not mqtt.js's debug tracing: a dozen calls per message
     };
