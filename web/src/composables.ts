@@ -4,6 +4,8 @@ import { useFieldErrors, type PageResult } from './api.ts';
 
 export interface Paged<T> {
   items: ShallowRef<T[]>;
+  /** The last page as the server answered it (with any fields beyond items and total). */
+  last: ShallowRef<PageResult<T> | null>;
   total: Ref<number>;
   page: Ref<number>;
   size: Ref<number>;
@@ -16,6 +18,7 @@ export interface Paged<T> {
 /** A paged table over a list endpoint answering {items,total,limit,offset}. */
 export function usePaged<T>(load: (limit: number, offset: number) => Promise<PageResult<T>>, pageSize = 20): Paged<T> {
   const items = shallowRef<T[]>([]);
+  const last = shallowRef<PageResult<T> | null>(null);
   const total = ref(0);
   const page = ref(1);
   const size = ref(pageSize);
@@ -28,6 +31,7 @@ export function usePaged<T>(load: (limit: number, offset: number) => Promise<Pag
       const res = await load(size.value, (page.value - 1) * size.value);
       if (mine !== seq) return;
       items.value = res.items;
+      last.value = res;
       total.value = res.total;
     } catch {
       if (mine === seq) items.value = [];
@@ -39,7 +43,7 @@ export function usePaged<T>(load: (limit: number, offset: number) => Promise<Pag
     page.value = 1;
     await reload();
   }
-  return { items, total, page, size, loading, reload, search };
+  return { items, last, total, page, size, loading, reload, search };
 }
 
 /**

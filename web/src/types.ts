@@ -34,9 +34,11 @@ export interface DatasetVersion {
   sourceName: string | null; quality: number | null;
 }
 export interface RowsPage {
-  columns: { name: string; title: string; type: string; masked: boolean }[];
+  columns: { name: string; title: string; type: string; sensitivity: string; masked: boolean }[];
   rows: Record<string, unknown>[];
   total: number;
+  /** Why the caller may read: owner (in clear), admin or unconditional (L3/L4 masked). */
+  basis: 'owner' | 'admin' | 'unconditional';
 }
 
 // ---- standards (数据元)
@@ -71,7 +73,8 @@ export interface IngestPreview {
   headers: string[]; columns: ColumnMatch[]; rows: (string | null)[][];
   unmappedFields: { name: string; title: string; required: boolean }[];
 }
-export interface QuarantineEntry { row: number; field: string | null; header: string | null; rule: string; reason: string | null; value: string | null; record: string | null }
+export interface QuarantineEntry { row: number; field: string | null; header: string | null; rule: string; reason: string | null; message: string; value: string | null; record: string | null }
+export interface QuarantinePage { items: QuarantineEntry[]; total: number; limit: number; offset: number; masked: boolean; maskedFields: string[] }
 export interface CleaningRuleInfo { id: 'trim' | 'halfWidth' | 'codeMap' | 'normalize' | 'date'; title: string; enabled: boolean; default: boolean }
 export interface FieldRules {
   pattern?: string | null; enum?: string[] | null; min?: number | string | null; max?: number | string | null; minLength?: number | null; maxLength?: number | null;

@@ -538,6 +538,12 @@ const en: Messages = {
   flags: {
     legacy: 'Legacy pilot code',
   },
+  mask: {
+    clear: 'not masked',
+    clearHint: 'Values are shown as they are (your department provides this data). Do not copy them out; exports are not masked either.',
+    masked: 'masked',
+    maskedHint: 'Sensitive fields (L3/L4) are shown masked under your permissions',
+  },
   standards: {
     title: 'Data standards',
     intro: 'Data elements check and normalise department data: citizen ID number, unified social credit code, division code, mobile number and more, plus local code tables and rules.',
