@@ -263,6 +263,7 @@ export class AuditLog {
     if (this.retry) return;
     this.retry = setTimeout(() => {
       this.retry = null;
+      if (!this.pendingSeq) return; // anchored meanwhile (by record, checkpoint or another sync)
       void this.syncAnchors()
         .catch((err) => this.log?.error({ err }, 'audit: anchoring signed checkpoints failed'))
         .then(() => {
