@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { AuditKey, AuditLog } from './audit/index.ts';
+import { AuditLog, auditSettings } from './audit/index.ts';
 import type { Config } from './config.ts';
 import type { Ctx } from './context.ts';
 import { migrate, openDb } from './control/index.ts';
@@ -40,8 +40,7 @@ export async function openPlatform(config: Config, opts: { log?: Logger; schema?
     const applied = await migrate(db);
     if (applied.length) log.info({ applied }, 'migrations applied');
     await loadCustomElements({ db });
-    const key = AuditKey.loadOrCreate(process.env.GOVHUB_AUDIT_KEY_FILE || path.join(config.dataDir, 'keys', 'audit-ed25519.pem'));
-    const audit = new AuditLog(db, key);
+    const audit = await AuditLog.open(db, auditSettings(config.dataDir), log);
     const lake = await Lake.open({ dataDir: config.dataDir, db, threads: config.duckdbThreads, memoryLimit: config.duckdbMemoryLimit });
     const { removed, skipped } = await lake.cleanupOrphans();
     if (removed.length) log.warn({ removed: removed.length }, 'removed orphaned lake files from failed writes');
@@ -53,6 +52,7 @@ export async function openPlatform(config: Config, opts: { log?: Logger; schema?
     return {
       config, db, lake: lake.writer(), lakeReader: lake.reader(), dataLake: lake, audit, log,
       async close() {
+        await audit.close();
         await lake.close();
         await db.close();
       },

@@ -1,8 +1,16 @@
+import type { Logger } from 'pino';
 import type { Db, Queryable } from '../control/index.ts';
 import type { Caller } from '../context.ts';
 import { newId } from '../ids.ts';
-import { eventHash, GENESIS_HASH, type ChainedEvent } from './chain.ts';
+import { AnchorFile } from './AnchorFile.ts';
+import { eventHash, GENESIS_HASH, type AuditEvent, type ChainedEvent } from './chain.ts';
+import { HEAD_FORMAT, type Located, type SignedCheckpoint, type SignedHead } from './heads.ts';
 import { AuditKey } from './keys.ts';
+import type { AuditSettings } from './settings.ts';
+import { verifyChain, type VerifyResult } from './verifyChain.ts';
+
+export type { AuditEvent } from './chain.ts';
+export type { VerifyResult } from './verifyChain.ts';
 
 /** What a caller records: the action and the object it touched. */
 export interface AuditInput {
@@ -15,18 +23,13 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-export interface AuditEvent extends ChainedEvent {
-  prevHash: string;
-  hash: string;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  headSeq: number;
-  headHash: string;
-  checkpoints: { checked: number; latestSeq: number | null };
-  firstBad?: { seq: number; id: string | null; reason: string };
+export interface AuditLogOptions {
+  /** Where signed checkpoints are anchored outside the database; null: nowhere. */
+  anchorFile?: AnchorFile | null;
+  checkpointEvery?: number;
+  /** Sign the head every this many seconds when it moved (0 = only by count and on demand). */
+  checkpointSeconds?: number;
+  log?: Logger;
 }
 
 interface EventRow {
@@ -46,7 +49,18 @@ interface EventRow {
   hash: string;
 }
 
+interface CheckpointRow {
+  seq: number;
+  hash: string;
+  ts: Date | string;
+  key_id: string;
+  signature: string;
+}
+
 const LOCK = 74110001; // advisory lock id serialising appends
+const ANCHOR_LOCK = 'govhub-audit-anchors'; // serialises anchor writers, across servers on PostgreSQL
+/** After a checkpoint signed in a caller's transaction: look for its commit this long after, then longer. */
+const ANCHOR_RETRY_MS = [50, 250, 1000, 5000, 30_000];
 
 export function rowToEvent(r: EventRow): AuditEvent {
   return {
@@ -67,21 +81,64 @@ export function rowToEvent(r: EventRow): AuditEvent {
   };
 }
 
-function chained(e: AuditEvent): ChainedEvent {
-  const { prevHash: _p, hash: _h, ...rest } = e;
-  return rest;
-}
+const rowToCheckpoint = (c: CheckpointRow): SignedCheckpoint =>
+  ({ seq: Number(c.seq), hash: c.hash, ts: new Date(c.ts).toISOString(), keyId: c.key_id, signature: c.signature });
 
-/** The hash-chained audit log (留痕): append, checkpoint, verify, export. */
+/**
+ * The hash-chained audit log (留痕): append, checkpoint, verify, export.
+ *
+ * Signed checkpoints are also appended to an anchor file outside the database, but only once their
+ * transaction has committed: a checkpoint signed inside a caller's transaction is anchored by a
+ * sync that reads committed checkpoints only (right after `record`, shortly after `append`, at
+ * `checkpoint()`, on the timer and at close). A rolled-back checkpoint is never seen, so never anchored.
+ */
 export class AuditLog {
+  readonly anchors: AnchorFile | null;
+  private readonly every: number;
+  private readonly seconds: number;
+  private readonly log?: Logger;
+  /** Highest checkpoint seq this process signed that is not yet known to be anchored. */
+  private pendingSeq = 0;
+  private retry: NodeJS.Timeout | null = null;
+  private retryStep = 0;
+  private ticker: NodeJS.Timeout | null = null;
+  private ticking = false;
+  private closed = false;
+  private missingLogged = false;
+  private inflight = new Set<Promise<unknown>>();
+
   constructor(
     private db: Db,
     readonly key: AuditKey,
-    private checkpointEvery = 100,
-  ) {}
+    opts: AuditLogOptions = {},
+  ) {
+    this.anchors = opts.anchorFile ?? null;
+    this.every = opts.checkpointEvery ?? 100;
+    this.seconds = opts.checkpointSeconds ?? 0;
+    this.log = opts.log;
+  }
+
+  /** The key from its file, the anchor file beside it (created empty on a platform without checkpoints). */
+  static async open(db: Db, settings: AuditSettings, log?: Logger): Promise<AuditLog> {
+    const audit = new AuditLog(db, AuditKey.loadOrCreate(settings.keyFile), {
+      anchorFile: new AnchorFile(settings.anchorFile),
+      checkpointEvery: settings.checkpointEvery,
+      checkpointSeconds: settings.checkpointSeconds,
+      log,
+    });
+    if (!audit.anchors!.exists()) {
+      if (await audit.checkpointCount() === 0) await audit.anchors!.create();
+      else audit.warnMissingAnchors();
+    }
+    return audit;
+  }
 
   /** Append inside the caller's transaction, so a change and its audit event commit together. */
   async append(tx: Queryable, caller: Caller, input: AuditInput): Promise<AuditEvent> {
+    return (await this.appendEvent(tx, caller, input)).event;
+  }
+
+  private async appendEvent(tx: Queryable, caller: Caller, input: AuditInput): Promise<{ event: AuditEvent; signed: boolean }> {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
     const head = await tx.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
     const prevHash = head?.hash ?? GENESIS_HASH;
@@ -108,13 +165,22 @@ export class AuditLog {
       [ev.seq, ev.id, ev.ts, ev.actorId, ev.actorName, ev.actorDepartmentId, ev.action, ev.objectType, ev.objectId,
         ev.departmentId, ev.subjectKeys, JSON.stringify(ev.details), prevHash, hash],
     );
-    if (ev.seq % this.checkpointEvery === 0) await this.signCheckpoint(tx, ev.seq, hash);
-    return { ...ev, prevHash, hash };
+    const signed = ev.seq % this.every === 0;
+    if (signed) {
+      await this.signCheckpoint(tx, ev.seq, hash);
+      // Not anchored here: this transaction may still roll back. Look for its commit shortly.
+      this.pendingSeq = Math.max(this.pendingSeq, ev.seq);
+      this.anchorSoon(true);
+    }
+    this.startTicker();
+    return { event: { ...ev, prevHash, hash }, signed };
   }
 
   /** Append in a transaction of its own (reads, logins, anything that changes no other row). */
-  record(caller: Caller, input: AuditInput): Promise<AuditEvent> {
-    return this.db.transaction((tx) => this.append(tx, caller, input));
+  async record(caller: Caller, input: AuditInput): Promise<AuditEvent> {
+    const { event, signed } = await this.db.transaction((tx) => this.appendEvent(tx, caller, input));
+    if (signed) await this.syncAnchors().catch((err) => this.log?.error({ err }, 'audit: anchoring the signed checkpoint failed'));
+    return event;
   }
 
   private async signCheckpoint(q: Queryable, seq: number, hash: string) {
@@ -125,15 +191,131 @@ export class AuditLog {
     );
   }
 
-  /** Sign a checkpoint at the current head (on demand, at shutdown, before export). */
+  /** Sign a checkpoint at the current head (on demand, at shutdown, before export) and anchor it. */
   async checkpoint(): Promise<{ seq: number; hash: string } | null> {
-    return this.db.transaction(async (tx) => {
+    const cp = await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
       const head = await tx.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
       if (!head) return null;
       await this.signCheckpoint(tx, Number(head.seq), head.hash);
       return { seq: Number(head.seq), hash: head.hash };
     });
+    await this.syncAnchors();
+    return cp;
+  }
+
+  async checkpoints(): Promise<SignedCheckpoint[]> {
+    return (await this.db.query<CheckpointRow>('SELECT seq, hash, ts, key_id, signature FROM audit_checkpoints ORDER BY seq')).map(rowToCheckpoint);
+  }
+
+  private async checkpointCount(): Promise<number> {
+    return Number((await this.db.one<{ n: number }>('SELECT count(*)::int AS n FROM audit_checkpoints'))?.n ?? 0);
+  }
+
+  /**
+   * Append to the anchor file every committed checkpoint newer than its newest anchor that carries
+   * a valid signature of this key (a row written into the database by hand has none). Serialised
+   * across processes by a control-plane lock; returns how many lines were appended.
+   */
+  syncAnchors(): Promise<number> {
+    const anchors = this.anchors;
+    if (!anchors) return Promise.resolve(0);
+    return this.track(this.db.withLock(ANCHOR_LOCK, async () => {
+      if (!anchors.exists()) {
+        this.warnMissingAnchors();
+        return 0;
+      }
+      const last = (await anchors.newest((cp) => this.key.signed(cp)))?.seq ?? 0;
+      const rows = await this.db.query<CheckpointRow>('SELECT seq, hash, ts, key_id, signature FROM audit_checkpoints WHERE seq > $1 ORDER BY seq', [last]);
+      const good: SignedCheckpoint[] = [];
+      for (const cp of rows.map(rowToCheckpoint)) {
+        if (this.key.signed(cp)) good.push(cp);
+        else this.log?.error({ seq: cp.seq }, 'audit: a checkpoint in the database has no valid signature of this key (written there by hand); not anchored');
+      }
+      await anchors.append(good);
+      if ((good.at(-1)?.seq ?? last) >= this.pendingSeq) this.pendingSeq = 0;
+      return good.length;
+    }));
+  }
+
+  private warnMissingAnchors() {
+    if (this.missingLogged) return;
+    this.missingLogged = true;
+    this.log?.error({ anchorFile: this.anchors?.path },
+      'audit: the anchor file is missing while the database holds signed checkpoints; nothing is anchored until an operator points GOVHUB_AUDIT_ANCHOR_FILE at it, or (right after an upgrade) runs govhub audit anchors --init');
+  }
+
+  /** Keep track of background work so close() can wait for it. */
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => {});
+    return p;
+  }
+
+  /** Sync soon, and again later while a checkpoint this process signed is not anchored (its transaction may be long). */
+  private anchorSoon(restart = false) {
+    if (this.closed || !this.anchors) return;
+    if (restart) {
+      if (this.retry) clearTimeout(this.retry);
+      this.retry = null;
+      this.retryStep = 0;
+    }
+    if (this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (!this.pendingSeq) return; // anchored meanwhile (by record, checkpoint or another sync)
+      void this.syncAnchors()
+        .catch((err) => this.log?.error({ err }, 'audit: anchoring signed checkpoints failed'))
+        .then(() => {
+          if (this.pendingSeq && ++this.retryStep < ANCHOR_RETRY_MS.length) this.anchorSoon();
+        });
+    }, ANCHOR_RETRY_MS[this.retryStep]).unref();
+  }
+
+  /** Every `seconds`, sign the head if it moved since the newest checkpoint: bounds the unsigned tail in time. */
+  private startTicker() {
+    if (this.ticker || this.closed || !this.seconds) return;
+    this.ticker = setInterval(() => {
+      if (this.ticking || this.closed) return;
+      this.ticking = true;
+      void this.track((async () => {
+        const r = await this.db.one<{ head: number | null; cp: number | null }>(
+          'SELECT (SELECT max(seq) FROM audit_events) AS head, (SELECT max(seq) FROM audit_checkpoints) AS cp');
+        if (r?.head && Number(r.head) > Number(r.cp ?? 0)) await this.checkpoint();
+        else if (this.pendingSeq) await this.syncAnchors();
+      })().catch((err) => this.log?.error({ err }, 'audit: timed checkpoint failed')).finally(() => { this.ticking = false; }));
+    }, this.seconds * 1000).unref();
+  }
+
+  /** Stop the timers, finish background work and anchor what this process signed. Call before closing the database. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    if (this.ticker) clearInterval(this.ticker);
+    this.retry = this.ticker = null;
+    await Promise.allSettled([...this.inflight]);
+    if (this.pendingSeq) await this.syncAnchors().catch((err) => this.log?.error({ err }, 'audit: anchoring at close failed'));
+  }
+
+  /** The newest anchored checkpoint as a signed head a witness can keep, or null when nothing is anchored. */
+  async head(): Promise<SignedHead | null> {
+    const cp = await this.anchors?.newest((c) => this.key.signed(c));
+    return cp ? { format: HEAD_FORMAT, ...cp, publicKey: this.key.publicPem } : null;
+  }
+
+  /**
+   * Create a missing anchor file from the database's checkpoints, once the chain verifies against
+   * them (trust on first use, for a platform upgraded from before anchors). Refuses when the file exists.
+   */
+  async initAnchors(): Promise<VerifyResult> {
+    if (!this.anchors) throw new Error('audit: no anchor file configured');
+    if (this.anchors.exists()) throw new Error(`audit anchor file ${this.anchors.path} exists already; nothing to initialise`);
+    const res = await this.verify(undefined, { anchorFile: false });
+    if (!res.ok) return res;
+    await this.anchors.create();
+    this.missingLogged = false;
+    await this.syncAnchors();
+    return this.verify();
   }
 
   /** Events in seq order, a page at a time. */
@@ -148,45 +330,13 @@ export class AuditLog {
   }
 
   /**
-   * Walk the whole chain: contiguous seq from 1, each prev_hash equal to the previous hash, each hash
-   * recomputed; then every signed checkpoint must verify and match the event at its seq.
-   * Reports the first bad event.
+   * Walk the whole chain and check it against the stored checkpoints, the anchor file (this
+   * platform's, another one named by `anchorFile`, or none with `false`) and any witnessed heads.
    */
-  async verify(onProgress?: (checked: number) => void, publicKey: AuditKey = this.key): Promise<VerifyResult> {
-    let prevHash = GENESIS_HASH;
-    let expectSeq = 1;
-    let checked = 0;
-    const hashes = new Map<number, string>();
-    const cps = await this.db.query<{ seq: number; hash: string; ts: Date | string; key_id: string; signature: string }>(
-      'SELECT * FROM audit_checkpoints ORDER BY seq',
-    );
-    const cpSeqs = new Set(cps.map((c) => Number(c.seq)));
-    const fail = (seq: number, id: string | null, reason: string): VerifyResult => ({
-      ok: false, checked, headSeq: expectSeq - 1, headHash: prevHash,
-      checkpoints: { checked: 0, latestSeq: cps.length ? Number(cps[cps.length - 1].seq) : null },
-      firstBad: { seq, id, reason },
-    });
-    for await (const e of this.events()) {
-      if (e.seq !== expectSeq) return fail(expectSeq, e.seq > expectSeq ? null : e.id, `missing or reordered event: expected seq ${expectSeq}, found ${e.seq}`);
-      if (e.prevHash !== prevHash) return fail(e.seq, e.id, 'prev_hash does not match the previous event (an event before it was removed, inserted or changed)');
-      if (eventHash(prevHash, chained(e)) !== e.hash) return fail(e.seq, e.id, 'hash does not match the event content (event edited)');
-      if (cpSeqs.has(e.seq)) hashes.set(e.seq, e.hash);
-      prevHash = e.hash;
-      expectSeq++;
-      checked++;
-      if (onProgress && checked % 1000 === 0) onProgress(checked);
-    }
-    for (const c of cps) {
-      const seq = Number(c.seq);
-      const ts = new Date(c.ts).toISOString();
-      if (!publicKey.verify(seq, c.hash, ts, c.signature)) return fail(seq, null, `checkpoint at seq ${seq} has an invalid signature`);
-      if (seq >= expectSeq) return fail(seq, null, `checkpoint at seq ${seq} names an event that is missing (events were removed from the end)`);
-      if (hashes.get(seq) !== c.hash) return fail(seq, null, `checkpoint at seq ${seq} does not match the chain (chain rewritten)`);
-    }
-    onProgress?.(checked);
-    return {
-      ok: true, checked, headSeq: expectSeq - 1, headHash: prevHash,
-      checkpoints: { checked: cps.length, latestSeq: cps.length ? Number(cps[cps.length - 1].seq) : null },
-    };
+  async verify(onProgress?: (checked: number) => void, opts: { anchorFile?: string | false; witnesses?: Located<SignedHead>[] } = {}): Promise<VerifyResult> {
+    const checkpoints = await this.checkpoints();
+    const file = opts.anchorFile === false ? null : opts.anchorFile ? new AnchorFile(opts.anchorFile) : this.anchors;
+    const anchors = file ? { source: file.path, read: await file.read() } : null;
+    return verifyChain(this.events(), { key: this.key, checkpoints, anchors, witnesses: opts.witnesses ?? [] }, onProgress);
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SignedCheckpoint } from './heads.ts';
 
 /** The Ed25519 key that signs audit checkpoints. It lives in a file, never in the database. */
 export class AuditKey {
@@ -34,6 +35,15 @@ export class AuditKey {
     return createHash('sha256').update(this.publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
   }
 
+  /** Is this the same key as the PEM (e.g. the one a witness head carries)? */
+  samePublicKey(pem: string): boolean {
+    try {
+      return createPublicKey(pem).equals(this.publicKey);
+    } catch {
+      return false;
+    }
+  }
+
   static message(seq: number, hash: string, ts: string): Buffer {
     return Buffer.from(`govhub-audit-checkpoint\n${seq}\n${hash}\n${ts}`);
   }
@@ -45,5 +55,10 @@ export class AuditKey {
 
   verify(seq: number, hash: string, ts: string, signature: string): boolean {
     return verify(null, AuditKey.message(seq, hash, ts), this.publicKey, Buffer.from(signature, 'base64'));
+  }
+
+  /** A signed checkpoint is this key's when it names this key and its signature verifies. */
+  signed(cp: SignedCheckpoint): boolean {
+    return cp.keyId === this.keyId && this.verify(cp.seq, cp.hash, cp.ts, cp.signature);
   }
 }

@@ -3,6 +3,7 @@ import type { Ctx } from '../context.ts';
 import { requireRole } from '../identity/permissions.ts';
 import { callerOf } from '../server/auth.ts';
 import { Page, PageQuery } from '../server/schemas.ts';
+import { SignedHeadSchema } from './heads.ts';
 import { auditService } from './service.ts';
 
 const EventSchema = Type.Object({
@@ -11,10 +12,17 @@ const EventSchema = Type.Object({
   objectId: Type.Union([Type.String(), Type.Null()]), departmentId: Type.Union([Type.String(), Type.Null()]),
   subjectKeys: Type.Array(Type.String()), details: Type.Record(Type.String(), Type.Unknown()), prevHash: Type.String(), hash: Type.String(),
 });
+const Seq = Type.Union([Type.Integer(), Type.Null()]);
 const VerifySchema = Type.Object({
   ok: Type.Boolean(), checked: Type.Integer(), headSeq: Type.Integer(), headHash: Type.String(),
-  checkpoints: Type.Object({ checked: Type.Integer(), latestSeq: Type.Union([Type.Integer(), Type.Null()]) }),
-  firstBad: Type.Optional(Type.Object({ seq: Type.Integer(), id: Type.Union([Type.String(), Type.Null()]), reason: Type.String() })),
+  checkpoints: Type.Object({ checked: Type.Integer(), latestSeq: Seq }),
+  anchors: Type.Object({ source: Type.Union([Type.String(), Type.Null()]), present: Type.Boolean(), checked: Type.Integer(), latestSeq: Seq }),
+  witnesses: Type.Object({ checked: Type.Integer(), heads: Type.Array(Type.Object({ source: Type.String(), seq: Type.Integer() })) }),
+  warnings: Type.Array(Type.String()),
+  firstBad: Type.Optional(Type.Object({
+    seq: Type.Integer(), id: Type.Union([Type.String(), Type.Null()]), reason: Type.String(),
+    kind: Type.Union([Type.Literal('tampered'), Type.Literal('unverifiable')]),
+  })),
 });
 
 export function auditRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
@@ -29,8 +37,17 @@ export function auditRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         response: { 200: Page(EventSchema) },
       },
     }, (req) => auditService.list(ctx, callerOf(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
-    app.post('/audit/verify', { schema: { tags: ['audit'], summary: '校验审计链 / verify the chain', response: { 200: VerifySchema } } },
-      (req) => auditService.verify(ctx, callerOf(req)));
+    app.post('/audit/verify', {
+      schema: {
+        tags: ['audit'], summary: '校验审计链（可附见证链头）/ verify the chain, optionally against witnessed heads',
+        body: Type.Object({ witnesses: Type.Optional(Type.Array(SignedHeadSchema, { maxItems: 100 })) }),
+        response: { 200: VerifySchema },
+      },
+      // The body is optional: a plain POST verifies against the checkpoints and the anchor file.
+      preValidation: async (req) => { req.body ??= {}; },
+    }, (req) => auditService.verify(ctx, callerOf(req), req.body));
+    app.get('/audit/head', { schema: { tags: ['audit'], summary: '最新已锚定的签名链头（供见证方保存）/ the newest anchored signed head, for witnesses to keep', response: { 200: SignedHeadSchema } } },
+      (req) => auditService.head(ctx, callerOf(req)));
     app.post('/audit/checkpoints', { schema: { tags: ['audit'], summary: '签名检查点 / sign a checkpoint now' } }, async (req) => {
       requireRole(callerOf(req), 'admin');
       return (await ctx.audit.checkpoint()) ?? {};

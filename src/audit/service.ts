@@ -4,6 +4,7 @@ import { paged } from '../control/index.ts';
 import { isAdmin } from '../identity/permissions.ts';
 import { problem } from '../server/errors.ts';
 import { rowToEvent } from './AuditLog.ts';
+import type { SignedHead } from './heads.ts';
 
 /** Reading the audit trail: admins see all; others see the events of their own department and their own actions. */
 export const auditService = {
@@ -22,22 +23,45 @@ export const auditService = {
     return paged(ctx.db, `SELECT * FROM audit_events ${where}`, p, 'seq DESC', q, rowToEvent as (r: never) => ReturnType<typeof rowToEvent>);
   },
 
-  async verify(ctx: Ctx, caller: Caller) {
+  /** Verify the chain against its checkpoints, the anchor file and any heads the admin brings from witnesses. */
+  async verify(ctx: Ctx, caller: Caller, input: { witnesses?: SignedHead[] } = {}) {
     if (!isAdmin(caller)) throw problem('forbidden', '仅管理员可校验审计链 / admin only');
-    const res = await ctx.audit.verify();
-    await ctx.audit.record(caller, { action: 'audit.verify', objectType: 'audit', details: { ok: res.ok, checked: res.checked, firstBad: res.firstBad ?? null } });
+    const witnesses = (input.witnesses ?? []).map((value, i) => ({ source: 'request', line: i + 1, value }));
+    const res = await ctx.audit.verify(undefined, { witnesses });
+    await ctx.audit.record(caller, {
+      action: 'audit.verify', objectType: 'audit',
+      details: { ok: res.ok, checked: res.checked, firstBad: res.firstBad ?? null, anchors: res.anchors.checked, witnesses: res.witnesses.checked },
+    });
     return res;
   },
 
-  /** NDJSON: a header line with the public key, every event, then every checkpoint. */
+  /** The newest anchored signed head, for a witness to keep (audited: who took which head). */
+  async head(ctx: Ctx, caller: Caller): Promise<SignedHead> {
+    if (!isAdmin(caller)) throw problem('forbidden', '仅管理员可获取签名链头 / admin only');
+    const head = await ctx.audit.head();
+    await ctx.audit.record(caller, { action: 'audit.head', objectType: 'audit', details: head ? { seq: head.seq, hash: head.hash } : { seq: null } });
+    if (!head) throw problem('not-found', '尚无已锚定的签名链头（先签名检查点）/ no anchored signed head yet (sign a checkpoint first)');
+    return head;
+  },
+
+  /**
+   * NDJSON: a header line with the public key, every event, every checkpoint, then every anchor of
+   * the anchor file. Checkpoints and anchors are read before the events, so each names an exported event.
+   */
   exportStream(ctx: Ctx, caller: Caller): Readable {
     async function* lines() {
       await ctx.audit.record(caller, { action: 'audit.export', objectType: 'audit' });
       await ctx.audit.checkpoint();
-      yield JSON.stringify({ kind: 'header', format: 'govhub-audit/1', publicKey: ctx.audit.key.publicPem, keyId: ctx.audit.key.keyId, exportedAt: new Date().toISOString() }) + '\n';
+      const checkpoints = await ctx.audit.checkpoints();
+      const anchors = (await ctx.audit.anchors?.read()) ?? { anchors: [], malformed: [] };
+      yield JSON.stringify({
+        kind: 'header', format: 'govhub-audit/1', publicKey: ctx.audit.key.publicPem, keyId: ctx.audit.key.keyId,
+        exportedAt: new Date().toISOString(), anchors: anchors.anchors.length,
+      }) + '\n';
       for await (const e of ctx.audit.events()) yield JSON.stringify({ kind: 'event', ...e }) + '\n';
-      const cps = await ctx.db.query<{ seq: number; hash: string; ts: Date; key_id: string; signature: string }>('SELECT * FROM audit_checkpoints ORDER BY seq');
-      for (const c of cps) yield JSON.stringify({ kind: 'checkpoint', seq: Number(c.seq), hash: c.hash, ts: new Date(c.ts).toISOString(), keyId: c.key_id, signature: c.signature }) + '\n';
+      for (const c of checkpoints) yield JSON.stringify({ kind: 'checkpoint', ...c }) + '\n';
+      for (const a of anchors.anchors) yield JSON.stringify({ kind: 'anchor', ...a.value }) + '\n';
+      for (const m of anchors.malformed) yield JSON.stringify({ kind: 'anchor-malformed', line: m.line, reason: m.reason }) + '\n';
     }
     return Readable.from(lines());
   },

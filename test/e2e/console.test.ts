@@ -106,12 +106,26 @@ test('console: log in, create a department, see it audited, verify the chain', {
   await event.first().waitFor();
   await shot(page, '05-audit');
 
-  // ---- verify the hash chain
+  // ---- the signed head anchored outside the database: sign it now, then it is shown for a witness to take
+  await page.locator('[data-test=audit-head-sign]').click();
+  const headInfo = page.locator('[data-test=audit-head-info]');
+  await headInfo.waitFor();
+  const head = (await server.p.audit.head())!;
+  assert.equal(await headInfo.getAttribute('data-seq'), String(head.seq));
+
+  // ---- verify the hash chain, against the anchors and a witnessed head
+  await page.locator('[data-test=audit-witness-toggle]').click();
+  await page.locator('[data-test=audit-witness-input]').fill('not a head');
+  await page.locator('[data-test=audit-verify]').click();
+  assert.match(await page.locator('[data-test=audit-witness-error]').innerText(), /第 1 行/);
+  await page.locator('[data-test=audit-witness-input]').fill(JSON.stringify(head));
   await page.locator('[data-test=audit-verify]').click();
   const result = page.locator('[data-test=audit-verify-result]');
   await result.waitFor();
   assert.equal(await result.getAttribute('data-ok'), 'true');
   assert.equal(await result.locator('.el-alert--success').count(), 1);
+  assert.match(await page.locator('[data-test=audit-verify-anchors]').innerText(), /库外锚定：已核对 \d+ 个/);
+  assert.match(await page.locator('[data-test=audit-verify-witnesses]').innerText(), new RegExp(`见证链头：已核对 1 个\\s*seq ${head.seq}`));
   await shot(page, '06-audit-verified');
 
   // ---- a module not yet open shows the placeholder
