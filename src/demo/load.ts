@@ -81,6 +81,8 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
       mode: ds.primaryKey.length ? 'upsert' : 'replace',
       format: f.format,
       encoding: f.encoding === 'gbk' ? 'gbk' : f.bom ? 'utf-8-bom' : 'utf-8',
+      // the generator wrote these files a moment ago: read here, no parse process needed
+      staged: true,
     });
     jobs.push({ file: f.path, dataset: f.dataset, job, expectedAccepted: f.expectedAccepted, expectedRejected: f.expectedRejected });
     opts.onProgress?.({ step: 'ingest', done: ++done, total: manifest.files.length, label: f.dataset });

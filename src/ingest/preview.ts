@@ -8,6 +8,7 @@ import { problem } from '../server/errors.ts';
 import { PREVIEW_ROWS } from './limits.ts';
 import { proposeMapping, type ColumnMatch } from './mapping.ts';
 import { parseIsolated, parseLimits } from './readers/parseIsolated.ts';
+import type { SourceMeta } from './readers/source.ts';
 import { savedMapping } from './settings.ts';
 import { makeWorkDir, removeWorkDir } from './workDirs.ts';
 import type { HeaderMapping, IngestEncoding, IngestFormat } from './types.ts';
@@ -24,13 +25,7 @@ export interface PreviewInput {
 }
 
 /** What the upload wizard shows before the ingest: how the file was read and how its columns map. */
-export interface Preview {
-  format: IngestFormat;
-  encoding: IngestEncoding | null;
-  delimiter: string | null;
-  sheet: string | null;
-  sheets: string[] | null;
-  headers: string[];
+export interface Preview extends Pick<SourceMeta, 'format' | 'encoding' | 'delimiter' | 'sheet' | 'sheets' | 'headers'> {
   columns: ColumnMatch[];
   rows: (string | null)[][];
   /** Dataset fields no column maps to (required ones will fail every row). */

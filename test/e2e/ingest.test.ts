@@ -61,7 +61,10 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
     return JSON.parse(text);
   };
   const { token } = await api('POST', '/auth/login', null, { username: 'admin', password: server.adminPassword });
-  await api('POST', '/departments', token, { code: 'GAJ', name: '市公安局', nameEn: 'Public Security Bureau', regionCode: '330102' });
+  const gaj = await api('POST', '/departments', token, { code: 'GAJ', name: '市公安局', nameEn: 'Public Security Bureau', regionCode: '330102' });
+  // the department's data officer does the collecting; the admin looks on later
+  const officerPassword = 'gaj-officer-2026';
+  await api('POST', '/users', token, { username: 'gaj_officer', displayName: '公安数据专员', password: officerPassword, role: 'officer', departmentId: gaj.id });
 
   // The file: UTF-8, Chinese headers, 6 good rows and 2 with a bad ID number.
   const good = ['11010519491231002', '33010219800101123', '33010619900315004', '44030519851120051', '51010719920228006', '32010219750607007'].map(id);
@@ -87,8 +90,8 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
 
   // ---- log in
   await page.goto(`${server.url}/login`);
-  await page.locator('[data-test=login-username]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(server.adminPassword);
+  await page.locator('[data-test=login-username]').fill('gaj_officer');
+  await page.locator('[data-test=login-password]').fill(officerPassword);
   await page.locator('[data-test=login-submit]').click();
   await page.waitForURL(/\/dashboard/);
 
@@ -102,7 +105,8 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
   await dialog.waitFor();
   await page.locator('[data-test=ds-code]').fill('GAJ_PERSON');
   await page.locator('[data-test=ds-name]').fill('常住人口信息');
-  await choose(page, page.locator('[data-test=ds-department]'), '市公安局');
+  // an officer registers for their own department: the choice is made for them
+  assert.match(await page.locator('[data-test=ds-department]').innerText(), /市公安局（GAJ）/);
   await choose(page, page.locator('[data-test=ds-cycle]'), '每月');
 
   // field 1: 身份证号 with the ID element (name, title and level follow the element)
@@ -166,6 +170,8 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
   const quarantined = await page.locator('[data-test=upload-quarantine]').innerText();
   assert.ok(quarantined.includes(badChecksum), quarantined);
   assert.ok(quarantined.includes(badBirth), quarantined);
+  // the department's own officer sees the rejected values in clear, and the page says so
+  await page.locator('[data-test=upload-quarantine-head] [data-test=mask-clear]').waitFor();
   await shot(page, '04-wizard-result', 1500);
 
   // ---- job detail: quality report and quarantine table
@@ -184,6 +190,7 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
   assert.match(first, /校验位错误/);
   assert.ok(first.includes(badChecksum));
   assert.match(await rows.nth(1).innerText(), /出生日期无效/);
+  await page.locator('[data-test=job-detail] [data-test=mask-clear]').waitFor();
   assert.equal(await page.locator('[data-test=job-download-rejected]').isVisible(), true);
   assert.equal(await page.locator('[data-test=job-retry]').isVisible(), true);
   await shot(page, '05-job-detail', 1800);
@@ -275,6 +282,26 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
   await page.locator('[data-test=quarantine-table]').filter({ hasText: 'Wrong check digit' }).waitFor();
   assert.match(await page.locator('[data-test=quality-report]').innerText(), /Conformity[\s\S]*Uniqueness/);
   await shot(page, '11-job-detail-en', 1800);
+
+  // ---- the platform admin (outside the department) sees the same rejected rows masked
+  const jobUrl = page.url();
+  const adminCtx = await opened.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const admin = await adminCtx.newPage();
+  admin.on('pageerror', (e) => errors.push(String(e)));
+  await admin.goto(`${server.url}/login`);
+  await admin.locator('[data-test=login-username]').fill('admin');
+  await admin.locator('[data-test=login-password]').fill(server.adminPassword);
+  await admin.locator('[data-test=login-submit]').click();
+  await admin.waitForURL(/\/dashboard/);
+  await admin.goto(jobUrl);
+  const adminRows = admin.locator('[data-test=quarantine-table] .el-table__body tr.el-table__row');
+  await adminRows.first().waitFor();
+  await admin.locator('[data-test=job-detail] [data-test=mask-masked]').waitFor();
+  const masked = await admin.locator('[data-test=quarantine-table]').innerText();
+  assert.ok(!masked.includes(badChecksum) && masked.includes(`${badChecksum.slice(0, 6)}********${badChecksum.slice(-4)}`), masked);
+  await admin.locator('[data-test=quarantine-table]').scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: path.join(SHOTS, 'ingest-12-job-detail-admin-masked.png'), animations: 'disabled' });
+  await adminCtx.close();
 
   assert.deepEqual(outside, [], 'requests left the server');
   assert.deepEqual(errors, [], 'errors in the page');

@@ -58,3 +58,32 @@ export async function openTestPlatform(driver: TestDriver, overrides: Partial<Co
 }
 
 export { SYSTEM, type Caller };
+
+/**
+ * A control plane for commands run as child processes (the CLI, a child test script): PGlite on
+ * disk in their data directory, or a fresh schema on the test PostgreSQL that the child reaches
+ * through the libpq `options` of its connection URL — as an operator points govhub at a schema.
+ * `databaseUrl` is for openPlatform in the test itself, `env` for the child.
+ */
+export async function childControlPlane(driver: TestDriver): Promise<{ databaseUrl?: string; env: Record<string, string>; drop(): Promise<void> }> {
+  if (driver === 'pglite') return { env: { GOVHUB_DATABASE_URL: '' }, drop: async () => {} };
+  const base = process.env.GOVHUB_TEST_DATABASE_URL;
+  if (!base) throw new Error('GOVHUB_TEST_DATABASE_URL is not set');
+  const schema = `c_${process.pid}_${Date.now().toString(36)}_${n++}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    databaseUrl: url.toString(),
+    env: { GOVHUB_DATABASE_URL: url.toString() },
+    async drop() {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}

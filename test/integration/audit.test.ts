@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
-import { PgliteDb } from '../../src/control/index.ts';
+import { PgDb, PgliteDb } from '../../src/control/index.ts';
 import { departments, ensureAdmin } from '../../src/identity/index.ts';
 import { openPlatform } from '../../src/platform.ts';
-import { drivers, openTestPlatform, SYSTEM, type TestPlatform } from '../helpers/platform.ts';
+import { ADMIN_PASSWORD, childControlPlane, drivers, openTestPlatform, SYSTEM, type TestPlatform } from '../helpers/platform.ts';
 import { login, openTestApp } from '../helpers/server.ts';
 import pino from 'pino';
 
@@ -103,9 +103,9 @@ for (const driver of drivers()) {
   });
 }
 
-describe('audit over HTTP', () => {
+for (const driver of drivers()) describe(`audit over HTTP (${driver})`, () => {
   test('audit page API: list, verify, export with the public key', async () => {
-    const t = await openTestApp('pglite');
+    const t = await openTestApp(driver);
     try {
       const h = await login(t.app);
       await t.app.inject({ method: 'POST', url: '/api/v1/departments', headers: h, payload: { code: 'CG', name: '城管局', regionCode: '330102' } });
@@ -130,19 +130,20 @@ describe('audit over HTTP', () => {
   });
 });
 
-describe('govhub audit verify (CLI)', () => {
+for (const driver of drivers()) describe(`govhub audit verify (CLI, ${driver})`, () => {
   test('exits 0 on an intact chain and non-zero naming the first bad event after tampering', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-cli-'));
+    const cp = await childControlPlane(driver);
     try {
-      const p = await openPlatform(loadConfig({ dataDir: dir, adminPassword: 'manage-pass-2026' }, {}), { log: pino({ level: 'silent' }) });
+      const p = await openPlatform(loadConfig({ dataDir: dir, databaseUrl: cp.databaseUrl, adminPassword: ADMIN_PASSWORD }, {}), { log: pino({ level: 'silent' }) });
       await ensureAdmin(p);
       for (let i = 0; i < 5; i++) await departments.create(p, SYSTEM, { code: `C${i}`, name: `部门${i}`, regionCode: '330102' });
       await p.close();
-      const cli = () => spawnSync(process.execPath, ['bin/govhub.mjs', 'audit', 'verify', '--data-dir', dir], { encoding: 'utf8', env: { ...process.env, GOVHUB_DATABASE_URL: '' } });
+      const cli = () => spawnSync(process.execPath, ['bin/govhub.mjs', 'audit', 'verify', '--data-dir', dir], { encoding: 'utf8', env: { ...process.env, ...cp.env } });
       const ok = cli();
       assert.equal(ok.status, 0, ok.stdout + ok.stderr);
       assert.match(ok.stdout, /OK: 6 events/);
-      const db = await PgliteDb.open(path.join(dir, 'control'));
+      const db = cp.databaseUrl ? await PgDb.open(cp.databaseUrl) : await PgliteDb.open(path.join(dir, 'control'));
       await db.query(`UPDATE audit_events SET actor_name = 'someone-else' WHERE seq = 3`);
       await db.close();
       const bad = cli();
@@ -150,6 +151,7 @@ describe('govhub audit verify (CLI)', () => {
       assert.match(bad.stdout, /first bad event seq=3/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      await cp.drop();
     }
   });
 });

@@ -5,12 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { ensureAdmin } from '../../src/identity/index.ts';
-import { openTestPlatform } from '../helpers/platform.ts';
+import { childControlPlane, drivers, openTestPlatform } from '../helpers/platform.ts';
 import { buildApp } from '../../src/server/index.ts';
 
-describe('first start', () => {
+/** The CLI as a child process, on a data directory and the driver's control plane. */
+function cli(dir: string, env: Record<string, string>) {
+  return (...args: string[]) => spawnSync(process.execPath, ['bin/govhub.mjs', ...args], { encoding: 'utf8', env: { ...process.env, ...env, GOVHUB_DATA_DIR: dir } });
+}
+
+for (const driver of drivers()) describe(`first start (${driver})`, () => {
   test('creates admin once, with the configured password or a random one', async () => {
-    const p = await openTestPlatform('pglite', { adminPassword: undefined });
+    const p = await openTestPlatform(driver, { adminPassword: undefined });
     try {
       const first = await ensureAdmin(p);
       assert.ok(first?.generated);
@@ -25,16 +30,11 @@ describe('first start', () => {
     }
   });
 
-  test('the CLI answers --version and --help for every command, and migrate reports every migration', () => {
+  test('govhub migrate reports every migration; user add refuses a weak password', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-cli-'));
-    const run = (...args: string[]) => spawnSync(process.execPath, ['bin/govhub.mjs', ...args], { encoding: 'utf8', env: { ...process.env, GOVHUB_DATABASE_URL: '', GOVHUB_DATA_DIR: dir } });
+    const cp = await childControlPlane(driver);
+    const run = cli(dir, cp.env);
     try {
-      assert.match(run('--version').stdout.trim(), /^\d+\.\d+\.\d+$/);
-      for (const cmd of [[], ['start'], ['demo'], ['migrate'], ['user', 'add'], ['audit', 'verify'], ['ingest']]) {
-        const r = run(...cmd, '--help');
-        assert.equal(r.status, 0, `${cmd.join(' ')} --help: ${r.stderr}`);
-        assert.match(r.stdout, /Usage: govhub/);
-      }
       const m = run('migrate');
       assert.equal(m.status, 0, m.stderr);
       assert.match(m.stdout, /(\d+)\/\1 migrations applied/);
@@ -43,6 +43,22 @@ describe('first start', () => {
       assert.match(bad.stderr, /password/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      await cp.drop();
     }
   });
+});
+
+test('the CLI answers --version and --help for every command', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-cli-'));
+  const run = cli(dir, { GOVHUB_DATABASE_URL: '' });
+  try {
+    assert.match(run('--version').stdout.trim(), /^\d+\.\d+\.\d+$/);
+    for (const cmd of [[], ['start'], ['demo'], ['migrate'], ['user', 'add'], ['audit', 'verify'], ['ingest']]) {
+      const r = run(...cmd, '--help');
+      assert.equal(r.status, 0, `${cmd.join(' ')} --help: ${r.stderr}`);
+      assert.match(r.stdout, /Usage: govhub/);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -12,7 +12,10 @@ import { openPlatform } from '../../src/platform.ts';
 const [dataDir, dataset, file] = process.argv.slice(2);
 let peakHeap = 0;
 const timer = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 20);
-const p = await openPlatform(loadConfig({ dataDir, duckdbMemoryLimit: process.env.GOVHUB_DUCKDB_MEMORY_LIMIT ?? '96MB', duckdbThreads: 2 }, {}), { log: pino({ level: 'warn' }) });
+const p = await openPlatform(
+  loadConfig({ dataDir, databaseUrl: process.env.GOVHUB_DATABASE_URL || undefined, duckdbMemoryLimit: process.env.GOVHUB_DUCKDB_MEMORY_LIMIT ?? '96MB', duckdbThreads: 2 }, {}),
+  { log: pino({ level: 'warn' }) },
+);
 try {
   const job = await ingestFile(p, SYSTEM, { datasetCode: dataset!, file: file!, mode: 'append' });
   clearInterval(timer);

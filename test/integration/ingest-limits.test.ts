@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { drivers } from '../helpers/platform.ts';
 import { login, openTestApp } from '../helpers/server.ts';
 import { upload } from './ingest-helpers.ts';
 
-test('an upload over GOVHUB_INGEST_MAX_BYTES answers 413 problem+json and writes nothing', async () => {
+for (const driver of drivers()) test(`an upload over GOVHUB_INGEST_MAX_BYTES answers 413 problem+json and writes nothing (${driver})`, async () => {
   const saved = process.env.GOVHUB_INGEST_MAX_BYTES;
   process.env.GOVHUB_INGEST_MAX_BYTES = '4096'; // read when the routes are registered
-  const t = await openTestApp('pglite');
+  const t = await openTestApp(driver);
   try {
     const h = await login(t.app);
     const dept = (await t.app.inject({ method: 'POST', url: '/api/v1/departments', headers: h, payload: { code: 'GA', name: '公安局', regionCode: '330102' } })).json();

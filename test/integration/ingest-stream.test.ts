@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import iconv from 'iconv-lite';
 import pino from 'pino';
 import { datasetAdmin } from '../../src/catalog/index.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { childControlPlane, drivers } from '../helpers/platform.ts';
 import { SYSTEM } from '../../src/context.ts';
 import { departments } from '../../src/identity/index.ts';
 import { openPlatform } from '../../src/platform.ts';
@@ -43,11 +44,14 @@ async function writeGbkCsv(file: string, bytes: number): Promise<number> {
   return n;
 }
 
-describe('ingest: streaming and the command line', () => {
+for (const driver of drivers()) describe(`ingest: streaming and the command line (${driver})`, () => {
   let dir: string;
+  let cp: Awaited<ReturnType<typeof childControlPlane>>;
+  const config = (o: Partial<Config> = {}) => loadConfig({ dataDir: path.join(dir, 'data'), databaseUrl: cp.databaseUrl, ...o }, {});
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-ingest-stream-'));
-    const p = await openPlatform(loadConfig({ dataDir: path.join(dir, 'data'), duckdbThreads: 2 }, {}), { log: pino({ level: 'silent' }) });
+    cp = await childControlPlane(driver);
+    const p = await openPlatform(config({ duckdbThreads: 2 }), { log: pino({ level: 'silent' }) });
     try {
       const d = await departments.create(p, SYSTEM, { code: 'GA', name: '公安局', regionCode: '330106' });
       for (const code of ['BIG', 'CLI'])
@@ -63,14 +67,17 @@ describe('ingest: streaming and the command line', () => {
       await p.close();
     }
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await cp.drop();
+  });
 
   test('a GBK file larger than the memory caps streams through (64 MB V8 heap, 96 MB DuckDB)', async () => {
     const file = path.join(dir, 'big.csv');
     const rows = await writeGbkCsv(file, 100 * 1024 * 1024);
     assert.ok(fs.statSync(file).size > 100 * 1024 * 1024, 'larger than both caps');
     const { stdout } = await run(process.execPath, ['--max-old-space-size=64', '--import', 'tsx', 'test/integration/ingest-child.ts', path.join(dir, 'data'), 'BIG', file], {
-      cwd: ROOT, env: { ...process.env, GOVHUB_DUCKDB_MEMORY_LIMIT: '96MB' }, maxBuffer: 64 * 1024 * 1024,
+      cwd: ROOT, env: { ...process.env, ...cp.env, GOVHUB_DUCKDB_MEMORY_LIMIT: '96MB' }, maxBuffer: 64 * 1024 * 1024,
     });
     const out = JSON.parse(stdout.trim().split('\n').pop()!);
     assert.ok(out.heapLimitMb < 200, `heap capped (${out.heapLimitMb} MB)`);
@@ -85,13 +92,13 @@ describe('ingest: streaming and the command line', () => {
     const file = path.join(dir, '人口.csv');
     fs.writeFileSync(file, iconv.encode(['身份证号,姓名,家庭住址', `${id(1)},甲,某地`, `${id(2)},乙,某地`, `${id(3).slice(0, 17)}Y,丙,某地`].join('\n'), 'gbk'));
     const cli = (mode: string) =>
-      run(process.execPath, ['bin/govhub.mjs', 'ingest', '--dataset', 'CLI', '--file', file, '--mode', mode, '--json', '--data-dir', path.join(dir, 'data')], { cwd: ROOT, env: { ...process.env, GOVHUB_LOG_LEVEL: 'warn' } });
+      run(process.execPath, ['bin/govhub.mjs', 'ingest', '--dataset', 'CLI', '--file', file, '--mode', mode, '--json', '--data-dir', path.join(dir, 'data')], { cwd: ROOT, env: { ...process.env, ...cp.env, GOVHUB_LOG_LEVEL: 'warn' } });
     const first = JSON.parse((await cli('upsert')).stdout);
     assert.deepEqual([first.rowsRead, first.accepted, first.rejected, first.version], [3, 2, 1, 1]);
     assert.ok(first.jobId && typeof first.seconds === 'number');
     const second = JSON.parse((await cli('upsert')).stdout);
     assert.deepEqual([second.accepted, second.version], [2, 2]);
-    const p = await openPlatform(loadConfig({ dataDir: path.join(dir, 'data') }, {}), { log: pino({ level: 'silent' }) });
+    const p = await openPlatform(config(), { log: pino({ level: 'silent' }) });
     try {
       const v = (await p.db.one<{ row_count: number }>(`SELECT v.row_count FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id AND d.current_version = v.version WHERE d.code = 'CLI'`))!;
       assert.equal(Number(v.row_count), 2);
@@ -99,7 +106,7 @@ describe('ingest: streaming and the command line', () => {
       await p.close();
     }
     // a failing run exits non-zero with the reason
-    const bad = await run(process.execPath, ['bin/govhub.mjs', 'ingest', '--dataset', 'CLI', '--file', file, '--error-limit', '0', '--json', '--data-dir', path.join(dir, 'data')], { cwd: ROOT }).catch((e) => e);
+    const bad = await run(process.execPath, ['bin/govhub.mjs', 'ingest', '--dataset', 'CLI', '--file', file, '--error-limit', '0', '--json', '--data-dir', path.join(dir, 'data')], { cwd: ROOT, env: { ...process.env, ...cp.env } }).catch((e) => e);
     assert.equal(bad.code, 2);
     assert.equal(JSON.parse(bad.stdout).version, null);
   });

@@ -16,7 +16,7 @@ import { loadConfig } from '../../src/config.ts';
 import { departments } from '../../src/identity/index.ts';
 import { SENSOR_DATASET, sources, startSources, type SourcesHandle } from '../../src/ingest/sources/index.ts';
 import { openPlatform } from '../../src/platform.ts';
-import { drivers, openTestPlatform, SYSTEM, TEST_SOURCES, type TestPlatform } from '../helpers/platform.ts';
+import { childControlPlane, drivers, openTestPlatform, SYSTEM, TEST_SOURCES, type TestPlatform } from '../helpers/platform.ts';
 import { BROKER_URL, startBroker, stopBroker } from './mqtt-broker.ts';
 import { uniq, waitFor } from './sources-env.ts';
 
@@ -141,12 +141,14 @@ for (const driver of drivers()) describe(`MQTT sensor source (${driver})`, () =>
  * it starts again they land from its journal, with the messages published meanwhile — none lost,
  * none twice. (In this file, not its own, so no broker restart above runs at the same time.)
  */
-test('sensor messages acknowledged by a killed process land after it restarts', async (t) => {
+for (const driver of drivers()) test(`sensor messages acknowledged by a killed process land after it restarts (${driver})`, async (t) => {
   await startBroker();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-mqtt-crash-'));
+  const cp = await childControlPlane(driver);
   const clientId = uniq('govhub-crash');
-  const open = () => openPlatform(loadConfig({ dataDir: dir, secretKey: 'test-secret', duckdbThreads: 1, ...TEST_SOURCES }, {}), { log: pino({ level: 'silent' }) });
+  const open = () => openPlatform(loadConfig({ dataDir: dir, databaseUrl: cp.databaseUrl, secretKey: 'test-secret', duckdbThreads: 1, ...TEST_SOURCES }, {}), { log: pino({ level: 'silent' }) });
   t.after(async () => {
+    await cp.drop();
     await startBroker();
     const c = await mqtt.connectAsync(BROKER_URL, { clientId, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 } });
     await c.endAsync();
@@ -163,7 +165,7 @@ test('sensor messages acknowledged by a killed process land after it restarts', 
   });
   await p.close();
 
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'mqtt-child.ts'), JSON.stringify({ dataDir: dir, sourceId: src.id })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'mqtt-child.ts'), JSON.stringify({ dataDir: dir, sourceId: src.id, databaseUrl: cp.databaseUrl })], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise((r) => child.on('exit', r));

@@ -3,17 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PROBLEM_TYPES, ROOT } from '../../src/server/index.ts';
+import { drivers } from '../helpers/platform.ts';
 import { login, openTestApp } from '../helpers/server.ts';
 
-describe('server', () => {
+for (const driver of drivers()) describe(`server (${driver})`, () => {
   let t: Awaited<ReturnType<typeof openTestApp>>;
-  before(async () => { t = await openTestApp('pglite'); });
+  before(async () => { t = await openTestApp(driver); });
   after(() => t.close());
 
   test('health reports both planes', async () => {
     const r = await t.app.inject({ method: 'GET', url: '/api/v1/health' });
     assert.equal(r.statusCode, 200);
-    assert.deepEqual({ ...(r.json() as object), version: 'x' }, { status: 'ok', version: 'x', controlPlane: 'pglite', dataPlane: 'duckdb' });
+    assert.deepEqual({ ...(r.json() as object), version: 'x' }, { status: 'ok', version: 'x', controlPlane: driver, dataPlane: 'duckdb' });
   });
 
   test('OpenAPI document and offline interactive docs', async () => {

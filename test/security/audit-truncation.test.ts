@@ -19,7 +19,7 @@ import { loadConfig } from '../../src/config.ts';
 import { PgliteDb, type Queryable } from '../../src/control/index.ts';
 import { ensureAdmin } from '../../src/identity/index.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
-import { drivers, openTestPlatform, SYSTEM, type TestDriver, type TestPlatform } from '../helpers/platform.ts';
+import { ADMIN_PASSWORD, childControlPlane, drivers, openTestPlatform, SYSTEM, type TestDriver, type TestPlatform } from '../helpers/platform.ts';
 import { login, openTestApp } from '../helpers/server.ts';
 
 // Small numbers keep the fixtures quick: a checkpoint every 10 events, no timed ones unless a test asks.
@@ -97,7 +97,7 @@ for (const driver of drivers()) {
       let close: () => Promise<void>;
       if (driver === 'pglite') {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-trunc-'));
-        const p = await openPlatform(loadConfig({ dataDir: dir, adminPassword: 'admin-pass-123' }, {}), { log: pino({ level: 'silent' }) });
+        const p = await openPlatform(loadConfig({ dataDir: dir, adminPassword: ADMIN_PASSWORD }, {}), { log: pino({ level: 'silent' }) });
         await populate(p, 25);
         await p.audit.checkpoint();
         await p.close();
@@ -347,18 +347,19 @@ describe('anchor file writers in two processes', () => {
   }
 });
 
-describe('an upgraded platform: checkpoints but no anchor file yet', () => {
+for (const driver of drivers()) describe(`an upgraded platform: checkpoints but no anchor file yet (${driver})`, () => {
   test('the real CLI: verify cannot vouch for the end (exit 3) until the operator creates the file with anchors --init', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-upgrade-'));
+    const cp = await childControlPlane(driver);
     const file = path.join(dir, 'keys', 'audit-anchors.ndjson');
-    const open = () => openPlatform(loadConfig({ dataDir: dir, adminPassword: 'admin-pass-123' }, {}), { log: pino({ level: 'silent' }) });
+    const open = () => openPlatform(loadConfig({ dataDir: dir, databaseUrl: cp.databaseUrl, adminPassword: ADMIN_PASSWORD }, {}), { log: pino({ level: 'silent' }) });
     try {
       let p = await open();
       await ensureAdmin(p);
       await populate(p, 12);
       await p.close();
       fs.rmSync(file); // as before anchors existed
-      const env = { ...process.env, GOVHUB_DATABASE_URL: '' };
+      const env = { ...process.env, ...cp.env };
       expectExit(cli(dir, env, 'verify'), 3, /CANNOT VERIFY/);
       assert.equal(fs.existsSync(file), false, 'opening the platform must not re-create the file from the database');
       expectExit(cli(dir, env, 'anchors', '--init'), 0, /created .*audit-anchors\.ndjson\n.*\n {2}1 anchors, newest seq 10/);
@@ -371,13 +372,14 @@ describe('an upgraded platform: checkpoints but no anchor file yet', () => {
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      await cp.drop();
     }
   });
 });
 
-describe('anchoring trusts the key, not the database', () => {
+for (const driver of drivers()) describe(`anchoring trusts the key, not the database (${driver})`, () => {
   test('a checkpoint row written into the database by hand, without the key, is never anchored', async () => {
-    const p = await openTestPlatform('pglite');
+    const p = await openTestPlatform(driver);
     try {
       await populate(p, 3);
       const row = { seq: 3, hash: (await p.db.one<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = 3'))!.hash, ts: new Date().toISOString() };

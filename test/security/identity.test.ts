@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ensureAdmin } from '../../src/identity/index.ts';
-import { drivers, openTestPlatform } from '../helpers/platform.ts';
+import { childControlPlane, drivers, openTestPlatform } from '../helpers/platform.ts';
 import { login, openTestApp } from '../helpers/server.ts';
 
 type App = Awaited<ReturnType<typeof openTestApp>>;
@@ -211,12 +211,13 @@ for (const driver of drivers()) {
   });
 }
 
-test('govhub start refuses a GOVHUB_ADMIN_PASSWORD that fails the policy, and says why', () => {
+for (const driver of drivers()) test(`govhub start refuses a GOVHUB_ADMIN_PASSWORD that fails the policy, and says why (${driver})`, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-weak-admin-'));
+  const cp = await childControlPlane(driver);
   try {
     const r = spawnSync(process.execPath, ['bin/govhub.mjs', 'start', '--port', '0'], {
       encoding: 'utf8', timeout: 120_000,
-      env: { ...process.env, GOVHUB_DATABASE_URL: '', GOVHUB_DATA_DIR: dir, GOVHUB_ADMIN_PASSWORD: 'admin12345678', GOVHUB_LOG_LEVEL: 'error' },
+      env: { ...process.env, ...cp.env, GOVHUB_DATA_DIR: dir, GOVHUB_ADMIN_PASSWORD: 'admin12345678', GOVHUB_LOG_LEVEL: 'error' },
     });
     assert.notEqual(r.status, 0, r.stdout);
     assert.match(r.stderr, /GOVHUB_ADMIN_PASSWORD/);
@@ -224,5 +225,6 @@ test('govhub start refuses a GOVHUB_ADMIN_PASSWORD that fails the policy, and sa
     assert.doesNotMatch(r.stdout, /is running/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    await cp.drop();
   }
 });

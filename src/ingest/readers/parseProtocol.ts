@@ -1,4 +1,5 @@
 import type { IngestEncoding, IngestFormat } from '../types.ts';
+import type { SourceMeta } from './source.ts';
 
 /** What the server asks of a parse process: one file, read and written as Parquet in workDir. */
 export interface ParseRequest {
@@ -18,22 +19,9 @@ export interface ParseRequest {
   threads?: number;
 }
 
-/** How the file was read: everything of a Source but its relations, which the server builds over the files. */
-export interface ParsedMeta {
-  format: IngestFormat;
-  encoding: IngestEncoding | null;
-  delimiter: string | null;
-  sheet: string | null;
-  sheets: string[] | null;
-  headers: string[];
-  hasRowColumn: boolean;
-  hasSkipColumn: boolean;
-  hasParseColumns: boolean;
-  bytes: number;
-}
-
 export interface ParseResult {
-  meta: ParsedMeta;
+  /** How the file was read: everything of a Source but its relations, which the server builds over the files. */
+  meta: SourceMeta;
   /** Parquet of the source relation: `c0…cN` VARCHAR plus the flag columns (full parse). */
   parsed?: string;
   /** Parquet of the CSV rows the reader rejected (line, error_type, csv_line, error_message), when any. */

@@ -12,6 +12,21 @@ import { decodeSample, transcodeToUtf8 } from '../transcode.ts';
 import type { IngestEncoding, IngestFormat } from '../types.ts';
 import { xlsxToCsv } from './xlsx.ts';
 
+/** How a file was read (what a parse process reports back). */
+export interface SourceMeta {
+  format: IngestFormat;
+  encoding: IngestEncoding | null;
+  delimiter: string | null;
+  sheet: string | null;
+  sheets: string[] | null;
+  headers: string[];
+  hasRowColumn: boolean;
+  hasSkipColumn: boolean;
+  hasParseColumns: boolean;
+  /** Bytes of the file as given. */
+  bytes: number;
+}
+
 /**
  * A source file made readable by DuckDB: a table expression with one VARCHAR column per source
  * column (`c0`, `c1`, …, in file order) and optionally
@@ -20,24 +35,13 @@ import { xlsxToCsv } from './xlsx.ts';
  *   `__parse` VARCHAR why the row could not be parsed (the row is quarantined, `__raw` holds its text).
  * CSV rows DuckDB cannot parse (ragged rows, unterminated quotes) land in `rejects` instead.
  */
-export interface Source {
-  format: IngestFormat;
-  encoding: IngestEncoding | null;
-  delimiter: string | null;
-  sheet: string | null;
-  sheets: string[] | null;
-  headers: string[];
+export interface Source extends SourceMeta {
   relation: string;
-  hasRowColumn: boolean;
-  hasSkipColumn: boolean;
-  hasParseColumns: boolean;
   /**
    * CSV rows that failed to parse, read after the scan of `relation`: `relation` is a table
    * expression with `line` (1 = the header), `error_type`, `csv_line`, `error_message`.
    */
   rejects: { relation: string } | null;
-  /** Bytes of the file as given. */
-  bytes: number;
 }
 
 export interface OpenOptions {
