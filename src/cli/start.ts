@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { ensureAdmin } from '../identity/index.ts';
-import { startSources } from '../ingest/index.ts';
+import { startSources, warmParser } from '../ingest/index.ts';
 import { openPlatform } from '../platform.ts';
 import { buildApp } from '../server/index.ts';
 import { dataDirOption } from './common.ts';
@@ -41,6 +41,8 @@ export function startCommand() {
       process.on('SIGINT', () => void shutdown('SIGINT'));
       process.on('SIGTERM', () => void shutdown('SIGTERM'));
       await app.listen({ port: config.port, host: config.host });
+      // a parse process started and waiting, so the first upload does not wait for one
+      void warmParser().catch((err) => p.log.warn({ err }, 'the parse process did not start'));
       process.stdout.write(`\n  govhub 已启动 / is running: http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}/\n  API docs: http://${config.host}:${config.port}/api/docs\n  control plane: ${p.db.driver}, data: ${config.dataDir}\n\n`);
     });
 }

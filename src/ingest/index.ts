@@ -7,6 +7,7 @@ export { ingestFile, ingestTarget } from './ingestFile.ts';
 export { previewFile, type Preview } from './preview.ts';
 export { ingestJobs, failInterruptedJobs } from './jobs.ts';
 export { sweepWorkDirs } from './workDirs.ts';
+export { warmParser } from './readers/parseIsolated.ts';
 export { quarantine } from './quarantineRead.ts';
 export { ingestSettings, type SettingsView, type FieldSettingsView } from './settings.ts';
 export { ingestRoutes } from './routes.ts';

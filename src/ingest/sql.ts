@@ -1,5 +1,6 @@
 /** SQL text helpers for the ingest stages (DuckDB dialect). */
-export { ident, literal, literalList } from '../lake/index.ts';
+// the lake's own file, not its index: the parse process (one per upload) loads only what it needs
+export { ident, literal, literalList } from '../lake/sql.ts';
 
 /** Column name of source column i in the staged tables. */
 export const srcCol = (i: number) => `c${i}`;

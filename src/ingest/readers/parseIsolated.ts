@@ -86,6 +86,27 @@ function busy(w: Worker): void {
 
 const alive = (x: Worker) => x.child.exitCode === null && x.child.signalCode === null && !x.child.killed;
 
+/** Start the spare when there is none (idle: it keeps nobody from exiting). */
+function startSpare(memoryMb: number): Worker {
+  if (spare && spare.memoryMb === memoryMb && alive(spare)) return spare;
+  spare?.child.kill();
+  const w = spawnWorker(memoryMb);
+  spare = w;
+  idle(w);
+  w.child.once('exit', () => {
+    if (spare === w) spare = null;
+  });
+  return w;
+}
+
+/**
+ * Have a parse process started and waiting, so the first upload does not wait for one (a server
+ * calls this when it starts). Resolves when it is ready.
+ */
+export async function warmParser(limits: ParseLimits = parseLimits()): Promise<void> {
+  await startSpare(limits.memoryMb).ready;
+}
+
 /** A started process for this job, and a new spare started behind it. */
 function takeWorker(memoryMb: number): Worker {
   let w = spare && spare.memoryMb === memoryMb && alive(spare) ? spare : null;
@@ -93,14 +114,7 @@ function takeWorker(memoryMb: number): Worker {
   spare = null;
   w ??= spawnWorker(memoryMb);
   busy(w);
-  setImmediate(() => {
-    if (spare) return;
-    spare = spawnWorker(memoryMb);
-    idle(spare);
-    spare.child.once('exit', function gone(this: ChildProcess) {
-      if (spare?.child === this) spare = null;
-    });
-  });
+  setImmediate(() => startSpare(memoryMb));
   return w;
 }
 

@@ -5,7 +5,9 @@
  * the server. Its DuckDB may touch only the upload and the job's work directory.
  */
 import path from 'node:path';
-import { Engine, literal } from '../../lake/index.ts';
+// the engine alone, not the lake's index: this process starts once per upload, so it loads only what it needs
+import { Engine } from '../../lake/Engine.ts';
+import { literal } from '../../lake/sql.ts';
 import { Problem, problem } from '../../server/errors.ts';
 import type { ParseMessage, ParseRequest, ParseResult } from './parseProtocol.ts';
 import { openSource } from './source.ts';

@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import { problem } from '../../server/errors.ts';
 import { headerNames } from '../sniff.ts';
 import { checkZipBomb, DEFAULT_ZIP_LIMITS, type ZipLimits } from '../zipInspect.ts';
-import { checkInflatedSize } from './inflateCap.ts';
 import { MAX_COLUMNS } from '../limits.ts';
 
 interface SheetReader extends AsyncIterable<import('exceljs').Row> {
@@ -65,7 +64,7 @@ export async function xlsxToCsv(file: string, outCsv: string, opts: XlsxOptions 
   const limits = opts.limits ?? DEFAULT_ZIP_LIMITS;
   // the directory's sizes first (cheap), then the real ones: every entry inflated and counted
   checkZipBomb(file, limits);
-  await checkInflatedSize(file, limits.maxUncompressed);
+  await (await import('./inflateCap.ts')).checkInflatedSize(file, limits.maxUncompressed);
   const maxBytes = opts.maxCsvBytes ?? limits.maxUncompressed;
   const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
