@@ -8,7 +8,7 @@ export function userCommands() {
   cmd.command('add')
     .description('新建用户 / add a user')
     .requiredOption('--username <name>')
-    .requiredOption('--password <pw>', '至少 8 位 / at least 8 characters (or GOVHUB_NEW_USER_PASSWORD)')
+    .requiredOption('--password <pw>', '至少 10 位、非常见密码、不含用户名 / at least 10 characters, not a common password, not containing the username (or GOVHUB_NEW_USER_PASSWORD)')
     .option('--display-name <name>')
     .addOption(new Option('--role <role>').choices(ROLES).default('analyst'))
     .option('--department <code>', '部门代码 / department code')

@@ -68,6 +68,8 @@ export function preparePush(body: unknown, ds: Dataset): PreparedPush {
     const out: Record<string, unknown> = {};
     for (const f of fields) {
       const v = item[f];
+      // JSON numbers beyond a double (1e400) parse as Infinity, which would be written as null: refused, never lost
+      if (typeof v === 'number' && !Number.isFinite(v)) throw fieldProblem(`records.${i}.${f}`, '数值超出范围 / number out of range');
       out[f] = v === undefined ? null : typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
     }
     for (const k of Object.keys(item)) if (!known.has(k)) ignored.add(k);
