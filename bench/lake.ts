@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { migrate, PgliteDb } from '../src/control/index.ts';
-import { newId } from '../src/ids.ts';
+import { newId } from '../src/kernel/index.ts';
 import { Lake } from '../src/lake/index.ts';
 import { arg, pgCopy, printTable, ratio, timed, withPostgres } from './_peers.ts';
 

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db, Queryable } from '../control/index.ts';
-import type { Caller } from '../context.ts';
-import { newId } from '../ids.ts';
+import { type Caller, newId } from '../kernel/index.ts';
 import { AnchorFile } from './AnchorFile.ts';
 import { eventHash, GENESIS_HASH, type AuditEvent, type ChainedEvent } from './chain.ts';
 import { HEAD_FORMAT, type Located, type SignedCheckpoint, type SignedHead } from './heads.ts';

@@ -1,8 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Ctx } from '../context.ts';
-import { requireRole } from '../identity/permissions.ts';
-import { callerOf } from '../server/auth.ts';
-import { Page, PageQuery } from '../server/schemas.ts';
+import { type Ctx, callerOf, Page, PageQuery, requireRole } from '../kernel/index.ts';
 import { SignedHeadSchema } from './heads.ts';
 import { auditService } from './service.ts';
 

@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream';
-import type { Caller, Ctx } from '../context.ts';
+import { type Caller, type Ctx, problem, isAdmin } from '../kernel/index.ts';
 import { paged } from '../control/index.ts';
-import { isAdmin } from '../identity/permissions.ts';
-import { problem } from '../server/errors.ts';
 import { rowToEvent } from './AuditLog.ts';
 import type { SignedHead } from './heads.ts';
 

@@ -1,8 +1,5 @@
-import type { Caller, Ctx } from '../context.ts';
+import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
 import { paged, type Queryable } from '../control/index.ts';
-import { managesDepartment, requireRole, requireSameDepartment } from '../identity/index.ts';
-import { isUuid, newId } from '../ids.ts';
-import { fieldProblem, problem } from '../server/errors.ts';
 import type { VersionInfo } from '../lake/index.ts';
 import { checkFields } from './fields.ts';
 import type { Dataset, Field } from './types.ts';

@@ -1,6 +1,5 @@
 import { listElements } from '../standards/index.ts';
-import type { FieldError } from '../server/errors.ts';
-import { problem } from '../server/errors.ts';
+import { type FieldError, problem } from '../kernel/index.ts';
 import type { Field } from './types.ts';
 
 /** Field types a dataset may declare, and the DuckDB type each is stored as. */

@@ -1,7 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Ctx } from '../context.ts';
-import { callerOf } from '../server/auth.ts';
-import { Page, PageQuery } from '../server/schemas.ts';
+import { type Ctx, callerOf, Page, PageQuery } from '../kernel/index.ts';
 import { DATASET_CODE, datasetAdmin, datasets } from './datasets.ts';
 import { FIELD_TYPES } from './fields.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Command } from 'commander';
 import { auditService, readWitnesses, verifyExport, type SignedHead, type VerifyResult } from '../audit/index.ts';
-import { SYSTEM } from '../context.ts';
+import { SYSTEM } from '../kernel/index.ts';
 import type { Platform } from '../platform.ts';
 import { dataDirOption, withPlatform } from './common.ts';
 import { progressBar } from './progress.ts';

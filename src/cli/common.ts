@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import pino from 'pino';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, type Config } from '../kernel/index.ts';
 import { openPlatform, type Platform } from '../platform.ts';
 
 export const dataDirOption = () => new Option('--data-dir <dir>', '数据目录 / data directory (GOVHUB_DATA_DIR)').env('GOVHUB_DATA_DIR');

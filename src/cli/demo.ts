@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DEFAULT_DEMO_PEOPLE, DEMO_PASSWORD, loadDemo, loadDemoIfEmpty, type DemoLoadResult, type DemoProgress } from '../demo/load.ts';
+import { DEFAULT_DEMO_PEOPLE, DEMO_PASSWORD, loadDemo, loadDemoIfEmpty, type DemoLoadResult, type DemoProgress } from '../demo/index.ts';
 import type { Platform } from '../platform.ts';
 import { dataDirOption, withPlatform } from './common.ts';
 import { progressBar } from './progress.ts';

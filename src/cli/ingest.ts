@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { SYSTEM } from '../context.ts';
+import { SYSTEM, Problem } from '../kernel/index.ts';
 import { INGEST_ENCODINGS, INGEST_FORMATS, ingestFile, type IngestJob } from '../ingest/index.ts';
-import { Problem } from '../server/errors.ts';
 import { dataDirOption, withPlatform } from './common.ts';
 import { progressBar } from './progress.ts';
 

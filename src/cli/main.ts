@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { VERSION } from '../server/version.ts';
+import { VERSION } from '../kernel/index.ts';
 import { auditCommands } from './audit.ts';
 import { demoCommand } from './demo.ts';
 import { ingestCommand } from './ingest.ts';

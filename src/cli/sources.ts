@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { SYSTEM } from '../context.ts';
+import { SYSTEM } from '../kernel/index.ts';
 import { sources, startRun } from '../ingest/sources/index.ts';
 import { dataDirOption, withPlatform } from './common.ts';
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../kernel/index.ts';
 import { ensureAdmin } from '../identity/index.ts';
 import { startSources, warmParser } from '../ingest/index.ts';
 import { openPlatform } from '../platform.ts';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { SYSTEM, ROLES, type Role } from '../context.ts';
+import { SYSTEM, ROLES, type Role } from '../kernel/index.ts';
 import { departments, users } from '../identity/index.ts';
 import { dataDirOption, withPlatform } from './common.ts';
 

@@ -13,4 +13,4 @@ export type { DefectKind, DefectRates, RowDefect } from './defects.ts';
 export { CITY, DISTRICTS } from './city.ts';
 export { REFERENCE_DATE } from './people.ts';
 export { Prng } from './prng.ts';
-export { loadDemo, loadDemoIfEmpty, DEMO_PASSWORD, DEFAULT_DEMO_PEOPLE, officerName, type DemoLoadResult } from './load.ts';
+export { loadDemo, loadDemoIfEmpty, DEMO_PASSWORD, DEFAULT_DEMO_PEOPLE, officerName, type DemoLoadResult, type DemoProgress } from './load.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { datasetAdmin, datasetByCode } from '../catalog/index.ts';
-import { SYSTEM, type Caller, type Ctx } from '../context.ts';
+import { SYSTEM, type Caller, type Ctx } from '../kernel/index.ts';
 import { departments, users } from '../identity/index.ts';
 import { ingestFile, type IngestJob } from '../ingest/index.ts';
 import { generateCity, type CityManifest } from './generate.ts';

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SYSTEM, type Ctx } from '../context.ts';
-import { newId } from '../ids.ts';
+import { SYSTEM, type Ctx, newId } from '../kernel/index.ts';
 import { hashPassword, passwordWeakness } from './passwords.ts';
 
 /** A random first password that meets the policy. */

@@ -1,9 +1,6 @@
-import type { Caller, Ctx } from '../context.ts';
+import { type Caller, type Ctx, newId, fieldProblem, problem, requireRole } from '../kernel/index.ts';
 import { paged } from '../control/index.ts';
-import { newId } from '../ids.ts';
-import { fieldProblem, problem } from '../server/errors.ts';
 import { isAreaCode } from '../standards/index.ts';
-import { requireRole } from './permissions.ts';
 
 export interface Department {
   id: string;

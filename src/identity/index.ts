@@ -2,5 +2,5 @@ export { departments, type Department, type DepartmentInput } from './department
 export { users, type User, type UserInput } from './users.ts';
 export { auth, apiTokens } from './tokens.ts';
 export { ensureAdmin } from './bootstrap.ts';
-export { requireRole, requireSameDepartment, isAdmin, managesDepartment } from './permissions.ts';
 export { identityRoutes } from './routes.ts';
+export { hashToken, callerFromToken } from './callers.ts';

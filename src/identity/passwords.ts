@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { fieldProblem } from '../server/errors.ts';
+import { fieldProblem } from '../kernel/index.ts';
 
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 256;

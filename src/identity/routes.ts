@@ -1,9 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { ROLES, type Caller, type Ctx } from '../context.ts';
-import { callerOf, rateLimitKey } from '../server/auth.ts';
-import { problem } from '../server/errors.ts';
-import { IdParams, Page, PageQuery } from '../server/schemas.ts';
+import { ROLES, type Caller, type Ctx, callerOf, rateLimitKey, problem, IdParams, Page, PageQuery } from '../kernel/index.ts';
 import { departments } from './departments.ts';
 import { apiTokens, auth, MAX_TOKEN_DAYS } from './tokens.ts';
 import { managesUsers, users } from './users.ts';

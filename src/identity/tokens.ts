@@ -1,10 +1,7 @@
-import type { Caller, Ctx, Role } from '../context.ts';
+import { type Caller, type Ctx, type Role, newId, newSecret, fieldProblem, problem, isAdmin } from '../kernel/index.ts';
+import { hashToken } from './callers.ts';
 import { paged } from '../control/index.ts';
-import { newId, newSecret } from '../ids.ts';
-import { hashToken } from '../server/auth.ts';
-import { fieldProblem, problem } from '../server/errors.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
-import { isAdmin } from './permissions.ts';
 
 export interface ApiToken {
   id: string;

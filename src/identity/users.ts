@@ -1,9 +1,6 @@
-import type { Caller, Ctx, Role } from '../context.ts';
+import { type Caller, type Ctx, type Role, newId, fieldProblem, problem, isAdmin, requireRole } from '../kernel/index.ts';
 import { paged } from '../control/index.ts';
-import { newId } from '../ids.ts';
-import { fieldProblem, problem } from '../server/errors.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
-import { isAdmin, requireRole } from './permissions.ts';
 
 export interface User {
   id: string;

@@ -1,6 +1,6 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { problem } from '../server/errors.ts';
+import { problem } from '../kernel/index.ts';
 import type { IngestEncoding } from './types.ts';
 
 /** How many bytes of a file the detectors look at. */

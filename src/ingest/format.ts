@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { problem } from '../server/errors.ts';
+import { problem } from '../kernel/index.ts';
 import { bomLength } from './encoding.ts';
 import type { IngestFormat } from './types.ts';
 

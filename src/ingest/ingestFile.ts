@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetByCode, FIELD_TYPES, type Dataset, type FieldType } from '../catalog/index.ts';
-import type { Caller, Ctx } from '../context.ts';
-import { requireRole, requireSameDepartment } from '../identity/index.ts';
-import { newId } from '../ids.ts';
+import { type Caller, type Ctx, newId, Problem, problem, requireRole, requireSameDepartment } from '../kernel/index.ts';
 import { LakeStageError, type StageRunner } from '../lake/index.ts';
-import { Problem, problem } from '../server/errors.ts';
 import { insertJob, jobById, setJobProgress, updateJob, type JobUpdate } from './jobs.ts';
 import { ensureStandardMacros } from './macros.ts';
 import { openIsolated, parseLimits } from './readers/parseIsolated.ts';

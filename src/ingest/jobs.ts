@@ -1,9 +1,5 @@
-import type { Caller, Ctx } from '../context.ts';
+import { type Caller, type Ctx, isUuid, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../kernel/index.ts';
 import { paged, type Queryable } from '../control/index.ts';
-import { isAdmin, managesDepartment, requireRole } from '../identity/index.ts';
-import { isUuid } from '../ids.ts';
-import { problem } from '../server/errors.ts';
-import { OWNER, ownerGone } from '../owner.ts';
 import type { IngestJob, IngestProgress, JobStatus, QualityReport } from './types.ts';
 
 interface JobRow {

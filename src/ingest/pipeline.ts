@@ -1,4 +1,4 @@
-import { problem } from '../server/errors.ts';
+import { problem } from '../kernel/index.ts';
 import type { Source } from './readers/source.ts';
 import { checkSelect, type FieldPlan, type Plan } from './plan.ts';
 import { duckType, typedSql } from './rules.ts';

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetByCode } from '../catalog/index.ts';
-import type { Caller, Ctx } from '../context.ts';
-import { requireRole, requireSameDepartment } from '../identity/index.ts';
-import { newId } from '../ids.ts';
-import { problem } from '../server/errors.ts';
+import { type Caller, type Ctx, newId, problem, requireRole, requireSameDepartment } from '../kernel/index.ts';
 import { PREVIEW_ROWS } from './limits.ts';
 import { proposeMapping, type ColumnMatch } from './mapping.ts';
 import { parseIsolated, parseLimits } from './readers/parseIsolated.ts';

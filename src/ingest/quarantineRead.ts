@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Caller, Ctx } from '../context.ts';
+import { type Caller, type Ctx, problem } from '../kernel/index.ts';
 import { datasetByCode } from '../catalog/index.ts';
-import { problem } from '../server/errors.ts';
 import { quarantineReader, type QuarantineFile } from '../share/index.ts';
 import { ingestJobs } from './jobs.ts';
 import { QUARANTINE_DIR } from './quarantine.ts';

@@ -1,6 +1,6 @@
 import { FIELD_TYPES, type Field, type FieldType } from '../catalog/index.ts';
 import { elementSql } from '../standards/index.ts';
-import { problem } from '../server/errors.ts';
+import { problem } from '../kernel/index.ts';
 import { MAX_CODE_MAP } from './limits.ts';
 import { literal } from './sql.ts';
 import type { FieldRules } from './types.ts';

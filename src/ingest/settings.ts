@@ -1,8 +1,6 @@
 import { datasetByCode, type Dataset } from '../catalog/index.ts';
-import type { Caller, Ctx } from '../context.ts';
+import { type Caller, type Ctx, problem, type FieldError, requireRole, requireSameDepartment } from '../kernel/index.ts';
 import type { Queryable } from '../control/index.ts';
-import { requireRole, requireSameDepartment } from '../identity/index.ts';
-import { problem, type FieldError } from '../server/errors.ts';
 import { referenceAccess } from '../share/index.ts';
 import { cleaningRules, type CleaningRuleInfo } from './cleaning.ts';
 import { MAX_CODE_MAP } from './limits.ts';

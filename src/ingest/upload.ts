@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
-import { problem } from '../server/errors.ts';
+import { problem } from '../kernel/index.ts';
 import { makeWorkDir, removeWorkDir } from './workDirs.ts';
 import type { CleaningSettings, ErrorLimit, IngestEncoding, IngestFormat, RuleSettings } from './types.ts';
 

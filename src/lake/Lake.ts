@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db, PageResult } from '../control/index.ts';
-import { isUuid } from '../ids.ts';
+import { isUuid } from '../kernel/index.ts';
 import { Engine } from './Engine.ts';
 import { Layout } from './layout.ts';
 import { ManifestStore } from './ManifestStore.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../control/index.ts';
-import { isUuid } from '../ids.ts';
+import { isUuid } from '../kernel/index.ts';
 import { STAGING_DIR, writeIdOf, type Layout } from './layout.ts';
 import type { ManifestStore } from './ManifestStore.ts';
 import { ownerMayBeAlive, type WriteIntent, type WriteIntents } from './WriteIntents.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../control/index.ts';
-import { isUuid, newId } from '../ids.ts';
+import { isUuid, newId } from '../kernel/index.ts';
 import type { Engine } from './Engine.ts';
 import type { Layout } from './layout.ts';
 import { LakeStageError } from './LakeStageError.ts';

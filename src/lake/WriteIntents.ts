@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Db, Queryable } from '../control/index.ts';
-import { processAlive } from '../owner.ts';
+import { processAlive } from '../kernel/index.ts';
 
 export interface WriteIntent {
   writeId: string;

@@ -7,15 +7,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import helmet from '@fastify/helmet';
-import type { Ctx } from '../context.ts';
-import { authPlugin, rateLimitKey } from './auth.ts';
+import { type Ctx, rateLimitKey, problem, ProblemSchema, ROOT, VERSION } from '../kernel/index.ts';
+import { authPlugin } from './auth.ts';
 import { installErrorHandler } from './errorHandler.ts';
 import { CSP_DIRECTIVES, HELMET } from './headers.ts';
 import { installInputGuard } from './inputGuard.ts';
-import { problem } from './errors.ts';
-import { ProblemSchema } from './schemas.ts';
 import { registerRoutes } from './routes.ts';
-import { ROOT, VERSION } from './version.ts';
 
 export const WEB_DIST = path.join(ROOT, 'web', 'dist');
 

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { Problem, problem, type FieldError } from './errors.ts';
+import { Problem, problem, type FieldError } from '../kernel/index.ts';
 
 interface AjvError {
   instancePath?: string;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { fieldProblem } from './errors.ts';
+import { fieldProblem } from '../kernel/index.ts';
 
 const NUL = '\u0000';
 

@@ -1,13 +1,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Ctx } from '../context.ts';
+import { type Ctx, VERSION } from '../kernel/index.ts';
 import { auditRoutes } from '../audit/index.ts';
 import { catalogRoutes } from '../catalog/index.ts';
 import { identityRoutes } from '../identity/index.ts';
 import { shareRoutes } from '../share/index.ts';
 import { ingestRoutes, sourceRoutes } from '../ingest/index.ts';
 import { standardsRoutes } from '../standards/index.ts';
-import { VERSION } from './version.ts';
 
 const Health = Type.Object({ status: Type.String(), version: Type.String(), controlPlane: Type.String(), dataPlane: Type.String() });
 

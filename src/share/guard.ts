@@ -1,7 +1,6 @@
 import type { Dataset, Field } from '../catalog/types.ts';
-import type { Caller, Ctx } from '../context.ts';
+import { type Caller, type Ctx, problem } from '../kernel/index.ts';
 import type { VersionInfo } from '../lake/index.ts';
-import { problem } from '../server/errors.ts';
 import { maskedColumn } from './masking.ts';
 import { ident, literal } from './sql.ts';
 

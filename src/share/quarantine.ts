@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Dataset, Field } from '../catalog/index.ts';
-import type { Caller, Ctx } from '../context.ts';
+import type { Caller, Ctx } from '../kernel/index.ts';
 import { literal, maskSql } from '../lake/index.ts';
 import { failureText } from '../standards/index.ts';
 import { csvDownload } from './exportCsv.ts';

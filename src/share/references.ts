@@ -1,7 +1,6 @@
 import { FIELD_TYPES, type Dataset, type FieldType } from '../catalog/index.ts';
-import type { Caller, Ctx } from '../context.ts';
+import { type Caller, type Ctx, problem } from '../kernel/index.ts';
 import { ident } from '../lake/index.ts';
-import { problem } from '../server/errors.ts';
 import { basisFor, masksField, type AccessBasis } from './guard.ts';
 
 /** A department as a reader: what its data officers may read, whoever acts for it. */

@@ -1,8 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { datasets } from '../catalog/index.ts';
-import type { Ctx } from '../context.ts';
-import { callerOf } from '../server/auth.ts';
-import { PageQuery } from '../server/schemas.ts';
+import { type Ctx, callerOf, PageQuery } from '../kernel/index.ts';
 import { readPage } from './guard.ts';
 
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -1,6 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Ctx } from '../context.ts';
-import { callerOf } from '../server/auth.ts';
+import { type Ctx, callerOf } from '../kernel/index.ts';
 import { standards } from './service.ts';
 
 const ElementSchema = Type.Object({

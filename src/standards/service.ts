@@ -1,6 +1,4 @@
-import type { Caller, Ctx } from '../context.ts';
-import { requireRole } from '../identity/permissions.ts';
-import { problem } from '../server/errors.ts';
+import { type Caller, type Ctx, problem, requireRole } from '../kernel/index.ts';
 import { getElement, hasElement, listElements, registerElement, StandardsError, unregisterElement, validate, type CustomElementSpec } from './registry.ts';
 import type { ElementParams } from './types.ts';
 

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import pg from 'pg';
-import { loadConfig, type Config } from '../../src/config.ts';
-import { SYSTEM, type Caller } from '../../src/context.ts';
+import { loadConfig, type Config, SYSTEM, type Caller } from '../../src/kernel/index.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
 
 export type TestDriver = 'pglite' | 'pg';

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type pino from 'pino';
-import type { Config } from '../../src/config.ts';
+import { type Config, ROOT } from '../../src/kernel/index.ts';
+import { buildApp, WEB_DIST } from '../../src/server/index.ts';
 import { ensureAdmin } from '../../src/identity/index.ts';
-import { buildApp, WEB_DIST, ROOT } from '../../src/server/index.ts';
 import { ADMIN_PASSWORD, openTestPlatform, type TestDriver, type TestPlatform } from './platform.ts';
 
 export { ADMIN_PASSWORD };

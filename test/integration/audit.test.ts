@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/kernel/index.ts';
 import { PgDb, PgliteDb } from '../../src/control/index.ts';
 import { departments, ensureAdmin } from '../../src/identity/index.ts';
 import { openPlatform } from '../../src/platform.ts';

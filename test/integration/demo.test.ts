@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadDemo, officerName, DEMO_PASSWORD, type DemoLoadResult } from '../../src/demo/index.ts';
 import { quarantine } from '../../src/ingest/index.ts';
-import { SYSTEM } from '../helpers/platform.ts';
-import { drivers } from '../helpers/platform.ts';
+import { SYSTEM, drivers } from '../helpers/platform.ts';
 import { login, openTestApp } from '../helpers/server.ts';
 
 for (const driver of drivers()) {

@@ -4,8 +4,7 @@
  *   node --max-old-space-size=64 --import tsx test/integration/ingest-child.ts <dataDir> <dataset> <file>
  */
 import pino from 'pino';
-import { loadConfig } from '../../src/config.ts';
-import { SYSTEM } from '../../src/context.ts';
+import { loadConfig, SYSTEM } from '../../src/kernel/index.ts';
 import { ingestFile } from '../../src/ingest/index.ts';
 import { openPlatform } from '../../src/platform.ts';
 

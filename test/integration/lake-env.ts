@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate, PgDb, PgliteDb, type Db } from '../../src/control/index.ts';
-import { newId } from '../../src/ids.ts';
+import { newId } from '../../src/kernel/index.ts';
 import { Lake } from '../../src/lake/index.ts';
 
 export type LakeDriver = 'pglite' | 'pg';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../src/control/index.ts';
-import { newId } from '../../src/ids.ts';
+import { newId } from '../../src/kernel/index.ts';
 import { Lake, LakeStageError, type VersionInfo } from '../../src/lake/index.ts';
 import { addDataset, addDepartment, killWriter, lakeDrivers, openControl, openLakeEnv, stagedFiles, tempDir, type LakeEnv } from './lake-env.ts';
 

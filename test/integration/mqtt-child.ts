@@ -5,7 +5,7 @@
  * Argument: one JSON object { dataDir, sourceId, databaseUrl?, schema? }.
  */
 import pino from 'pino';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/kernel/index.ts';
 import { startSources } from '../../src/ingest/sources/index.ts';
 import { openPlatform } from '../../src/platform.ts';
 import { TEST_SOURCES } from '../helpers/platform.ts';

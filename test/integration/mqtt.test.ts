@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { datasetAdmin, datasetByCode } from '../../src/catalog/index.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/kernel/index.ts';
 import { departments } from '../../src/identity/index.ts';
 import { SENSOR_DATASET, sources, startSources, type SourcesHandle } from '../../src/ingest/sources/index.ts';
 import { openPlatform } from '../../src/platform.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PROBLEM_TYPES, ROOT } from '../../src/server/index.ts';
+import { PROBLEM_TYPES, ROOT } from '../../src/kernel/index.ts';
 import { drivers } from '../helpers/platform.ts';
 import { login, openTestApp } from '../helpers/server.ts';
 

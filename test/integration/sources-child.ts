@@ -6,8 +6,7 @@
  * Argument: one JSON object { dataDir, sourceId, datasetId, databaseUrl?, schema? }.
  */
 import pino from 'pino';
-import { loadConfig } from '../../src/config.ts';
-import { SYSTEM } from '../../src/context.ts';
+import { loadConfig, SYSTEM } from '../../src/kernel/index.ts';
 import { startRun } from '../../src/ingest/sources/index.ts';
 import { openPlatform } from '../../src/platform.ts';
 import { TEST_SOURCES } from '../helpers/platform.ts';

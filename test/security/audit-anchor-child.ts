@@ -3,8 +3,7 @@
 //   events DIR SCHEMA N open the platform on the test PostgreSQL schema and record N events
 import pino from 'pino';
 import { AnchorFile } from '../../src/audit/index.ts';
-import { loadConfig } from '../../src/config.ts';
-import { SYSTEM } from '../../src/context.ts';
+import { loadConfig, SYSTEM } from '../../src/kernel/index.ts';
 import { openPlatform } from '../../src/platform.ts';
 
 const [mode, target, arg, count] = process.argv.slice(2);

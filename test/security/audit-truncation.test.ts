@@ -15,7 +15,7 @@ import { AnchorFile, AuditKey, AuditLog, auditService, type SignedCheckpoint } f
 import { auditHead, auditVerify, verifyReport, type VerifyOptions } from '../../src/cli/audit.ts';
 import { rowToEvent } from '../../src/audit/AuditLog.ts';
 import { chainedPart, eventHash } from '../../src/audit/chain.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/kernel/index.ts';
 import { PgliteDb, type Queryable } from '../../src/control/index.ts';
 import { ensureAdmin } from '../../src/identity/index.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';

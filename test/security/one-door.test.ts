@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from '../../src/server/index.ts';
+import { ROOT } from '../../src/kernel/index.ts';
 
 const SRC = path.join(ROOT, 'src');
 

@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { Config } from '../../src/config.ts';
+import type { Config } from '../../src/kernel/index.ts';
 import { datasetAdmin } from '../../src/catalog/index.ts';
 import { CONNECT_FAILED, SENSOR_DATASET, sourcePassword, startSources, TargetPolicy } from '../../src/ingest/sources/index.ts';
 import { sourceById } from '../../src/ingest/sources/store.ts';

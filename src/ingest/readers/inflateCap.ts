@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import unzipper, { type Entry } from 'unzipper';
-import { problem } from '../../server/errors.ts';
+import { problem } from '../../kernel/index.ts';
 
 const mb = (n: number) => Math.round(n / 1024 / 1024);
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { problem } from '../../server/errors.ts';
+import { problem } from '../../kernel/index.ts';
 
 /** Deepest nesting of arrays and objects a JSON upload may have (a record of records of lists is 3). */
 export const MAX_JSON_DEPTH = 64;

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { problem } from '../../server/errors.ts';
+import { problem } from '../../kernel/index.ts';
 import type { LakeWriter } from '../../lake/index.ts';
 import type { ParseMessage, ParseRequest, ParseResult } from './parseProtocol.ts';
 import type { Source } from './source.ts';

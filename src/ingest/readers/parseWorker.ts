@@ -8,7 +8,7 @@ import path from 'node:path';
 // the engine alone, not the lake's index: this process starts once per upload, so it loads only what it needs
 import { Engine } from '../../lake/Engine.ts';
 import { literal } from '../../lake/sql.ts';
-import { Problem, problem } from '../../server/errors.ts';
+import { Problem, problem } from '../../kernel/index.ts';
 import type { ParseMessage, ParseRequest, ParseResult } from './parseProtocol.ts';
 import { openSource } from './source.ts';
 import { srcCol } from '../sql.ts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { problem } from '../../server/errors.ts';
+import { problem } from '../../kernel/index.ts';
 import { detectEncoding, needsTranscode, SAMPLE_BYTES } from '../encoding.ts';
 import { detectFormat } from '../format.ts';
 import { CSV_BUFFER_BYTES, MAX_COLUMNS, MAX_LINE_BYTES } from '../limits.ts';

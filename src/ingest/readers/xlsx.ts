@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
-import { problem } from '../../server/errors.ts';
+import { problem } from '../../kernel/index.ts';
 import { headerNames } from '../sniff.ts';
 import { checkZipBomb, DEFAULT_ZIP_LIMITS, type ZipLimits } from '../zipInspect.ts';
 import { MAX_COLUMNS } from '../limits.ts';

@@ -1,6 +1,4 @@
-import type { Config } from '../../config.ts';
-import type { Caller } from '../../context.ts';
-import { problem } from '../../server/errors.ts';
+import { type Config, type Caller, problem } from '../../kernel/index.ts';
 
 const MINUTE = 60_000;
 

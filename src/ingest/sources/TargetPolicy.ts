@@ -1,8 +1,7 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import os from 'node:os';
-import type { Config } from '../../config.ts';
-import { fieldProblem } from '../../server/errors.ts';
+import { type Config, fieldProblem } from '../../kernel/index.ts';
 import { normalHost } from './target.ts';
 
 type Family = 'ipv4' | 'ipv6';

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { Dataset } from '../../catalog/index.ts';
-import { problem, type FieldError } from '../../server/errors.ts';
+import { problem, type FieldError } from '../../kernel/index.ts';
 import { DEFAULT_BATCH_ROWS } from './syncParts.ts';
 import { DEFAULT_PORTS } from './db/openSourceDb.ts';
 import { checkColumnName, checkReadOnlyQuery, checkTableName } from './readOnlyQuery.ts';

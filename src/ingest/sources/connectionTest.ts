@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Ctx } from '../../context.ts';
+import type { Ctx } from '../../kernel/index.ts';
 import { readPlan } from './readPlan.ts';
 import { brokerTarget, CONNECT_FAILED, connectDb, ConnectFailure, connectWithin, describeError, pinnedBroker } from './sourceConnect.ts';
 import type { DbSettings, MqttSettings, SourceKind } from './types.ts';

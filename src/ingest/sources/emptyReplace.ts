@@ -1,5 +1,5 @@
 import { FIELD_TYPES, type Dataset, type FieldType } from '../../catalog/index.ts';
-import type { Caller, Ctx } from '../../context.ts';
+import type { Caller, Ctx } from '../../kernel/index.ts';
 import type { Queryable } from '../../control/index.ts';
 import { ident, type VersionInfo } from '../../lake/index.ts';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { problem } from '../../server/errors.ts';
+import { problem } from '../../kernel/index.ts';
 import { ingestFile } from '../ingestFile.ts';
 import type { SourceDb } from './db/SourceDb.ts';
 import { emptyReplace } from './emptyReplace.ts';

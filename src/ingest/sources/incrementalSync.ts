@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { problem } from '../../server/errors.ts';
+import { problem } from '../../kernel/index.ts';
 import { ingestFile } from '../ingestFile.ts';
 import { columnIndex, type ReadPlan } from './readPlan.ts';
 import { saveState } from './store.ts';

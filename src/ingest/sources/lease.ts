@@ -1,5 +1,5 @@
 import type { Db } from '../../control/index.ts';
-import { OWNER, ownerGone } from '../../owner.ts';
+import { OWNER, ownerGone } from '../../kernel/index.ts';
 
 export const LEASE_SECONDS = 120;
 

@@ -1,7 +1,5 @@
-import type { Caller, Ctx } from '../../context.ts';
+import { type Caller, type Ctx, isUuid, newId, problem } from '../../kernel/index.ts';
 import { paged, type Queryable } from '../../control/index.ts';
-import { isUuid, newId } from '../../ids.ts';
-import { problem } from '../../server/errors.ts';
 
 export interface Notice {
   id: string;

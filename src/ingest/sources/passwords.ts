@@ -1,4 +1,4 @@
-import type { Ctx } from '../../context.ts';
+import type { Ctx } from '../../kernel/index.ts';
 import { decryptLegacySecret, decryptSecret, encryptSecret, isLegacySecret } from './secrets.ts';
 import { listSources, type StoredSource } from './store.ts';
 import { targetKey } from './target.ts';

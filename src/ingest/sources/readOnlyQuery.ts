@@ -1,4 +1,4 @@
-import { fieldProblem } from '../../server/errors.ts';
+import { fieldProblem } from '../../kernel/index.ts';
 
 /** Statements and clauses that write, lock, or reach outside the database. */
 const FORBIDDEN = [

@@ -1,4 +1,4 @@
-import { Problem } from '../../server/errors.ts';
+import { Problem } from '../../kernel/index.ts';
 import { ConnectFailure } from './sourceConnect.ts';
 import type { RetrySettings } from './types.ts';
 

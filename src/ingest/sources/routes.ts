@@ -1,8 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
-import type { Ctx } from '../../context.ts';
-import { callerOf } from '../../server/auth.ts';
-import { problem } from '../../server/errors.ts';
-import { IdParams, Page, PageQuery, Uuid } from '../../server/schemas.ts';
+import { type Ctx, callerOf, problem, IdParams, Page, PageQuery, Uuid } from '../../kernel/index.ts';
 import { notices } from './notices.ts';
 import { PUSH_MAX_RECORDS } from './push/preparePush.ts';
 import { pushRecords } from './push/pushRecords.ts';

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../control/index.ts';
-import { newId } from '../../ids.ts';
+import { newId } from '../../kernel/index.ts';
 import type { RunProgress, RunStatus, RunTrigger, SourceRun, SyncMode } from './types.ts';
 
 interface Row {

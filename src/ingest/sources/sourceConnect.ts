@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { IClientOptions } from 'mqtt';
-import { SYSTEM, type Caller, type Ctx } from '../../context.ts';
+import { SYSTEM, type Caller, type Ctx } from '../../kernel/index.ts';
 import { openSourceDb } from './db/openSourceDb.ts';
 import type { SourceDb } from './db/SourceDb.ts';
 import { brokerUrl } from './target.ts';

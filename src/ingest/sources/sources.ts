@@ -1,9 +1,6 @@
 import { datasetByCode } from '../../catalog/index.ts';
-import type { Caller, Ctx } from '../../context.ts';
+import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, isAdmin, managesDepartment, requireRole, requireSameDepartment } from '../../kernel/index.ts';
 import { paged } from '../../control/index.ts';
-import { isAdmin, managesDepartment, requireRole, requireSameDepartment } from '../../identity/index.ts';
-import { isUuid, newId } from '../../ids.ts';
-import { fieldProblem, problem } from '../../server/errors.ts';
 import { checkSchedule, checkSettings } from './checkSettings.ts';
 import { connectionBudget } from './ConnectionBudget.ts';
 import { testConnection, type ConnectionTestResult } from './connectionTest.ts';

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Ctx } from '../../context.ts';
+import type { Ctx } from '../../kernel/index.ts';
 import { SCHEDULE_TIMEZONE } from './checkSettings.ts';
 import { sourceEvents } from './events.ts';
 import { acquireLease, LEASE_SECONDS, releaseLease, renewLease } from './lease.ts';

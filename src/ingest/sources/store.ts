@@ -1,5 +1,5 @@
 import type { Queryable } from '../../control/index.ts';
-import { isUuid } from '../../ids.ts';
+import { isUuid } from '../../kernel/index.ts';
 import type { DbSettings, MqttSettings, Source, SourceKind, SourceState } from './types.ts';
 
 interface Row {

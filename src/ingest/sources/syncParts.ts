@@ -1,6 +1,6 @@
 /** What the full and the incremental sync share: their input, the row meter, the run tally. */
 import type { Dataset } from '../../catalog/index.ts';
-import type { Caller, Ctx } from '../../context.ts';
+import type { Caller, Ctx } from '../../kernel/index.ts';
 import type { Queryable } from '../../control/index.ts';
 import type { ErrorLimit, IngestJob } from '../types.ts';
 import type { SourceDb } from './db/SourceDb.ts';

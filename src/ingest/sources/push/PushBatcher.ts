@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../../../catalog/index.ts';
-import type { Caller, Ctx } from '../../../context.ts';
+import { type Caller, type Ctx, newId, isAdmin } from '../../../kernel/index.ts';
 import type { Queryable } from '../../../control/index.ts';
-import { isAdmin } from '../../../identity/index.ts';
-import { newId } from '../../../ids.ts';
 import { ingestFile } from '../../ingestFile.ts';
 import { completeKey, releaseKey } from './idempotency.ts';
 import type { PreparedPush } from './preparePush.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../../../catalog/index.ts';
-import { fieldProblem, problem } from '../../../server/errors.ts';
+import { fieldProblem, problem } from '../../../kernel/index.ts';
 import { jsonDepth, MAX_JSON_DEPTH } from '../../readers/jsonDepth.ts';
 
 /** Most records one request may carry. */

@@ -1,8 +1,6 @@
 import { datasetByCode } from '../../../catalog/index.ts';
-import type { Caller, Ctx } from '../../../context.ts';
-import { isAdmin } from '../../../identity/index.ts';
+import { type Caller, type Ctx, fieldProblem, problem, isAdmin } from '../../../kernel/index.ts';
 import type { LakeWriter } from '../../../lake/index.ts';
-import { fieldProblem, problem } from '../../../server/errors.ts';
 import { reserveKey } from './idempotency.ts';
 import { preparePush } from './preparePush.ts';
 import { PushBatcher, type PushResult } from './PushBatcher.ts';

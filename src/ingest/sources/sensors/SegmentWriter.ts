@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../../../catalog/index.ts';
-import type { Ctx } from '../../../context.ts';
+import type { Ctx } from '../../../kernel/index.ts';
 import type { Queryable } from '../../../control/index.ts';
 import { ingestFile } from '../../ingestFile.ts';
 import type { IngestJob } from '../../types.ts';

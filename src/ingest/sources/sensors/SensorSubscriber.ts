@@ -1,10 +1,8 @@
 import path from 'node:path';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { datasetByCode } from '../../../catalog/index.ts';
-import type { Ctx } from '../../../context.ts';
-import { Problem } from '../../../server/errors.ts';
+import { type Ctx, Problem, OWNER } from '../../../kernel/index.ts';
 import type { IngestJob } from '../../types.ts';
-import { OWNER } from '../../../owner.ts';
 import { reportFailure, sourceCaller } from '../runner.ts';
 import { brokerTarget, ConnectFailure, connectWithin, pinnedBroker, recordConnectFailure } from '../sourceConnect.ts';
 import { emptyTally, runStore, type RunTally } from '../runs.ts';

@@ -1,5 +1,5 @@
-import type { Caller, Role } from '../context.ts';
-import { problem } from '../server/errors.ts';
+import type { Caller, Role } from './context.ts';
+import { problem } from './problems.ts';
 
 export function requireRole(caller: Caller, ...roles: Role[]): void {
   if (!roles.includes(caller.role)) throw problem('forbidden', `需要角色 / requires role: ${roles.join(' | ')}`);

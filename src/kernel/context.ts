@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import type { Db } from './control/index.ts';
-import type { AuditLog } from './audit/index.ts';
-import type { LakeReader, LakeWriter } from './lake/index.ts';
+import type { Db } from '../control/index.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { LakeReader, LakeWriter } from '../lake/index.ts';
 
 export type Role = 'admin' | 'officer' | 'analyst' | 'handler' | 'citizen';
 export const ROLES: Role[] = ['admin', 'officer', 'analyst', 'handler', 'citizen'];
