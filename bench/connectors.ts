@@ -30,7 +30,7 @@ import pino from 'pino';
 import { datasetAdmin, datasetByCode, type Field } from '../src/catalog/index.ts';
 import { loadConfig, SYSTEM } from '../src/kernel/index.ts';
 import { departments } from '../src/identity/index.ts';
-import { SENSOR_DATASET, sources, startRun, startSources } from '../src/ingest/sources/index.ts';
+import { SENSOR_DATASET, sources, startRun, startSources } from '../src/connectors/index.ts';
 import { openPlatform, type Platform } from '../src/platform.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { SYSTEM } from '../kernel/index.ts';
-import { sources, startRun } from '../ingest/sources/index.ts';
+import { sources, startRun } from '../connectors/index.ts';
 import { dataDirOption, withPlatform } from './common.ts';
 
 /** `govhub sources list | run <id>`: connectors from the command line (acting as the platform). */

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../kernel/index.ts';
 import { ensureAdmin } from '../identity/index.ts';
-import { startSources, warmParser } from '../ingest/index.ts';
+import { startSources } from '../connectors/index.ts';
+import { warmParser } from '../ingest/index.ts';
 import { openPlatform } from '../platform.ts';
 import { buildApp } from '../server/index.ts';
 import { dataDirOption } from './common.ts';

@@ -6,7 +6,8 @@
 export { ingestFile, ingestTarget } from './ingestFile.ts';
 export { previewFile, type Preview } from './preview.ts';
 export { ingestJobs, failInterruptedJobs } from './jobs.ts';
-export { sweepWorkDirs } from './workDirs.ts';
+export { sweepWorkDirs, makeWorkDir, removeWorkDir } from './workDirs.ts';
+export { jsonDepth, MAX_JSON_DEPTH } from './readers/jsonDepth.ts';
 export { warmParser } from './readers/parseIsolated.ts';
 export { quarantine } from './quarantineRead.ts';
 export { ingestSettings, type SettingsView, type FieldSettingsView } from './settings.ts';
@@ -17,7 +18,6 @@ export { cycleDays } from './quality.ts';
 export { FIELD_RULES, DATASET_RULES } from './rules.ts';
 export type {
   IngestInput, IngestJob, IngestFormat, IngestEncoding, IngestProgress, ErrorLimit, HeaderMapping, CleaningSettings, FieldCleaning,
-  FieldRules, ReferenceRule, RuleSettings, IngestSettings, QualityReport, FieldQuality, QualityDimension, JobStatus,
+  FieldRules, ReferenceRule, RuleSettings, IngestSettings, QualityReport, FieldQuality, QualityDimension, JobStatus, QuarantineFailure,
 } from './types.ts';
 export { QUALITY_DIMENSIONS, INGEST_FORMATS, INGEST_ENCODINGS } from './types.ts';
-export { sourceRoutes, startSources } from './sources/index.ts';

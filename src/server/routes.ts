@@ -5,7 +5,8 @@ import { auditRoutes } from '../audit/index.ts';
 import { catalogRoutes } from '../catalog/index.ts';
 import { identityRoutes } from '../identity/index.ts';
 import { shareRoutes } from '../share/index.ts';
-import { ingestRoutes, sourceRoutes } from '../ingest/index.ts';
+import { ingestRoutes } from '../ingest/index.ts';
+import { sourceRoutes } from '../connectors/index.ts';
 import { standardsRoutes } from '../standards/index.ts';
 
 const Health = Type.Object({ status: Type.String(), version: Type.String(), controlPlane: Type.String(), dataPlane: Type.String() });

@@ -6,7 +6,7 @@
  */
 import pino from 'pino';
 import { loadConfig } from '../../src/kernel/index.ts';
-import { startSources } from '../../src/ingest/sources/index.ts';
+import { startSources } from '../../src/connectors/index.ts';
 import { openPlatform } from '../../src/platform.ts';
 import { TEST_SOURCES } from '../helpers/platform.ts';
 

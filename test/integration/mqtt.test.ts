@@ -14,7 +14,7 @@ import pino from 'pino';
 import { datasetAdmin, datasetByCode } from '../../src/catalog/index.ts';
 import { loadConfig } from '../../src/kernel/index.ts';
 import { departments } from '../../src/identity/index.ts';
-import { SENSOR_DATASET, sources, startSources, type SourcesHandle } from '../../src/ingest/sources/index.ts';
+import { SENSOR_DATASET, sources, startSources, type SourcesHandle } from '../../src/connectors/index.ts';
 import { openPlatform } from '../../src/platform.ts';
 import { childControlPlane, drivers, openTestPlatform, SYSTEM, TEST_SOURCES, type TestPlatform } from '../helpers/platform.ts';
 import { BROKER_URL, startBroker, stopBroker } from './mqtt-broker.ts';

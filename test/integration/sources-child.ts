@@ -7,7 +7,7 @@
  */
 import pino from 'pino';
 import { loadConfig, SYSTEM } from '../../src/kernel/index.ts';
-import { startRun } from '../../src/ingest/sources/index.ts';
+import { startRun } from '../../src/connectors/index.ts';
 import { openPlatform } from '../../src/platform.ts';
 import { TEST_SOURCES } from '../helpers/platform.ts';
 

@@ -14,7 +14,7 @@ import pino from 'pino';
 import { datasetAdmin } from '../../src/catalog/index.ts';
 import { loadConfig, SYSTEM } from '../../src/kernel/index.ts';
 import { departments } from '../../src/identity/index.ts';
-import { sources } from '../../src/ingest/sources/index.ts';
+import { sources } from '../../src/connectors/index.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
 import { drivers, TEST_SOURCES } from '../helpers/platform.ts';
 import { idCard, mysqlConn, PEOPLE_FIELDS, uniq } from './sources-env.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { CONNECT_FAILED, startSources } from '../../src/ingest/sources/index.ts';
+import { CONNECT_FAILED, startSources } from '../../src/connectors/index.ts';
 import { login } from '../helpers/server.ts';
 import { drivers, type TestPlatform } from '../helpers/platform.ts';
 import { idCard, lakeRows, mysqlConn, openSourcesApp, PASSWORD, peopleDataset, pgConn, seedOrg, uniq, waitFor, type Org } from './sources-env.ts';

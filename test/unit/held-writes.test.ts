@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { HeldWrites } from '../../src/ingest/sources/sensors/HeldWrites.ts';
+import { HeldWrites } from '../../src/connectors/sensors/HeldWrites.ts';
 
 function wire() {
   const stream = new PassThrough();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { journalLine, sensorRows, sensorTime, topicMatcher } from '../../src/ingest/sources/sensors/sensorRows.ts';
-import { tsvLine } from '../../src/ingest/sources/tsv.ts';
+import { journalLine, sensorRows, sensorTime, topicMatcher } from '../../src/connectors/sensors/sensorRows.ts';
+import { tsvLine } from '../../src/connectors/db/tsv.ts';
 
 const match = topicMatcher('city/{device}/{metric}');
 const at = Date.parse('2024-05-01T08:00:00Z');

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { TsvWriter } from '../../src/ingest/sources/TsvWriter.ts';
-import { tsvLine } from '../../src/ingest/sources/tsv.ts';
+import { TsvWriter } from '../../src/connectors/db/TsvWriter.ts';
+import { tsvLine } from '../../src/connectors/db/tsv.ts';
 
 const values = ['plain', '中文 值', 'tab\there', 'line\nbreak', 'cr\r', 'say "hi"', '"', '', 'a'.repeat(5 << 20)];
 
