@@ -126,7 +126,7 @@ export async function run(opts: LakeBenchOptions = {}): Promise<LakeBenchFigures
     await control.query(`INSERT INTO datasets (id, code, name, department_id) VALUES ($1, 'BENCH_PERSON', '人口基准', $2)`, [ds, dept]);
     const columns = `{${COLUMNS.map(([n, t]) => `'${n}': '${t}'`).join(', ')}}`;
     const w = await timed(() =>
-      lake!.write({ datasetId: ds, mode: 'replace', source: { sql: `SELECT * FROM read_csv('${csv}', header = true, columns = ${columns})` } }),
+      lake!.write({ datasetId: ds, mode: 'replace', from: { sql: `SELECT * FROM read_csv('${csv}', header = true, columns = ${columns})` } }),
     );
     const v = w.out;
     if (v.rowCount !== rows) throw new Error(`lake wrote ${v.rowCount} rows, expected ${rows}`);

@@ -3,14 +3,14 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { TSchema } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, type Ctx, Problem, callerOf, IdParams, Page, PageQuery } from '../kernel/index.ts';
-import { ingestFile, ingestTarget } from './ingestFile.ts';
-import { ingestJobs, jobById } from './jobs.ts';
+import { ingestFile, ingestTarget } from './jobs/ingestFile.ts';
+import { ingestJobs, jobById } from './jobs/jobs.ts';
 import { maxUploadBytes } from './limits.ts';
-import { previewFile } from './preview.ts';
-import { quarantine } from './quarantineRead.ts';
-import { ingestSettings } from './settings.ts';
+import { previewFile } from './jobs/preview.ts';
+import { quarantine } from './jobs/quarantineRead.ts';
+import { ingestSettings } from './jobs/settings.ts';
 import type { IngestInput } from './types.ts';
-import { receiveUpload, uploadOptions } from './upload.ts';
+import { receiveUpload, uploadOptions } from './jobs/upload.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Scores = Type.Record(Type.String(), Nullable(Type.Number()));

@@ -9,7 +9,7 @@ import type { ManifestStore } from './ManifestStore.ts';
 import { filesToCompact } from './compaction.ts';
 import { copyToParquet, fsyncAll, type WrittenFile } from './parquetFiles.ts';
 import { parquetScan, scanFiles } from './scan.ts';
-import { sourceRelation } from './sources.ts';
+import { newRowsRelation } from './newRows.ts';
 import { StageRunner } from './StageRunner.ts';
 import type { ColumnSchema, LakeFile, VersionInfo, WriteInput } from './types.ts';
 import { stageUpsert } from './upsert.ts';
@@ -28,7 +28,7 @@ interface Staged {
 
 /**
  * Writes one new immutable version of a dataset:
- *   lock → intent → stage Parquet (setup, source, key, merge, write, schema) → publish (rename into
+ *   lock → intent → stage Parquet (setup, from, key, merge, write, schema) → publish (rename into
  *   place, fsync) → commit the manifest, current_version and onCommit in one control-plane transaction.
  * The manifest is committed last, so a writer that dies at any point leaves the previous version
  * current and intact; what it left on disk is unreferenced and removed by cleanupOrphans.
@@ -141,7 +141,7 @@ export class SnapshotWriter {
       const p = parent ? { version: parent.version, rowCount: parent.rowCount, schema: parent.schema, scan: scanFiles(parent.files, parent.schema, (rel) => this.layout.abs(rel)) } : null;
       await run.step('setup', () => input.setup!(run, p));
     }
-    const { relation: src, columns } = await sourceRelation(run, input.source, staging, parent?.schema);
+    const { relation: src, columns } = await newRowsRelation(run, input.from, staging, parent?.schema);
     const parentFiles = parent?.files ?? [];
 
     let written: WrittenFile[];

@@ -1,6 +1,6 @@
 /** Data plane: DuckDB over immutable Parquet snapshots, manifests in the control plane, masking macros. */
 export { Lake } from './Lake.ts';
-export type { ColumnSchema, LakeFile, LakeOptions, LakeReader, LakeWriter, ParentVersion, VersionInfo, WriteInput, WriteMode, WriteSource } from './types.ts';
+export type { ColumnSchema, LakeFile, LakeOptions, LakeReader, LakeWriter, ParentVersion, VersionInfo, WriteInput, WriteMode, NewRows } from './types.ts';
 export { Engine, type EngineOptions } from './Engine.ts';
 export { LakeStageError } from './LakeStageError.ts';
 export { StageRunner } from './StageRunner.ts';

@@ -42,10 +42,11 @@ export interface VersionInfo {
   createdAt: string;
 }
 
-export type WriteSource =
+/** The rows a write adds (a version's new rows). */
+export type NewRows =
   /** A DuckDB SELECT producing the new rows, run on the writer's connection. */
   | { sql: string }
-  /** Small batches (push API). Types are inferred; columns known to the parent keep the parent's type. */
+  /** Small batches (tests, small batches). Types are inferred; columns known to the parent keep the parent's type. */
   | { rows: Record<string, unknown>[] }
   /** Existing Parquet files (absolute paths) to read. */
   | { parquet: string[] };
@@ -55,11 +56,12 @@ export interface WriteInput {
   mode: WriteMode;
   /** Key columns for upsert; defaults to the dataset's `primary_key`. */
   primaryKey?: string[];
-  source: WriteSource;
+  /** The new rows. */
+  from: NewRows;
   jobId?: string | null;
   actorId?: string | null;
   /**
-   * Runs on the writer's DuckDB connection before the source SQL (e.g. the stages that build it as
+   * Runs on the writer's DuckDB connection before the new rows' SQL (e.g. the stages that build it as
    * temp tables), under the dataset's write lock. `parent` is the version the new one builds on
    * (null for the first), with the table expression reading it — the writer's own dataset.
    */

@@ -6,7 +6,7 @@ import type { StageRunner } from './StageRunner.ts';
 
 /**
  * Upsert by key, latest wins, copy-on-write at file granularity:
- *   source  the batch goes into a temp table in arrival order (rowid = position);
+ *   from    the batch goes into a temp table in arrival order (rowid = position);
  *   key     keys must be present and not NULL; the last row of each key in the batch wins;
  *   merge   parent files holding none of the batch's keys are carried over untouched; the others
  *           are rewritten as (their rows ANTI JOIN the batch) UNION ALL BY NAME the batch.
@@ -21,7 +21,7 @@ export async function stageUpsert(
   abs: (rel: string) => string,
 ): Promise<{ written: WrittenFile[]; carried: LakeFile[]; rowsAdded: number }> {
   const k = key.map(ident);
-  await run.run('source', `CREATE OR REPLACE TEMP TABLE __lake_batch AS SELECT * FROM ${src}`);
+  await run.run('from', `CREATE OR REPLACE TEMP TABLE __lake_batch AS SELECT * FROM ${src}`);
   const nullSql = `SELECT count(*) AS n FROM __lake_batch WHERE ${k.map((c) => `${c} IS NULL`).join(' OR ')}`;
   const [{ n: nullKeys }] = await run.rows<{ n: number }>('key', nullSql);
   if (Number(nullKeys) > 0) throw run.fail('key', new Error(`${nullKeys} new row(s) have a NULL key (${key.join(', ')})`), nullSql);

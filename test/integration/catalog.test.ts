@@ -51,8 +51,8 @@ for (const driver of drivers()) {
 
     test('reads go through the guard: owner in clear, others denied or masked, every read audited', async () => {
       const ds = (await req('GET', '/datasets/GA_HJ', ga)).json();
-      await t.p.lake.write({ datasetId: ds.id, mode: 'replace', source: { rows: ROWS } });
-      await t.p.lake.write({ datasetId: ds.id, mode: 'append', source: { rows: [{ ...ROWS[0], id_number: '110101199003073579', name: '王五' }] } });
+      await t.p.lake.write({ datasetId: ds.id, mode: 'replace', from: { rows: ROWS } });
+      await t.p.lake.write({ datasetId: ds.id, mode: 'append', from: { rows: [{ ...ROWS[0], id_number: '110101199003073579', name: '王五' }] } });
 
       const own = await req('GET', '/datasets/GA_HJ/rows?limit=10', ga);
       assert.equal(own.statusCode, 200, own.body);

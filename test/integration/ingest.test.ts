@@ -228,7 +228,7 @@ for (const driver of drivers()) {
       const bad = await upload(t.app, '/datasets/GA_ASYNC/ingest', ga, 'a.csv', csv, { mode: 'sideways' }, { prefer: 'respond-async' });
       assert.equal(bad.statusCode, 400);
       // progress is kept only while a job runs
-      const { insertJob, setJobProgress, updateJob, jobById, failInterruptedJobs } = await import('../../src/ingest/jobs.ts');
+      const { insertJob, setJobProgress, updateJob, jobById, failInterruptedJobs } = await import('../../src/ingest/jobs/jobs.ts');
       const jid = crypto.randomUUID();
       await insertJob(t.p.db, { id: jid, datasetId: (await dataset('GA_ASYNC')).id, sourceName: 'p.csv', mode: 'append', createdBy: null });
       await setJobProgress(t.p.db, jid, { stage: 'read', percent: 40 });

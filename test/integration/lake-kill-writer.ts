@@ -25,7 +25,7 @@ process.stdout.write('ready\n');
 await lake.write({
   datasetId: args.datasetId,
   mode: 'replace',
-  source: { sql: `SELECT i AS id, md5(i::VARCHAR) AS name, i % 97 AS district FROM range(${Number(args.rows)}) t(i)` },
+  from: { sql: `SELECT i AS id, md5(i::VARCHAR) AS name, i % 97 AS district FROM range(${Number(args.rows)}) t(i)` },
   onCommit: async () => {
     if (args.stage !== 'commit') return;
     process.stdout.write('in-commit\n');

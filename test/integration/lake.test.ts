@@ -41,7 +41,7 @@ for (const driver of lakeDrivers()) {
 
     test('append adds files to the parent list without rewriting; every version stays readable with its own schema', async () => {
       const ds = await dataset();
-      const v1 = await lake.write({ datasetId: ds, mode: 'append', source: { sql: gen(0, 100).sql + ' -- a trailing comment;' }, jobId: newId(), actorId: newId() });
+      const v1 = await lake.write({ datasetId: ds, mode: 'append', from: { sql: gen(0, 100).sql + ' -- a trailing comment;' }, jobId: newId(), actorId: newId() });
       assert.equal(v1.version, 1);
       assert.equal(v1.parentVersion, null);
       assert.equal(v1.rowCount, 100);
@@ -49,7 +49,7 @@ for (const driver of lakeDrivers()) {
       assert.match(v1.files[0].path, new RegExp(`^lake/${ds}/v1_[0-9a-f-]+/data_0\\.parquet$`));
       assert.ok(v1.jobId && v1.createdBy && !Number.isNaN(Date.parse(v1.createdAt)));
 
-      const v2 = await lake.write({ datasetId: ds, mode: 'append', source: { rows: [{ id: 100, name: 'v100', city: '杭州' }] } });
+      const v2 = await lake.write({ datasetId: ds, mode: 'append', from: { rows: [{ id: 100, name: 'v100', city: '杭州' }] } });
       assert.equal(v2.parentVersion, 1);
       assert.deepEqual(v2.files.slice(0, v1.files.length), v1.files, 'parent files are referenced, not rewritten');
       assert.equal(v2.files.length, v1.files.length + 1);
@@ -70,8 +70,8 @@ for (const driver of lakeDrivers()) {
 
     test('replace keeps only the new files, written with ZSTD in 122,880-row groups; the old version stays readable', async () => {
       const ds = await dataset();
-      const v1 = await lake.write({ datasetId: ds, mode: 'append', source: gen(0, 10) });
-      const v2 = await lake.write({ datasetId: ds, mode: 'replace', source: gen(0, 300_000, 'r') });
+      const v1 = await lake.write({ datasetId: ds, mode: 'append', from: gen(0, 10) });
+      const v2 = await lake.write({ datasetId: ds, mode: 'replace', from: gen(0, 300_000, 'r') });
       assert.equal(v2.rowCount, 300_000);
       assert.ok(v2.files.every((f) => !v1.files.some((g) => g.path === f.path)));
       assert.ok(v2.files.every((f) => fs.statSync(path.join(env.dataDir, f.path)).size === f.bytes));
@@ -83,7 +83,7 @@ for (const driver of lakeDrivers()) {
       assert.equal((await content(lake, v1)).n, 10);
       assert.equal((await content(lake, v2)).n, 300_000);
 
-      const empty = await lake.write({ datasetId: ds, mode: 'replace', source: { sql: 'SELECT * FROM range(0) t(id)' } });
+      const empty = await lake.write({ datasetId: ds, mode: 'replace', from: { sql: 'SELECT * FROM range(0) t(id)' } });
       assert.deepEqual(empty.files, []);
       assert.equal(empty.rowCount, 0);
       assert.deepEqual(empty.schema, [{ name: 'id', type: 'BIGINT' }]);
@@ -93,12 +93,12 @@ for (const driver of lakeDrivers()) {
 
     test('upsert: the last occurrence of a key in a batch wins, parent rows with that key are replaced, untouched files are carried over', async () => {
       const ds = await dataset(['id']);
-      const v1 = await lake.write({ datasetId: ds, mode: 'append', source: gen(0, 1000, 'a') });
-      const v2 = await lake.write({ datasetId: ds, mode: 'append', source: gen(1000, 2000, 'b') });
+      const v1 = await lake.write({ datasetId: ds, mode: 'append', from: gen(0, 1000, 'a') });
+      const v2 = await lake.write({ datasetId: ds, mode: 'append', from: gen(1000, 2000, 'b') });
       const v3 = await lake.write({
         datasetId: ds,
         mode: 'upsert',
-        source: { rows: [{ id: 5, name: 'x1' }, { id: 5, name: 'x2' }, { id: 3000, name: 'new' }, { id: 5, name: 'x3' }] },
+        from: { rows: [{ id: 5, name: 'x1' }, { id: 5, name: 'x2' }, { id: 3000, name: 'new' }, { id: 5, name: 'x3' }] },
       });
       assert.equal(v3.mode, 'upsert');
       assert.equal(v3.rowCount, 2001);
@@ -112,11 +112,11 @@ for (const driver of lakeDrivers()) {
 
       // a large batch with a composite key and many duplicates: the last row of each key wins
       const ck = await dataset(['a', 'b']);
-      await lake.write({ datasetId: ck, mode: 'append', source: { sql: 'SELECT i % 10 AS a, i // 10 AS b, -1 AS seq FROM range(2000) t(i)' } });
+      await lake.write({ datasetId: ck, mode: 'append', from: { sql: 'SELECT i % 10 AS a, i // 10 AS b, -1 AS seq FROM range(2000) t(i)' } });
       const big = await lake.write({
         datasetId: ck,
         mode: 'upsert',
-        source: { sql: 'SELECT i % 10 AS a, (i // 10) % 150 AS b, i AS seq FROM range(300000) t(i)' },
+        from: { sql: 'SELECT i % 10 AS a, (i // 10) % 150 AS b, i AS seq FROM range(300000) t(i)' },
       });
       assert.equal(big.rowsAdded, 1500);
       assert.equal(big.rowCount, 2000);
@@ -129,12 +129,12 @@ for (const driver of lakeDrivers()) {
 
     test('upsert refuses NULL and missing keys, and a dataset without a key', async () => {
       const ds = await dataset(['id']);
-      await lake.write({ datasetId: ds, mode: 'append', source: gen(0, 10) });
-      await assert.rejects(lake.write({ datasetId: ds, mode: 'upsert', source: { rows: [{ id: null, name: 'x' }] } }), (e: LakeStageError) => e.stage === 'key' && /NULL key/.test(e.message));
-      await assert.rejects(lake.write({ datasetId: ds, mode: 'upsert', source: { rows: [{ name: 'x' }] } }), (e: LakeStageError) => e.stage === 'key' && /id/.test(e.message));
+      await lake.write({ datasetId: ds, mode: 'append', from: gen(0, 10) });
+      await assert.rejects(lake.write({ datasetId: ds, mode: 'upsert', from: { rows: [{ id: null, name: 'x' }] } }), (e: LakeStageError) => e.stage === 'key' && /NULL key/.test(e.message));
+      await assert.rejects(lake.write({ datasetId: ds, mode: 'upsert', from: { rows: [{ name: 'x' }] } }), (e: LakeStageError) => e.stage === 'key' && /id/.test(e.message));
       const nokey = await dataset();
-      await assert.rejects(lake.write({ datasetId: nokey, mode: 'upsert', source: gen(0, 1) }), /primary key/);
-      const withKey = await lake.write({ datasetId: nokey, mode: 'upsert', primaryKey: ['id'], source: gen(0, 3) });
+      await assert.rejects(lake.write({ datasetId: nokey, mode: 'upsert', from: gen(0, 1) }), /primary key/);
+      const withKey = await lake.write({ datasetId: nokey, mode: 'upsert', primaryKey: ['id'], from: gen(0, 3) });
       assert.equal(withKey.rowCount, 3);
       assert.equal((await lake.version(ds))!.version, 1);
       assert.deepEqual(await intents(env.db, ds), []);
@@ -145,12 +145,12 @@ for (const driver of lakeDrivers()) {
       const v1 = await lake.write({
         datasetId: ds,
         mode: 'append',
-        source: { sql: `SELECT '330102199001011234' AS id_number, DATE '1990-01-01' AS birth_date, 1234.50::DECIMAL(12,2) AS income, 3::INTEGER AS n` },
+        from: { sql: `SELECT '330102199001011234' AS id_number, DATE '1990-01-01' AS birth_date, 1234.50::DECIMAL(12,2) AS income, 3::INTEGER AS n` },
       });
       const v2 = await lake.write({
         datasetId: ds,
         mode: 'upsert',
-        source: { rows: [{ id_number: '330102199001011234', birth_date: '1990-01-02', income: 99, n: 4n }, { id_number: '330102199202021234', birth_date: null, income: 1.25, n: null }] },
+        from: { rows: [{ id_number: '330102199001011234', birth_date: '1990-01-02', income: 99, n: 4n }, { id_number: '330102199202021234', birth_date: null, income: 1.25, n: null }] },
       });
       assert.deepEqual(v2.schema, v1.schema);
       assert.deepEqual(await lake.query(`SELECT * FROM ${lake.scanSql(v2)} ORDER BY id_number`), [
@@ -160,30 +160,30 @@ for (const driver of lakeDrivers()) {
 
       const file = path.join(env.dataDir, 'outside.parquet');
       await lake.query(`COPY (SELECT '330102199303031234' AS id_number, 7 AS n) TO '${file}' (FORMAT parquet)`);
-      const v3 = await lake.write({ datasetId: ds, mode: 'append', source: { parquet: [file] } });
+      const v3 = await lake.write({ datasetId: ds, mode: 'append', from: { parquet: [file] } });
       assert.equal(v3.rowCount, 3);
       assert.deepEqual(await lake.query(`SELECT n FROM ${lake.scanSql(v3)} WHERE id_number = '330102199303031234'`), [{ n: 7 }]);
-      const v4 = await lake.write({ datasetId: ds, mode: 'append', source: { rows: [] } });
+      const v4 = await lake.write({ datasetId: ds, mode: 'append', from: { rows: [] } });
       assert.equal(v4.rowCount, 3);
       assert.equal(v4.rowsAdded, 0);
     });
 
-    test('a failed source names its stage, carries its SQL, commits nothing and leaves no files', async () => {
+    test('a failed SELECT of new rows names its stage, carries its SQL, commits nothing and leaves no files', async () => {
       const ds = await dataset();
-      const v1 = await lake.write({ datasetId: ds, mode: 'append', source: gen(0, 10) });
+      const v1 = await lake.write({ datasetId: ds, mode: 'append', from: gen(0, 10) });
       const before = lakeEntries(env.dataDir, ds);
       const bad = 'SELECT no_such_column FROM range(3)';
-      await assert.rejects(lake.write({ datasetId: ds, mode: 'append', source: { sql: bad } }), (e: unknown) => {
+      await assert.rejects(lake.write({ datasetId: ds, mode: 'append', from: { sql: bad } }), (e: unknown) => {
         assert.ok(e instanceof LakeStageError);
-        assert.match(e.message, /^lake\.write: stage source failed: .*no_such_column/s);
-        assert.equal(e.stage, 'source');
+        assert.match(e.message, /^lake\.write: stage from failed: .*no_such_column/s);
+        assert.equal(e.stage, 'from');
         assert.match(e.sql!, /no_such_column/);
         return true;
       });
       // binds, then fails while running
-      await assert.rejects(lake.write({ datasetId: ds, mode: 'replace', source: { sql: `SELECT CAST('x' || i AS INTEGER) AS id FROM range(10) t(i)` } }), (e: LakeStageError) => e.stage === 'write' && /COPY/.test(e.sql!));
-      await assert.rejects(lake.write({ datasetId: ds, mode: 'append', source: gen(0, 1), setup: async () => { throw new Error('no temp table'); } }), /stage setup failed: no temp table/);
-      await assert.rejects(lake.write({ datasetId: newId(), mode: 'append', source: gen(0, 1) }), /not found/);
+      await assert.rejects(lake.write({ datasetId: ds, mode: 'replace', from: { sql: `SELECT CAST('x' || i AS INTEGER) AS id FROM range(10) t(i)` } }), (e: LakeStageError) => e.stage === 'write' && /COPY/.test(e.sql!));
+      await assert.rejects(lake.write({ datasetId: ds, mode: 'append', from: gen(0, 1), setup: async () => { throw new Error('no temp table'); } }), /stage setup failed: no temp table/);
+      await assert.rejects(lake.write({ datasetId: newId(), mode: 'append', from: gen(0, 1) }), /not found/);
       assert.deepEqual(await lake.version(ds), v1);
       assert.deepEqual(lakeEntries(env.dataDir, ds), before, 'no staging directory, no new version directory');
       assert.deepEqual(await intents(env.db, ds), []);
@@ -195,7 +195,7 @@ for (const driver of lakeDrivers()) {
       const v1 = await lake.write({
         datasetId: ds,
         mode: 'append',
-        source: gen(0, 5),
+        from: gen(0, 5),
         setup: async (run) => void (await run.run('setup', 'CREATE TEMP TABLE src AS SELECT 1')),
         onCommit: async (tx, v) => void (await tx.query('INSERT INTO lake_test_events VALUES ($1, $2)', [v.datasetId, v.version])),
       });
@@ -205,7 +205,7 @@ for (const driver of lakeDrivers()) {
         lake.write({
           datasetId: ds,
           mode: 'append',
-          source: gen(5, 10),
+          from: gen(5, 10),
           onCommit: async (tx, v) => {
             await tx.query('INSERT INTO lake_test_events VALUES ($1, $2)', [v.datasetId, v.version]);
             throw new Error('audit refused');
@@ -216,14 +216,14 @@ for (const driver of lakeDrivers()) {
       assert.deepEqual(await lake.version(ds), v1);
       assert.deepEqual(await env.db.query('SELECT version FROM lake_test_events WHERE dataset_id = $1', [ds]), [{ version: 1 }]);
       assert.deepEqual(lakeEntries(env.dataDir, ds), before, 'the published files of the undone version are removed');
-      const v2 = await lake.write({ datasetId: ds, mode: 'append', source: gen(5, 10) });
+      const v2 = await lake.write({ datasetId: ds, mode: 'append', from: gen(5, 10) });
       assert.equal(v2.version, 2, 'no gap after an undone version');
     });
 
     test('20 parallel appends on one dataset are serialised: versions 1..20 without gaps, no row lost', async () => {
       const ds = await dataset();
       const n = 20;
-      const out = await Promise.all(Array.from({ length: n }, (_, i) => lake.write({ datasetId: ds, mode: 'append', source: gen(i * 100, i * 100 + 100) })));
+      const out = await Promise.all(Array.from({ length: n }, (_, i) => lake.write({ datasetId: ds, mode: 'append', from: gen(i * 100, i * 100 + 100) })));
       assert.deepEqual(out.map((v) => v.version).sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i + 1));
       const cur = (await lake.version(ds))!;
       assert.equal(cur.version, n);
@@ -239,7 +239,7 @@ for (const driver of lakeDrivers()) {
       const n = 100;
       const before: Record<number, Awaited<ReturnType<typeof content>>> = {};
       for (let i = 0; i < n; i++) {
-        const v = await lake.write({ datasetId: ds, mode: 'append', source: gen(i * 10, i * 10 + 10, 'm') });
+        const v = await lake.write({ datasetId: ds, mode: 'append', from: gen(i * 10, i * 10 + 10, 'm') });
         assert.equal(v.rowsAdded, 10, 'compaction does not count as added rows');
         if (v.version % 25 === 0) before[v.version] = await content(lake, v);
       }
@@ -261,7 +261,7 @@ for (const driver of lakeDrivers()) {
       const gate = new Promise<void>((r) => (release = r));
       let entered!: () => void;
       const inSetup = new Promise<void>((r) => (entered = r));
-      const write = lake.write({ datasetId: ds, mode: 'append', source: gen(0, 10), setup: async () => { entered(); await gate; } });
+      const write = lake.write({ datasetId: ds, mode: 'append', from: gen(0, 10), setup: async () => { entered(); await gate; } });
       await inSetup;
       const swept = await Promise.race([lake.cleanupOrphans(), new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
       assert.ok(swept, 'the sweep returned while the write held its lock');
@@ -289,7 +289,7 @@ for (const driver of lakeDrivers()) {
         lake.write({
           datasetId: ds,
           mode: 'append',
-          source: gen(0, 10),
+          from: gen(0, 10),
           setup: async () => {
             const t0 = Date.now();
             await new Promise((r) => setTimeout(r, 300));
@@ -304,7 +304,7 @@ for (const driver of lakeDrivers()) {
 
     test('cleanupOrphans removes what dead or stale writers left, and keeps what a live writer may still own', async () => {
       const ds = await dataset();
-      const v1 = await lake.write({ datasetId: ds, mode: 'append', source: gen(0, 50) });
+      const v1 = await lake.write({ datasetId: ds, mode: 'append', from: gen(0, 50) });
       const dir = path.join(env.dataDir, 'lake', ds);
       const make = (rel: string, ageMs = 0) => {
         const f = path.join(dir, rel, 'data_0.parquet');
@@ -386,7 +386,7 @@ for (const driver of lakeDrivers()) {
       const dept = driver === 'pglite' ? await addDepartment(control.db) : env.departmentId;
       const ds = await addDataset(control.db, dept);
       let l = await Lake.open({ dataDir, db: control.db, threads: 2 });
-      const v1 = await l.write({ datasetId: ds, mode: 'replace', source: gen(0, 1000, 'keep') });
+      const v1 = await l.write({ datasetId: ds, mode: 'replace', from: gen(0, 1000, 'keep') });
       const expected = await content(l, v1);
       const args = { dataDir, datasetId: ds, pgliteDir, databaseUrl: driver === 'pg' ? process.env.GOVHUB_TEST_DATABASE_URL : undefined, schema: env.schema };
       // PGlite on disk belongs to one process at a time: hand it to the writer, take it back after the kill
@@ -428,7 +428,7 @@ for (const driver of lakeDrivers()) {
         assert.match(removed[0], new RegExp(`^lake/${ds}/v2_`));
         assert.deepEqual(lakeEntries(dataDir, ds), [path.dirname(v1.files[0].path).split('/').pop()]);
 
-        const v2 = await l.write({ datasetId: ds, mode: 'append', source: gen(1000, 1010) });
+        const v2 = await l.write({ datasetId: ds, mode: 'append', from: gen(1000, 1010) });
         assert.equal(v2.version, 2);
         assert.equal(v2.rowCount, 1010);
       } finally {

@@ -5,15 +5,15 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import iconv from 'iconv-lite';
 import type { Field } from '../../src/catalog/index.ts';
-import { detectEncoding, isUtf8, looksBinary } from '../../src/ingest/encoding.ts';
-import { detectFormat } from '../../src/ingest/format.ts';
-import { normLabel, proposeMapping } from '../../src/ingest/mapping.ts';
-import { cycleDays, timeliness } from '../../src/ingest/quality.ts';
+import { detectEncoding, isUtf8, looksBinary } from '../../src/ingest/readers/encoding.ts';
+import { detectFormat } from '../../src/ingest/readers/format.ts';
+import { normLabel, proposeMapping } from '../../src/ingest/pipeline/mapping.ts';
+import { cycleDays, timeliness } from '../../src/ingest/pipeline/quality.ts';
 import { cellText, csvCell } from '../../src/ingest/readers/xlsx.ts';
-import { headerNames, parseRecords, sniffDelimiter } from '../../src/ingest/sniff.ts';
-import { transcodeToUtf8 } from '../../src/ingest/transcode.ts';
-import { parseErrorLimit } from '../../src/ingest/upload.ts';
-import { checkZipBomb, zipEntries } from '../../src/ingest/zipInspect.ts';
+import { headerNames, parseRecords, sniffDelimiter } from '../../src/ingest/readers/sniff.ts';
+import { transcodeToUtf8 } from '../../src/ingest/readers/transcode.ts';
+import { parseErrorLimit } from '../../src/ingest/jobs/upload.ts';
+import { checkZipBomb, zipEntries } from '../../src/ingest/readers/zipInspect.ts';
 
 const f = (name: string, title: string, element?: string): Field => ({ name, title, type: 'string', element, sensitivity: 'L1' });
 

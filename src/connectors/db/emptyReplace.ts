@@ -11,7 +11,7 @@ export async function emptyReplace(ctx: Ctx, caller: Caller, ds: Dataset, source
   const cols = ds.fields.map((f) => `CAST(NULL AS ${FIELD_TYPES[f.type as FieldType] ?? 'VARCHAR'}) AS ${ident(f.name)}`);
   return ctx.lake.write({
     datasetId: ds.id, mode: 'replace', actorId: caller.id,
-    source: { sql: `SELECT ${cols.join(', ')} WHERE false` },
+    from: { sql: `SELECT ${cols.join(', ')} WHERE false` },
     onCommit: async (tx, v) => {
       await ctx.audit.append(tx, caller, {
         action: 'dataset.ingest', objectType: 'dataset', objectId: ds.code, departmentId: ds.departmentId,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { problem } from '../../kernel/index.ts';
 import type { LakeWriter } from '../../lake/index.ts';
 import type { ParseMessage, ParseRequest, ParseResult } from './parseProtocol.ts';
-import type { Source } from './source.ts';
+import type { OpenedFile } from './openFile.ts';
 
 const WORKER = fileURLToPath(new URL('./parseWorker.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -165,7 +165,7 @@ export async function parseIsolated(req: Omit<ParseRequest, 'memoryLimitMb'>, li
 }
 
 /**
- * An uploaded file as a Source for the check stages: parsed in its own process into Parquet in
+ * An uploaded file as an OpenedFile for the check stages: parsed in its own process into Parquet in
  * `workDir`, read back by the server through work-file scans.
  */
 export async function openIsolated(
@@ -173,7 +173,7 @@ export async function openIsolated(
   req: Omit<ParseRequest, 'memoryLimitMb' | 'preview' | 'previewRows'>,
   limits: ParseLimits,
   onProgress?: (stage: string, percent: number) => void,
-): Promise<Source> {
+): Promise<OpenedFile> {
   const r = await parseIsolated({ ...req, preview: false, previewRows: 0 }, limits, onProgress);
   return { ...r.meta, relation: lake.workScan(r.parsed!), rejects: r.rejects ? { relation: lake.workScan(r.rejects) } : null };
 }

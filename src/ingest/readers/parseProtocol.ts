@@ -1,5 +1,5 @@
 import type { IngestEncoding, IngestFormat } from '../types.ts';
-import type { SourceMeta } from './source.ts';
+import type { FileMeta } from './openFile.ts';
 
 /** What the server asks of a parse process: one file, read and written as Parquet in workDir. */
 export interface ParseRequest {
@@ -20,8 +20,8 @@ export interface ParseRequest {
 }
 
 export interface ParseResult {
-  /** How the file was read: everything of a Source but its relations, which the server builds over the files. */
-  meta: SourceMeta;
+  /** How the file was read: everything of an OpenedFile but its relations, which the server builds over the files. */
+  meta: FileMeta;
   /** Parquet of the source relation: `c0…cN` VARCHAR plus the flag columns (full parse). */
   parsed?: string;
   /** Parquet of the CSV rows the reader rejected (line, error_type, csv_line, error_message), when any. */

@@ -10,7 +10,7 @@ import { Engine } from '../../lake/Engine.ts';
 import { literal } from '../../lake/sql.ts';
 import { Problem, problem } from '../../kernel/index.ts';
 import type { ParseMessage, ParseRequest, ParseResult } from './parseProtocol.ts';
-import { openSource } from './source.ts';
+import { openFile } from './openFile.ts';
 import { srcCol } from '../sql.ts';
 
 const send = (m: ParseMessage) => new Promise<void>((resolve) => process.send!(m, undefined, undefined, () => resolve()));
@@ -22,7 +22,7 @@ async function parse(req: ParseRequest): Promise<ParseResult> {
   });
   try {
     return await engine.stages('ingest.parse', async (st) => {
-      const src = await openSource(st, req.file, {
+      const src = await openFile(st, req.file, {
         name: req.name, format: req.format, encoding: req.encoding, delimiter: req.delimiter, sheet: req.sheet, workDir: req.workDir,
         tag: req.tag, preview: req.preview, onBytes: (b, total) => void send({ type: 'progress', stage: 'transcode', percent: Math.min(30, (30 * b) / Math.max(total, 1)) }),
       });

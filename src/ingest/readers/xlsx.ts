@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { problem } from '../../kernel/index.ts';
-import { headerNames } from '../sniff.ts';
-import { checkZipBomb, DEFAULT_ZIP_LIMITS, type ZipLimits } from '../zipInspect.ts';
+import { headerNames } from './sniff.ts';
+import { checkZipBomb, DEFAULT_ZIP_LIMITS, type ZipLimits } from './zipInspect.ts';
 import { MAX_COLUMNS } from '../limits.ts';
 
 interface SheetReader extends AsyncIterable<import('exceljs').Row> {

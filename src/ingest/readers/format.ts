@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { problem } from '../kernel/index.ts';
+import { problem } from '../../kernel/index.ts';
 import { bomLength } from './encoding.ts';
-import type { IngestFormat } from './types.ts';
+import type { IngestFormat } from '../types.ts';
 
 const BY_EXT: Record<string, IngestFormat> = {
   '.csv': 'csv', '.txt': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson',

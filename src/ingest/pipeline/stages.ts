@@ -1,9 +1,9 @@
-import { problem } from '../kernel/index.ts';
-import type { Source } from './readers/source.ts';
+import { problem } from '../../kernel/index.ts';
+import type { OpenedFile } from '../readers/openFile.ts';
 import { checkSelect, type FieldPlan, type Plan } from './plan.ts';
 import { duckType, typedSql } from './rules.ts';
-import { errCol, ident, srcCol, valCol } from './sql.ts';
-import { LakeStageError, type StageRunner } from '../lake/index.ts';
+import { errCol, ident, srcCol, valCol } from '../sql.ts';
+import { LakeStageError, type StageRunner } from '../../lake/index.ts';
 
 /** Temp table / view names of one ingest (all on the writer's connection). */
 export function tables(tag: string) {
@@ -54,7 +54,7 @@ function readProblem(err: unknown): Error {
 }
 
 /** Stage `read`: scan the source through cleaning and the field checks into a temp table. */
-export async function stageRead(st: StageRunner, plan: Plan, src: Source): Promise<void> {
+export async function stageRead(st: StageRunner, plan: Plan, src: OpenedFile): Promise<void> {
   const t = tables(plan.tag);
   const sql = checkSelect(plan, src.relation, { hasRow: src.hasRowColumn, hasSkip: src.hasSkipColumn, hasParse: src.hasParseColumns });
   try {
@@ -65,7 +65,7 @@ export async function stageRead(st: StageRunner, plan: Plan, src: Source): Promi
 }
 
 /** Stage `rows`: the CSV reader's rejects, and the view that numbers rows (1-based data row). */
-export async function stageRows(st: StageRunner, plan: Plan, src: Source): Promise<number> {
+export async function stageRows(st: StageRunner, plan: Plan, src: OpenedFile): Promise<number> {
   const t = tables(plan.tag);
   let structural = 0;
   if (src.rejects) {
@@ -144,7 +144,7 @@ export async function stageReference(st: StageRunner, plan: Plan): Promise<{ che
 const FORMAT_RULES = ['type', 'standard', 'pattern'];
 
 /** Stage `measure`: counts for the job summary, the error limit and the quality report. */
-export async function stageMeasure(st: StageRunner, plan: Plan, src: Source, structural: number, ref: { checked: number; failed: number }): Promise<Measures> {
+export async function stageMeasure(st: StageRunner, plan: Plan, src: OpenedFile, structural: number, ref: { checked: number; failed: number }): Promise<Measures> {
   const t = tables(plan.tag);
   const mapped = plan.fields.filter((f) => f.source !== null);
   const fmt = plan.fields.map((f) => `list_contains([${FORMAT_RULES.map((r) => `'${r}'`).join(', ')}], split_part(${errCol(f.index)}, ':', 1))`);

@@ -1,22 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { datasetByCode, FIELD_TYPES, type Dataset, type FieldType } from '../catalog/index.ts';
-import { type Caller, type Ctx, newId, Problem, problem, requireRole, requireSameDepartment } from '../kernel/index.ts';
-import { LakeStageError, type StageRunner } from '../lake/index.ts';
+import { datasetByCode, FIELD_TYPES, type Dataset, type FieldType } from '../../catalog/index.ts';
+import { type Caller, type Ctx, newId, Problem, problem, requireRole, requireSameDepartment } from '../../kernel/index.ts';
+import { LakeStageError, type StageRunner } from '../../lake/index.ts';
 import { insertJob, jobById, setJobProgress, updateJob, type JobUpdate } from './jobs.ts';
-import { ensureStandardMacros } from './macros.ts';
-import { openIsolated, parseLimits } from './readers/parseIsolated.ts';
+import { ensureStandardMacros } from '../pipeline/macros.ts';
+import { openIsolated, parseLimits } from '../readers/parseIsolated.ts';
 import { makeWorkDir, removeWorkDir } from './workDirs.ts';
-import { QUARANTINE_CSV_COLUMNS, referenceScan, unspreadsheetSql } from '../share/index.ts';
-import { srcCol } from './sql.ts';
-import { mappingOf, proposeMapping } from './mapping.ts';
-import { stageMeasure, stageOutput, stageRead, stageReference, stageRows, stageUnique, tables, type Measures } from './pipeline.ts';
-import { buildFields, type Plan, type ReferencePlan } from './plan.ts';
-import { qualityReport, timeliness } from './quality.ts';
-import { quarantinePaths, stageQuarantine } from './quarantine.ts';
-import { openSource, type Source } from './readers/source.ts';
+import { QUARANTINE_CSV_COLUMNS, referenceScan, unspreadsheetSql } from '../../share/index.ts';
+import { srcCol } from '../sql.ts';
+import { mappingOf, proposeMapping } from '../pipeline/mapping.ts';
+import { stageMeasure, stageOutput, stageRead, stageReference, stageRows, stageUnique, tables, type Measures } from '../pipeline/stages.ts';
+import { buildFields, type Plan, type ReferencePlan } from '../pipeline/plan.ts';
+import { qualityReport, timeliness } from '../pipeline/quality.ts';
+import { quarantinePaths, stageQuarantine } from '../pipeline/quarantine.ts';
+import { openFile, type OpenedFile } from '../readers/openFile.ts';
 import { checkSettings, loadSettings, saveMapping, savedMapping } from './settings.ts';
-import { INGEST_ENCODINGS, INGEST_FORMATS, type IngestInput, type IngestJob, type QualityReport, type RuleSettings } from './types.ts';
+import { INGEST_ENCODINGS, INGEST_FORMATS, type IngestInput, type IngestJob, type QualityReport, type RuleSettings } from '../types.ts';
 
 /** The job failed on its own terms (error limit, nothing accepted): recorded, no version written. */
 class JobFailed extends Error {}
@@ -136,8 +136,8 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
     progress('open', 0);
     const open = { name: sourceName, format: input.format, encoding: input.encoding, delimiter: input.delimiter, sheet: input.sheet, workDir, tag: jobId.replaceAll('-', '') };
     // a file govhub staged itself is read here; anything else is parsed in a process of its own
-    const src: Source = input.staged
-      ? await ctx.lake.session('ingest.open', (st) => openSource(st, input.file, { ...open, onBytes: (b, total) => progress('transcode', Math.min(30, (30 * b) / Math.max(total, 1))) }))
+    const src: OpenedFile = input.staged
+      ? await ctx.lake.session('ingest.open', (st) => openFile(st, input.file, { ...open, onBytes: (b, total) => progress('transcode', Math.min(30, (30 * b) / Math.max(total, 1))) }))
       : await openIsolated(ctx.lake, { ...open, file: input.file, threads: ctx.config.duckdbThreads }, parseLimits(), (stage, percent) => progress(stage, percent));
     Object.assign(found, { format: src.format, encoding: src.encoding, delimiter: src.delimiter });
     if (QUARANTINE_CSV_COLUMNS.every((c) => c === '_raw' || c === '_reasons' || src.headers.includes(c))) {
@@ -158,7 +158,7 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
 
     await ctx.lake.write({
       datasetId: ds.id, mode, primaryKey: mode === 'upsert' ? unique : undefined, jobId, actorId: caller.id,
-      source: { sql: `SELECT * FROM ${tables(plan.tag).out}` },
+      from: { sql: `SELECT * FROM ${tables(plan.tag).out}` },
       setup: async (run, parent) => {
         const st = run.withProgress((stage) => progress(stage, STAGE_PERCENT[stage] ?? 30));
         stages = st;

@@ -1,7 +1,7 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { problem } from '../kernel/index.ts';
-import type { IngestEncoding } from './types.ts';
+import { problem } from '../../kernel/index.ts';
+import type { IngestEncoding } from '../types.ts';
 
 /** How many bytes of a file the detectors look at. */
 export const SAMPLE_BYTES = 1024 * 1024;

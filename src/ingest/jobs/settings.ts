@@ -1,11 +1,11 @@
-import { datasetByCode, type Dataset } from '../catalog/index.ts';
-import { type Caller, type Ctx, problem, type FieldError, requireRole, requireSameDepartment } from '../kernel/index.ts';
-import type { Queryable } from '../control/index.ts';
-import { referenceAccess } from '../share/index.ts';
-import { cleaningRules, type CleaningRuleInfo } from './cleaning.ts';
-import { MAX_CODE_MAP } from './limits.ts';
-import { checkFieldRules } from './rules.ts';
-import type { CleaningSettings, FieldRules, IngestSettings, RuleSettings } from './types.ts';
+import { datasetByCode, type Dataset } from '../../catalog/index.ts';
+import { type Caller, type Ctx, problem, type FieldError, requireRole, requireSameDepartment } from '../../kernel/index.ts';
+import type { Queryable } from '../../control/index.ts';
+import { referenceAccess } from '../../share/index.ts';
+import { cleaningRules, type CleaningRuleInfo } from '../pipeline/cleaning.ts';
+import { MAX_CODE_MAP } from '../limits.ts';
+import { checkFieldRules } from '../pipeline/rules.ts';
+import type { CleaningSettings, FieldRules, IngestSettings, RuleSettings } from '../types.ts';
 
 const parse = <T>(v: unknown, d: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : ((v as T) ?? d));
 

@@ -1,10 +1,10 @@
-import type { Dataset, Field } from '../catalog/index.ts';
-import type { WriteMode } from '../lake/index.ts';
+import type { Dataset, Field } from '../../catalog/index.ts';
+import type { WriteMode } from '../../lake/index.ts';
 import { cleaningRules, cleanSql, type CleaningRuleInfo } from './cleaning.ts';
 import type { ColumnMatch } from './mapping.ts';
 import { checkFieldRules, fieldCheckSql } from './rules.ts';
-import { errCol, srcCol, valCol } from './sql.ts';
-import type { CleaningSettings, FieldRules, RuleSettings } from './types.ts';
+import { errCol, srcCol, valCol } from '../sql.ts';
+import type { CleaningSettings, FieldRules, RuleSettings } from '../types.ts';
 
 /** One dataset field as this ingest fills it. */
 export interface FieldPlan {

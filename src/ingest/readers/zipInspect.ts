@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { problem } from '../kernel/index.ts';
+import { problem } from '../../kernel/index.ts';
 
 export interface ZipEntry {
   name: string;

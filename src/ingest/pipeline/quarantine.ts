@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { reasonSql } from '../standards/index.ts';
+import { reasonSql } from '../../standards/index.ts';
 import { cleanedExpr, cleanSql } from './cleaning.ts';
 import { QUARANTINE_COLUMNS } from './mapping.ts';
-import { tables, type Measures } from './pipeline.ts';
+import { tables, type Measures } from './stages.ts';
 import type { Plan } from './plan.ts';
-import type { Source } from './readers/source.ts';
-import type { QuarantineFailure } from './types.ts';
-import { errCol, literal, srcCol, valCol } from './sql.ts';
-import type { StageRunner } from '../lake/index.ts';
+import type { OpenedFile } from '../readers/openFile.ts';
+import type { QuarantineFailure } from '../types.ts';
+import { errCol, literal, srcCol, valCol } from '../sql.ts';
+import type { StageRunner } from '../../lake/index.ts';
 
 /**
  * The quarantine of a job: `<dataDir>/ingest/quarantine/<datasetId>/<jobId>.parquet`, one row per
@@ -47,7 +47,7 @@ async function explain(st: StageRunner, plan: Plan, bad: string): Promise<void> 
 const lit = (s: string | null) => (s === null ? 'CAST(NULL AS VARCHAR)' : literal(s));
 
 /** Stage `quarantine`: write the file from the temp tables of the checks (and hand the failures to `onFailures`). */
-export async function stageQuarantine(st: StageRunner, plan: Plan, src: Source, files: { parquet: string }, m: Measures, onFailures?: (f: QuarantineFailure[]) => void): Promise<void> {
+export async function stageQuarantine(st: StageRunner, plan: Plan, src: OpenedFile, files: { parquet: string }, m: Measures, onFailures?: (f: QuarantineFailure[]) => void): Promise<void> {
   const structural = m.structural;
   const t = tables(plan.tag);
   const bad = `ing_bad_${plan.tag}`;

@@ -1,5 +1,5 @@
-import type { LakeWriter } from '../lake/index.ts';
-import { macroSql } from '../standards/index.ts';
+import type { LakeWriter } from '../../lake/index.ts';
+import { macroSql } from '../../standards/index.ts';
 
 /**
  * The data-element macros (and their lookup tables), installed once per lake in the DuckDB

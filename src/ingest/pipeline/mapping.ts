@@ -1,6 +1,6 @@
-import { QUARANTINE_CSV_COLUMNS } from '../share/index.ts';
-import type { Field } from '../catalog/index.ts';
-import type { HeaderMapping } from './types.ts';
+import { QUARANTINE_CSV_COLUMNS } from '../../share/index.ts';
+import type { Field } from '../../catalog/index.ts';
+import type { HeaderMapping } from '../types.ts';
 
 /**
  * Labels that mean the same thing in department files. A header matches a field when one group

@@ -1,7 +1,7 @@
-import type { Field } from '../catalog/index.ts';
-import { getElement, normalizeSql } from '../standards/index.ts';
-import { literal } from './sql.ts';
-import type { FieldCleaning } from './types.ts';
+import type { Field } from '../../catalog/index.ts';
+import { getElement, normalizeSql } from '../../standards/index.ts';
+import { literal } from '../sql.ts';
+import type { FieldCleaning } from '../types.ts';
 
 export type CleaningRuleId = 'trim' | 'halfWidth' | 'codeMap' | 'normalize' | 'date';
 

@@ -1,9 +1,9 @@
-import { FIELD_TYPES, type Field, type FieldType } from '../catalog/index.ts';
-import { elementSql } from '../standards/index.ts';
-import { problem } from '../kernel/index.ts';
-import { MAX_CODE_MAP } from './limits.ts';
-import { literal } from './sql.ts';
-import type { FieldRules } from './types.ts';
+import { FIELD_TYPES, type Field, type FieldType } from '../../catalog/index.ts';
+import { elementSql } from '../../standards/index.ts';
+import { problem } from '../../kernel/index.ts';
+import { MAX_CODE_MAP } from '../limits.ts';
+import { literal } from '../sql.ts';
+import type { FieldRules } from '../types.ts';
 
 /**
  * Per-field rules, checked in this order; a value's first failure is reported:

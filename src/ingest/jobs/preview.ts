@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { datasetByCode } from '../catalog/index.ts';
-import { type Caller, type Ctx, newId, problem, requireRole, requireSameDepartment } from '../kernel/index.ts';
-import { PREVIEW_ROWS } from './limits.ts';
-import { proposeMapping, type ColumnMatch } from './mapping.ts';
-import { parseIsolated, parseLimits } from './readers/parseIsolated.ts';
-import type { SourceMeta } from './readers/source.ts';
+import { datasetByCode } from '../../catalog/index.ts';
+import { type Caller, type Ctx, newId, problem, requireRole, requireSameDepartment } from '../../kernel/index.ts';
+import { PREVIEW_ROWS } from '../limits.ts';
+import { proposeMapping, type ColumnMatch } from '../pipeline/mapping.ts';
+import { parseIsolated, parseLimits } from '../readers/parseIsolated.ts';
+import type { FileMeta } from '../readers/openFile.ts';
 import { savedMapping } from './settings.ts';
 import { makeWorkDir, removeWorkDir } from './workDirs.ts';
-import type { HeaderMapping, IngestEncoding, IngestFormat } from './types.ts';
+import type { HeaderMapping, IngestEncoding, IngestFormat } from '../types.ts';
 
 export interface PreviewInput {
   datasetCode: string;
@@ -22,7 +22,7 @@ export interface PreviewInput {
 }
 
 /** What the upload wizard shows before the ingest: how the file was read and how its columns map. */
-export interface Preview extends Pick<SourceMeta, 'format' | 'encoding' | 'delimiter' | 'sheet' | 'sheets' | 'headers'> {
+export interface Preview extends Pick<FileMeta, 'format' | 'encoding' | 'delimiter' | 'sheet' | 'sheets' | 'headers'> {
   columns: ColumnMatch[];
   rows: (string | null)[][];
   /** Dataset fields no column maps to (required ones will fail every row). */

@@ -1,6 +1,6 @@
-import type { Measures } from './pipeline.ts';
+import type { Measures } from './stages.ts';
 import type { Plan } from './plan.ts';
-import { QUALITY_DIMENSIONS, type FieldQuality, type QualityDimension, type QualityReport, type Scores } from './types.ts';
+import { QUALITY_DIMENSIONS, type FieldQuality, type QualityDimension, type QualityReport, type Scores } from '../types.ts';
 
 /** Value failures: the value itself is wrong (format, standard, domain). */
 const FORMAT = ['type', 'standard', 'pattern'];

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
-import { problem } from '../kernel/index.ts';
+import { problem } from '../../kernel/index.ts';
 import { makeWorkDir, removeWorkDir } from './workDirs.ts';
-import type { CleaningSettings, ErrorLimit, IngestEncoding, IngestFormat, RuleSettings } from './types.ts';
+import type { CleaningSettings, ErrorLimit, IngestEncoding, IngestFormat, RuleSettings } from '../types.ts';
 
 export interface Upload {
   file: string;

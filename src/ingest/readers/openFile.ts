@@ -1,19 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { problem } from '../../kernel/index.ts';
-import { detectEncoding, needsTranscode, SAMPLE_BYTES } from '../encoding.ts';
-import { detectFormat } from '../format.ts';
+import { detectEncoding, needsTranscode, SAMPLE_BYTES } from './encoding.ts';
+import { detectFormat } from './format.ts';
 import { CSV_BUFFER_BYTES, MAX_COLUMNS, MAX_LINE_BYTES } from '../limits.ts';
-import { headerNames, parseRecords, sniffDelimiter } from '../sniff.ts';
+import { headerNames, parseRecords, sniffDelimiter } from './sniff.ts';
 import { ident, literal, srcCol, varcharColumns } from '../sql.ts';
 import type { StageRunner } from '../../lake/index.ts';
 import { checkJsonDepth } from './jsonDepth.ts';
-import { decodeSample, transcodeToUtf8 } from '../transcode.ts';
+import { decodeSample, transcodeToUtf8 } from './transcode.ts';
 import type { IngestEncoding, IngestFormat } from '../types.ts';
 import { xlsxToCsv } from './xlsx.ts';
 
 /** How a file was read (what a parse process reports back). */
-export interface SourceMeta {
+export interface FileMeta {
   format: IngestFormat;
   encoding: IngestEncoding | null;
   delimiter: string | null;
@@ -35,7 +35,7 @@ export interface SourceMeta {
  *   `__parse` VARCHAR why the row could not be parsed (the row is quarantined, `__raw` holds its text).
  * CSV rows DuckDB cannot parse (ragged rows, unterminated quotes) land in `rejects` instead.
  */
-export interface Source extends SourceMeta {
+export interface OpenedFile extends FileMeta {
   relation: string;
   /**
    * CSV rows that failed to parse, read after the scan of `relation`: `relation` is a table
@@ -78,7 +78,7 @@ function checkColumns(n: number) {
 }
 
 /** Open a source file: detect its format and encoding, convert where needed, find its columns. */
-export async function openSource(st: StageRunner, file: string, o: OpenOptions): Promise<Source> {
+export async function openFile(st: StageRunner, file: string, o: OpenOptions): Promise<OpenedFile> {
   const { sample, size } = readSample(file);
   if (size === 0) throw EMPTY();
   const format = detectFormat(o.name, sample, o.format);

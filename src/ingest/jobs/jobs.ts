@@ -1,6 +1,6 @@
-import { type Caller, type Ctx, isUuid, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../kernel/index.ts';
-import { paged, type Queryable } from '../control/index.ts';
-import type { IngestJob, IngestProgress, JobStatus, QualityReport } from './types.ts';
+import { type Caller, type Ctx, isUuid, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../../kernel/index.ts';
+import { paged, type Queryable } from '../../control/index.ts';
+import type { IngestJob, IngestProgress, JobStatus, QualityReport } from '../types.ts';
 
 interface JobRow {
   id: string; dataset_id: string; dataset_code: string; department_id: string; status: JobStatus; source_name: string;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { newId, OWNER, ownerGone } from '../kernel/index.ts';
+import { newId, OWNER, ownerGone } from '../../kernel/index.ts';
 
 /**
  * Short-lived directories of uploads, parses and staged batches, under `<dataDir>/ingest/`:

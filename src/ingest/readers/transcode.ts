@@ -3,7 +3,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { iconvName } from './encoding.ts';
-import type { IngestEncoding } from './types.ts';
+import type { IngestEncoding } from '../types.ts';
 
 type IconvEncoding = Parameters<typeof iconv.decode>[1];
 

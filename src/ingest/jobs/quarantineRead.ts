@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Caller, type Ctx, problem } from '../kernel/index.ts';
-import { datasetByCode } from '../catalog/index.ts';
-import { quarantineReader, type QuarantineFile } from '../share/index.ts';
+import { type Caller, type Ctx, problem } from '../../kernel/index.ts';
+import { datasetByCode } from '../../catalog/index.ts';
+import { quarantineReader, type QuarantineFile } from '../../share/index.ts';
 import { ingestJobs } from './jobs.ts';
-import { QUARANTINE_DIR } from './quarantine.ts';
+import { QUARANTINE_DIR } from '../pipeline/quarantine.ts';
 
 /** A job's quarantine, for a caller who may see the job (its department's officers, admins). */
 async function quarantineOf(ctx: Ctx, caller: Caller, jobId: string): Promise<QuarantineFile> {
