@@ -26,7 +26,7 @@ interface Rule {
 const RULES: Rule[] = [
   // the parse process reads uploads (never dataset files: its DuckDB is confined to the upload and its work directory)
   { name: 'file-reading table function', pattern: FILE_READERS, allowed: ['share/', 'lake/', 'ingest/readers/'] },
-  { name: 'read access to the lake', pattern: LAKE_READ_ACCESS, allowed: ['share/', 'lake/', 'context.ts', 'platform.ts'] },
+  { name: 'read access to the lake', pattern: LAKE_READ_ACCESS, allowed: ['share/', 'lake/', 'kernel/context.ts', 'platform.ts'] },
   { name: 'the whole Lake', pattern: /import \{[^}]*\bLake\b[^}]*\} from/, allowed: ['lake/', 'platform.ts'] },
 ];
 
