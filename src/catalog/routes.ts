@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { type Ctx, callerOf, Page, PageQuery } from '../kernel/index.ts';
 import { DATASET_CODE, datasetAdmin, datasets } from './datasets.ts';
 import { FIELD_TYPES } from './fields.ts';
+import { MASK_KINDS } from '../lake/index.ts';
 
 const FieldSchema = Type.Object({
   name: Type.String(), title: Type.String(), type: Type.String(), element: Type.Optional(Type.Union([Type.String(), Type.Null()])),
@@ -26,7 +27,7 @@ const FieldInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 63 }), title: Type.String({ minLength: 1, maxLength: 100 }),
   type: Type.Union(Object.keys(FIELD_TYPES).map((t) => Type.Literal(t))), element: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
   required: Type.Optional(Type.Boolean()), sensitivity: Type.Union(['L1', 'L2', 'L3', 'L4'].map((l) => Type.Literal(l))),
-  mask: Type.Optional(Type.Union(['name', 'id', 'phone', 'address', 'email', 'keep', 'year', 'pseudonym', 'none'].map((l) => Type.Literal(l)))),
+  mask: Type.Optional(Type.Union(MASK_KINDS.map((l) => Type.Literal(l)))),
   description: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });
 const DatasetBody = Type.Object({

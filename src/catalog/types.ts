@@ -1,8 +1,10 @@
+import type { MaskKind } from '../lake/index.ts';
+
+export type { MaskKind };
 export type Layer = 'raw' | 'standard' | 'base' | 'theme' | 'business';
 export type ShareType = 'unconditional' | 'conditional' | 'none';
 export type OpenType = 'open' | 'conditional' | 'none';
 export type Sensitivity = 'L1' | 'L2' | 'L3' | 'L4';
-export type MaskKind = 'name' | 'id' | 'phone' | 'address' | 'email' | 'keep' | 'year' | 'pseudonym' | 'none';
 
 /** A field (信息项) of a dataset. */
 export interface Field {

@@ -26,3 +26,14 @@ export interface Db extends Queryable {
 
 /** What tryLock did: ran fn (with its value) or found the lock taken. */
 export type Locked<T> = { ran: true; value: T } | { ran: false };
+
+/** A Queryable over a driver's two calls: run one statement with parameters (its rows), run a script. */
+export function queryable(run: (sql: string, params: unknown[]) => Promise<unknown[]>, script: (sql: string) => Promise<unknown>): Queryable {
+  return {
+    query: async <T>(sql: string, params: unknown[] = []) => (await run(sql, params)) as T[],
+    one: async <T>(sql: string, params: unknown[] = []) => (await run(sql, params))[0] as T | undefined,
+    exec: async (sql: string) => {
+      await script(sql);
+    },
+  };
+}

@@ -1,23 +1,11 @@
 import pg from 'pg';
-import type { Db, Locked, Queryable } from './Db.ts';
+import { queryable, type Db, type Locked, type Queryable } from './Db.ts';
 import { Mutex } from './Mutex.ts';
 
 // bigint (int8) and numeric come back as strings by default; counts here fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-function wrap(c: pg.Pool | pg.PoolClient): Queryable {
-  return {
-    async query<T>(sql: string, params: unknown[] = []) {
-      return (await c.query(sql, params)).rows as T[];
-    },
-    async one<T>(sql: string, params: unknown[] = []) {
-      return (await c.query(sql, params)).rows[0] as T | undefined;
-    },
-    async exec(sql: string) {
-      await c.query(sql);
-    },
-  };
-}
+const wrap = (c: pg.Pool | pg.PoolClient): Queryable => queryable(async (sql, params) => (await c.query(sql, params)).rows, (sql) => c.query(sql));
 
 /** A PostgreSQL server (or a compatible one) through a pool. `schema` isolates tests. */
 export class PgDb implements Db {

@@ -1,20 +1,8 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Db, Locked, Queryable } from './Db.ts';
+import { queryable, type Db, type Locked, type Queryable } from './Db.ts';
 import { Mutex } from './Mutex.ts';
 
-function wrap(q: PGlite | Transaction): Queryable {
-  return {
-    async query<T>(sql: string, params: unknown[] = []) {
-      return (await q.query<T>(sql, params)).rows;
-    },
-    async one<T>(sql: string, params: unknown[] = []) {
-      return (await q.query<T>(sql, params)).rows[0];
-    },
-    async exec(sql: string) {
-      await q.exec(sql);
-    },
-  };
-}
+const wrap = (q: PGlite | Transaction): Queryable => queryable(async (sql, params) => (await q.query(sql, params)).rows, (sql) => q.exec(sql));
 
 /** Embedded PostgreSQL (WASM) stored under the data directory, or in memory when dir is undefined. */
 export class PgliteDb implements Db {

@@ -9,7 +9,7 @@ import { CITY, DISTRICTS, ROADS, migrantOrigins, type District } from './city.ts
 import { DEFAULT_RATES, type DefectKind, type DefectRates, type RowDefect } from './defects.ts';
 import { DEPARTMENTS, FILE_FORMATS, type DemoDataset, type DemoDepartment } from './departments.ts';
 import { UsccIssuer, dayFromIso, isoFromDay } from './ids.ts';
-import { DatasetWriter, TextSink, csvCell } from './output.ts';
+import { DatasetWriter, TextSink, csvLine } from './output.ts';
 import { Population, REFERENCE_DATE, REFERENCE_DAY, type Household, type Person } from './people.ts';
 import { Prng } from './prng.ts';
 
@@ -185,7 +185,7 @@ export async function generateCity(options: GenerateCityOptions): Promise<CityMa
       status: rng.chance(0.9) ? '存续' : rng.chance(0.5) ? '注销' : '吊销',
     };
     enterprises.push(e);
-    entSink.write([e.eid, e.uscc, e.name, p.pid, e.district.code, e.founded].map(csvCell).join(',') + '\n');
+    entSink.write(csvLine([e.eid, e.uscc, e.name, p.pid, e.district.code, e.founded]));
     return e;
   };
 
@@ -216,7 +216,7 @@ export async function generateCity(options: GenerateCityOptions): Promise<CityMa
     const h = p.household;
     const d = h.district;
     const birthDay = dayFromIso(p.birthDate);
-    peopleSink.write([p.pid, p.idNumber, p.name, sex(p), p.birthDate, p.ethnicity, d.code, h.hid, p.relation, h.address, p.mobile, p.employerUscc].map(csvCell).join(',') + '\n');
+    peopleSink.write(csvLine([p.pid, p.idNumber, p.name, sex(p), p.birthDate, p.ethnicity, d.code, h.hid, p.relation, h.address, p.mobile, p.employerUscc]));
 
     if (rng.chance(0.96)) {
       w('GA_HJRK').add({

@@ -1,6 +1,7 @@
 /** Streaming file writers: CSV (UTF-8, UTF-8 with BOM, or GBK) and NDJSON, flushed in chunks. */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { stringify } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import type { DemoDataset } from './departments.ts';
 import { fieldGroups, injectDefects, rowRejected, type DefectKind, type DefectRates, type FieldGroups, type Row, type RowDefect } from './defects.ts';
@@ -8,11 +9,8 @@ import { Prng } from './prng.ts';
 
 const FLUSH_AT = 1 << 18;
 
-export function csvCell(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? String(v) : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** One CSV record (quoted where needed, by csv-stringify), ending in a line break. */
+export const csvLine = (cells: (string | number | null | undefined)[]): string => stringify([cells]);
 
 /**
  * Buffered text sink with an encoding; `write` is synchronous, `flush` awaits back-pressure.
@@ -137,7 +135,7 @@ export class DatasetWriter {
       for (const f of this.dataset.fields) o[f.name] = row[f.name] ?? null;
       return JSON.stringify(o) + '\n';
     }
-    return this.dataset.fields.map((f) => csvCell(row[f.name])).join(',') + '\n';
+    return csvLine(this.dataset.fields.map((f) => row[f.name]));
   }
 
   private emit(line: string, rejected: boolean, defects: Omit<RowDefect, 'row'>[], entity: string, entity2: string): number {

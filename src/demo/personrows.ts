@@ -5,7 +5,7 @@
  */
 import { CITY, DISTRICTS, migrantOrigins } from './city.ts';
 import { UsccIssuer, isoFromDay } from './ids.ts';
-import { TextSink, csvCell } from './output.ts';
+import { TextSink, csvLine } from './output.ts';
 import { Population, REFERENCE_DAY } from './people.ts';
 import { Prng } from './prng.ts';
 
@@ -97,9 +97,7 @@ export async function writePersonCsv(path: string, n: number, seed = 42): Promis
   sink.write(PERSON_COLUMNS.join(',') + '\n');
   let rows = 0;
   for (const r of personRows(seed, n)) {
-    sink.write(
-      `${r.id_number},${r.name},${r.sex},${r.birth_date},${r.phone},${csvCell(r.address)},${r.district_code},${r.ethnicity},${r.education},${r.marital_status},${r.employer_uscc},${r.income},${r.updated_at}\n`,
-    );
+    sink.write(csvLine([r.id_number, r.name, r.sex, r.birth_date, r.phone, r.address, r.district_code, r.ethnicity, r.education, r.marital_status, r.employer_uscc, r.income, r.updated_at]));
     rows++;
     if ((rows & 4095) === 0) await sink.maybeFlush();
   }

@@ -63,8 +63,13 @@ export function pseudonym(s: string, key: string): string {
   return 'P' + h(key + h(key + s)).slice(0, 16);
 }
 
-export type MaskKind = 'name' | 'id' | 'phone' | 'address' | 'email' | 'year' | 'keep' | 'pseudonym' | 'null';
-export const MASK_KINDS: MaskKind[] = ['name', 'id', 'phone', 'address', 'email', 'year', 'keep', 'pseudonym', 'null'];
+/**
+ * Every way a value can be shown masked — the one list: fields name theirs (`Field.mask`), the
+ * guard applies them, the API's schema enumerates them. `none` shows the value as it is (a field
+ * that is never masked); `null` hides it entirely.
+ */
+export const MASK_KINDS = ['name', 'id', 'phone', 'address', 'email', 'year', 'keep', 'pseudonym', 'null', 'none'] as const;
+export type MaskKind = (typeof MASK_KINDS)[number];
 
 export interface MaskOptions {
   /** keep: characters shown at the start (default 1). */
@@ -95,6 +100,8 @@ export function maskSql(kind: MaskKind, columnExpr: string, opts: MaskOptions = 
       return `pseudonym(${columnExpr}, ${literal(opts.key)})`;
     case 'null':
       return 'CAST(NULL AS VARCHAR)';
+    case 'none':
+      return columnExpr;
     default:
       throw new Error(`maskSql: unknown mask kind ${JSON.stringify(kind)}`);
   }

@@ -1,8 +1,7 @@
-import type { Dataset, Field } from '../catalog/types.ts';
+import type { Dataset, Field } from '../catalog/index.ts';
 import { type Caller, type Ctx, problem } from '../kernel/index.ts';
-import type { VersionInfo } from '../lake/index.ts';
+import { ident, maskSql, type VersionInfo } from '../lake/index.ts';
 import { maskedColumn } from './masking.ts';
-import { ident, literal } from './sql.ts';
 
 export type AccessBasis = 'owner' | 'admin' | 'unconditional';
 
@@ -72,7 +71,7 @@ export async function planRead(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadR
   if (!exprs.length) throw problem('validation', '没有可读字段 / no readable fields');
   // Subject keys (who was read) are pseudonyms of ID-card fields, for "who used my data".
   const idField = ds.fields.find((f) => f.element === 'id_card' && present.has(f.name));
-  if (idField) exprs.push(`pseudonym(CAST(${ident(idField.name)} AS VARCHAR), ${literal(key)}) AS __subject`);
+  if (idField) exprs.push(`${maskSql('pseudonym', `CAST(${ident(idField.name)} AS VARCHAR)`, { key })} AS __subject`);
   const sql = `SELECT ${exprs.join(', ')} FROM ${ctx.lakeReader.scan(version)}`;
   return { dataset: ds, version, basis, columns, sql };
 }

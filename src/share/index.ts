@@ -1,6 +1,5 @@
 export { planRead, readPage, basisFor, masksField, type ReadPlan, type ReadRequest, type PlannedColumn, type AccessBasis } from './guard.ts';
 export { maskKindOf, maskExpr } from './masking.ts';
-export { ident, literal } from './sql.ts';
 export { referenceAccess, referenceScan, departmentReader, type ReferenceScan } from './references.ts';
 export { quarantineReader, QUARANTINE_CSV_COLUMNS, type QuarantineFile, type QuarantineEntry } from './quarantine.ts';
 export { spreadsheetCell, unspreadsheetSql, csvDownload } from './exportCsv.ts';

@@ -1,6 +1,5 @@
-import type { Field, MaskKind } from '../catalog/types.ts';
-import { maskSql } from '../lake/index.ts';
-import { ident } from './sql.ts';
+import type { Field } from '../catalog/index.ts';
+import { ident, maskSql, type MaskKind } from '../lake/index.ts';
 
 /** The mask a field gets when shown masked: explicit, else from its data element or name. */
 export function maskKindOf(f: Field): MaskKind {
@@ -15,13 +14,10 @@ export function maskKindOf(f: Field): MaskKind {
   return f.sensitivity === 'L4' ? 'pseudonym' : 'keep';
 }
 
-/** SQL expression showing the value `expr` of field f masked (as text, except a year mask). */
+/** SQL expression showing the value `expr` of field f masked (as text, except a year mask and `none`). */
 export function maskExpr(f: Field, expr: string, pseudonymKey: string): string {
   const kind = maskKindOf(f);
-  if (kind === 'none') return expr;
-  const text = `CAST(${expr} AS VARCHAR)`;
-  if (kind === 'pseudonym') return maskSql('pseudonym', text, { key: pseudonymKey });
-  return maskSql(kind, kind === 'year' ? expr : text);
+  return maskSql(kind, kind === 'year' || kind === 'none' ? expr : `CAST(${expr} AS VARCHAR)`, { key: pseudonymKey });
 }
 
 /** SQL expression showing field f masked, named as the field. */

@@ -99,6 +99,7 @@ describe('lake masking macros', () => {
       keep: '欧***',
       pseudonym: pseudonym('欧阳娜娜', "o'k"),
       null: null,
+      none: '欧阳娜娜',
     });
     assert.throws(() => maskSql('pseudonym', col), /key/);
     assert.throws(() => maskSql('keep', col, { first: -1 }), /first/);

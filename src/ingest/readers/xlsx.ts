@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
 import { once } from 'node:events';
 import { problem } from '../../kernel/index.ts';
 import { headerNames } from './sniff.ts';
@@ -32,10 +33,6 @@ export function cellText(v: unknown): string {
   return String(v);
 }
 
-/** A CSV cell: quoted when it holds a comma, quote or line break. */
-export function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 export interface XlsxResult {
   headers: string[];
@@ -99,14 +96,14 @@ export async function xlsxToCsv(file: string, outCsv: string, opts: XlsxOptions 
           if (cells.length > MAX_COLUMNS) throw problem('unprocessable', `列数 ${cells.length} 超过上限 ${MAX_COLUMNS} / ${cells.length} columns, limit ${MAX_COLUMNS}`);
           headerRow = row.number;
           headers = headerNames(cells);
-          await write(['__row', ...headers].map(csvCell).join(',') + '\n');
+          await write(stringify([['__row', ...headers]]));
           continue;
         }
         if (opts.maxRows !== undefined && rows >= opts.maxRows) continue;
         const cells: string[] = [];
-        for (let c = 1; c <= headers.length; c++) cells.push(csvCell(cellText(values[c])));
+        for (let c = 1; c <= headers.length; c++) cells.push(cellText(values[c]));
         if (!cells.some((c) => c !== '')) continue;
-        await write(`${row.number - headerRow},${cells.join(',')}\n`);
+        await write(stringify([[row.number - headerRow, ...cells]]));
         rows++;
       }
       chosen = { headers, rows, sheet: ws.name, sheets };
