@@ -29,8 +29,8 @@ export interface ReadRequest {
 
 const SENSITIVE = new Set(['L3', 'L4']);
 
-/** Does a reader on this basis see field f only masked? */
-export const masksField = (basis: AccessBasis, f: Pick<Field, 'sensitivity'>) => basis !== 'owner' && SENSITIVE.has(f.sensitivity);
+/** Does a reader on this basis see field f only masked? (A field whose mask is `none` is never masked.) */
+export const masksField = (basis: AccessBasis, f: Pick<Field, 'sensitivity' | 'mask'>) => basis !== 'owner' && SENSITIVE.has(f.sensitivity) && f.mask !== 'none';
 
 /**
  * Why the caller may read the dataset, or a 403. Deny by default:
