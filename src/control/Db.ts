@@ -37,3 +37,18 @@ export function queryable(run: (sql: string, params: unknown[]) => Promise<unkno
     },
   };
 }
+
+/** What both drivers share: statements outside a transaction go to `base`; locks in this process. */
+export abstract class DriverBase {
+  protected abstract readonly base: Queryable;
+
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.base.query<T>(sql, params);
+  }
+  one<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T | undefined> {
+    return this.base.one<T>(sql, params);
+  }
+  exec(sql: string): Promise<void> {
+    return this.base.exec(sql);
+  }
+}

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { queryable, type Db, type Locked, type Queryable } from './Db.ts';
+import { DriverBase, queryable, type Db, type Locked, type Queryable } from './Db.ts';
 import { Mutex } from './Mutex.ts';
 
 // bigint (int8) and numeric come back as strings by default; counts here fit in a JS number.
@@ -8,12 +8,13 @@ pg.types.setTypeParser(20, (v) => Number(v));
 const wrap = (c: pg.Pool | pg.PoolClient): Queryable => queryable(async (sql, params) => (await c.query(sql, params)).rows, (sql) => c.query(sql));
 
 /** A PostgreSQL server (or a compatible one) through a pool. `schema` isolates tests. */
-export class PgDb implements Db {
+export class PgDb extends DriverBase implements Db {
   readonly driver = 'pg' as const;
   private locks = new Mutex();
-  private base: Queryable;
+  protected readonly base: Queryable;
 
   private constructor(private pool: pg.Pool) {
+    super();
     this.base = wrap(pool);
   }
 
@@ -31,15 +32,6 @@ export class PgDb implements Db {
     return new PgDb(pool);
   }
 
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]) {
-    return this.base.query<T>(sql, params);
-  }
-  one<T = Record<string, unknown>>(sql: string, params?: unknown[]) {
-    return this.base.one<T>(sql, params);
-  }
-  exec(sql: string) {
-    return this.base.exec(sql);
-  }
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {

@@ -1,16 +1,17 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { queryable, type Db, type Locked, type Queryable } from './Db.ts';
+import { DriverBase, queryable, type Db, type Locked, type Queryable } from './Db.ts';
 import { Mutex } from './Mutex.ts';
 
 const wrap = (q: PGlite | Transaction): Queryable => queryable(async (sql, params) => (await q.query(sql, params)).rows, (sql) => q.exec(sql));
 
 /** Embedded PostgreSQL (WASM) stored under the data directory, or in memory when dir is undefined. */
-export class PgliteDb implements Db {
+export class PgliteDb extends DriverBase implements Db {
   readonly driver = 'pglite' as const;
   private locks = new Mutex();
-  private base: Queryable;
+  protected readonly base: Queryable;
 
   private constructor(private pg: PGlite) {
+    super();
     this.base = wrap(pg);
   }
 
@@ -21,15 +22,6 @@ export class PgliteDb implements Db {
     return new PgliteDb(pg);
   }
 
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]) {
-    return this.base.query<T>(sql, params);
-  }
-  one<T = Record<string, unknown>>(sql: string, params?: unknown[]) {
-    return this.base.one<T>(sql, params);
-  }
-  exec(sql: string) {
-    return this.base.exec(sql);
-  }
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.pg.transaction((tx) => fn(wrap(tx)));
   }

@@ -8,6 +8,19 @@ import { openPlatform, type Platform } from '../../src/platform.ts';
 
 export type TestDriver = 'pglite' | 'pg';
 
+/** Run one statement on the test PostgreSQL in a connection of its own (schemas made and dropped around tests). */
+export async function onTestServer(sql: string, url = process.env.GOVHUB_TEST_DATABASE_URL): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+export const dropSchema = (schema: string, url?: string) => onTestServer(`DROP SCHEMA IF EXISTS ${schema} CASCADE`, url);
+
 /** The first admin's password in tests (it meets the password policy: ≥ 10 characters, not common, not containing `admin`). */
 export const ADMIN_PASSWORD = 'manage-pass-2026';
 
@@ -45,12 +58,7 @@ export async function openTestPlatform(driver: TestDriver, overrides: Partial<Co
     ...p, dir, schema,
     async close() {
       await p.close();
-      if (url && schema) {
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
-      }
+      if (url && schema) await dropSchema(schema, url);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -69,20 +77,12 @@ export async function childControlPlane(driver: TestDriver): Promise<{ databaseU
   const base = process.env.GOVHUB_TEST_DATABASE_URL;
   if (!base) throw new Error('GOVHUB_TEST_DATABASE_URL is not set');
   const schema = `c_${process.pid}_${Date.now().toString(36)}_${n++}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
+  await onTestServer(`CREATE SCHEMA ${schema}`, base);
   const url = new URL(base);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return {
     databaseUrl: url.toString(),
     env: { GOVHUB_DATABASE_URL: url.toString() },
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
-    },
+    drop: () => dropSchema(schema, base),
   };
 }

@@ -4,16 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { dropSchema, type TestDriver } from '../helpers/platform.ts';
 import { migrate, PgDb, PgliteDb, type Db } from '../../src/control/index.ts';
 import { newId } from '../../src/kernel/index.ts';
 import { Lake } from '../../src/lake/index.ts';
 
-export type LakeDriver = 'pglite' | 'pg';
-
-export function lakeDrivers(): LakeDriver[] {
-  return process.env.GOVHUB_TEST_DATABASE_URL ? ['pglite', 'pg'] : ['pglite'];
-}
+export type LakeDriver = TestDriver;
 
 let seq = 0;
 export function tempDir(): string {
@@ -34,12 +30,7 @@ export async function openControl(driver: LakeDriver, pgliteDir?: string): Promi
   return {
     db,
     schema,
-    async drop() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
-    },
+    drop: () => dropSchema(schema, url),
   };
 }
 

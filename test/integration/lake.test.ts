@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../src/control/index.ts';
 import { newId } from '../../src/kernel/index.ts';
 import { Lake, LakeStageError, type VersionInfo } from '../../src/lake/index.ts';
-import { addDataset, addDepartment, killWriter, lakeDrivers, openControl, openLakeEnv, stagedFiles, tempDir, type LakeEnv } from './lake-env.ts';
+import { drivers } from '../helpers/platform.ts';
+import { addDataset, addDepartment, killWriter, openControl, openLakeEnv, stagedFiles, tempDir, type LakeEnv } from './lake-env.ts';
 
 const gen = (from: number, to: number, tag = 'v') => ({ sql: `SELECT i AS id, '${tag}' || i AS name FROM range(${from}, ${to}) t(i)` });
 
@@ -27,7 +28,7 @@ async function intents(db: Db, datasetId: string) {
   return db.query<{ write_id: string; pid: number; host: string }>('SELECT write_id, pid, host FROM lake_write_intents WHERE dataset_id = $1', [datasetId]);
 }
 
-for (const driver of lakeDrivers()) {
+for (const driver of drivers()) {
   describe(`lake (${driver})`, () => {
     let env: LakeEnv;
     let lake: Lake;

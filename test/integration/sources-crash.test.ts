@@ -9,14 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
 import pino from 'pino';
 import { datasetAdmin } from '../../src/catalog/index.ts';
 import { loadConfig, SYSTEM } from '../../src/kernel/index.ts';
 import { departments } from '../../src/identity/index.ts';
 import { sources } from '../../src/connectors/index.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
-import { drivers, TEST_SOURCES } from '../helpers/platform.ts';
+import { drivers, dropSchema, TEST_SOURCES } from '../helpers/platform.ts';
 import { idCard, mysqlConn, PEOPLE_FIELDS, uniq } from './sources-env.ts';
 
 const ROWS = 12_000;
@@ -74,12 +73,7 @@ for (const driver of drivers()) {
       const my = await mysqlConn();
       await my.query(`DROP TABLE IF EXISTS ${table}`);
       await my.end();
-      if (url && schema) {
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
-      }
+      if (url && schema) await dropSchema(schema, url);
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
