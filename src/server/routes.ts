@@ -7,6 +7,7 @@ import { identityRoutes } from '../identity/index.ts';
 import { shareRoutes } from '../share/index.ts';
 import { ingestRoutes } from '../ingest/index.ts';
 import { sourceRoutes } from '../connectors/index.ts';
+import { dashboardRoutes } from '../dashboard/index.ts';
 import { standardsRoutes } from '../standards/index.ts';
 
 const Health = Type.Object({ status: Type.String(), version: Type.String(), controlPlane: Type.String(), dataPlane: Type.String() });
@@ -32,5 +33,5 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
 export async function registerRoutes(api: FastifyInstance, ctx: Ctx) {
-  for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, shareRoutes, ingestRoutes, sourceRoutes]) await api.register(routes(ctx));
+  for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, shareRoutes, ingestRoutes, sourceRoutes, dashboardRoutes]) await api.register(routes(ctx));
 }
