@@ -55,7 +55,9 @@ test('console: log in, create a department, see it audited, verify the chain', {
   // ---- dashboard via the side menu
   await page.locator('[data-test=menu-dashboard]').click();
   await page.waitForURL(/\/dashboard/);
-  await page.locator('[data-test=stat-departments] .stat-value').filter({ hasText: /\d/ }).waitFor();
+  await page.locator('[data-test=stat-datasets] .stat-value').filter({ hasText: /\d/ }).waitFor();
+  assert.equal((await page.locator('[data-test=dashboard-scope]').innerText()).trim(), '全市', 'the admin sees the city');
+  await page.locator('[data-test=chart-ingest] canvas').waitFor();
   await shot(page, '02-dashboard');
 
   // ---- departments: create TESTDEPT

@@ -42,7 +42,7 @@ test('console under CSP: log in, dashboard, change my password; API docs render;
   await page.locator('[data-test=login-password]').fill(server.adminPassword);
   await page.locator('[data-test=login-submit]').click();
   await page.waitForURL(/\/dashboard/);
-  await page.locator('[data-test=stat-departments] .stat-value').filter({ hasText: /\d/ }).waitFor();
+  await page.locator('[data-test=stat-datasets] .stat-value').filter({ hasText: /\d/ }).waitFor();
 
   // ---- change my password: a wrong current password is named on its field
   const newPassword = 'Changed-in-browser-2026';

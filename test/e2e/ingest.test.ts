@@ -245,6 +245,14 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
   assert.match(await jobRow.nth(1).innerText(), /成功[\s\S]*人口信息\.csv[\s\S]*8[\s\S]*6[\s\S]*2/);
   await shot(page, '07-jobs');
 
+  // ---- the officer's dashboard: own department, today's work in the trend, and what is left to do
+  await page.goto(`${server.url}/dashboard`);
+  assert.equal((await page.locator('[data-test=dashboard-scope]').innerText()).trim(), '本部门');
+  await page.locator('[data-test=stat-jobs] .stat-value').filter({ hasText: '2' }).waitFor();
+  await page.locator('[data-test=chart-ingest] canvas').waitFor();
+  await page.locator('[data-test=chart-quality] canvas').waitFor();
+  await shot(page, '07b-dashboard-officer', 1100);
+
   // ---- dataset detail: quality tab and the cleaning settings
   await page.goto(`${server.url}/datasets/GAJ_PERSON?tab=quality`);
   await page.locator('[data-test=dataset-quality] [data-test=quality-radar] canvas').waitFor();
