@@ -11,7 +11,7 @@ import { users } from '../../src/identity/index.ts';
 import { toProblem } from '../../src/server/errorHandler.ts';
 import { drivers } from '../helpers/platform.ts';
 import { login, openTestApp } from '../helpers/server.ts';
-import { upload } from '../integration/ingest-helpers.ts';
+import { upload } from '../helpers/upload.ts';
 
 type App = Awaited<ReturnType<typeof openTestApp>>;
 type Headers = Record<string, string>;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { drivers } from '../helpers/platform.ts';
-import { id, openCity, type City } from './city.ts';
+import { id, openCity, type City } from '../helpers/city.ts';
 
 const CONNECTIONS = 32;
 const PER_CONNECTION = 12;

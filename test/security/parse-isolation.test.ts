@@ -14,8 +14,8 @@ import zlib from 'node:zlib';
 import { Engine } from '../../src/lake/index.ts';
 import { sweepWorkDirs } from '../../src/ingest/index.ts';
 import { drivers } from '../helpers/platform.ts';
-import { upload, zip } from '../integration/ingest-helpers.ts';
-import { openCity, type City } from './city.ts';
+import { upload, zip } from '../helpers/upload.ts';
+import { openCity, type City } from '../helpers/city.ts';
 
 const FIELDS = [
   { name: 'a', title: 'A', type: 'string', sensitivity: 'L1' },

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { drivers } from '../helpers/platform.ts';
-import { id, openCity, type City } from './city.ts';
+import { id, openCity, type City } from '../helpers/city.ts';
 
 const FIELDS = [
   { name: 'sfzh', title: '身份证号', type: 'string', element: 'id_card', required: true, sensitivity: 'L4' },
@@ -111,7 +111,7 @@ for (const driver of drivers()) {
       const back = [header, row3].map((x) => x.map((v) => `"${v.replaceAll('"', '""')}"`).join(',')).join('\n');
       const retry = await c.req('GET', `/ingest/jobs/${jobId}`, c.officers.GA);
       assert.equal(retry.statusCode, 200);
-      const { upload } = await import('../integration/ingest-helpers.ts');
+      const { upload } = await import('../helpers/upload.ts');
       const j = (await upload(c.app, `/ingest/jobs/${jobId}/retry`, c.officers.GA, 'fixed.csv', back)).json();
       assert.deepEqual([j.status, j.accepted, j.rejected], ['succeeded', 1, 0], j.error);
       const rowsRead = (await c.req('GET', `/datasets/GA_BZ/rows?limit=10`, c.officers.GA)).json();

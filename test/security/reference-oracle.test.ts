@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { drivers } from '../helpers/platform.ts';
-import { id, openCity, type City } from './city.ts';
+import { id, openCity, type City } from '../helpers/city.ts';
 
 const PERSON = [
   { name: 'sfzh', title: '身份证号', type: 'string', element: 'id_card', required: true, sensitivity: 'L4' },

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { drivers } from '../helpers/platform.ts';
-import { openCity, type City } from './city.ts';
+import { openCity, type City } from '../helpers/city.ts';
 
 /** Valid in JavaScript, not in RE2: a named group, an end-of-text escape, a look-behind. */
 const NOT_RE2 = ['(?<n>\\d+)', '^\\d+\\Z', '(?<=a)b'];

@@ -24,7 +24,7 @@ import { sourceById } from '../../src/connectors/store.ts';
 import { fakeServer, type FakeServer } from '../helpers/fakeServers.ts';
 import { drivers, SYSTEM, type TestPlatform } from '../helpers/platform.ts';
 import { login, openTestApp } from '../helpers/server.ts';
-import { MYSQL, PASSWORD, peopleDataset, seedOrg, uniq, type Org } from '../integration/sources-env.ts';
+import { MYSQL, PASSWORD, peopleDataset, seedOrg, uniq, type Org } from '../helpers/sources.ts';
 
 type Auth = { authorization: string };
 

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { loadDemo, officerName, DEMO_PASSWORD, type DemoLoadResult } from '../../../src/demo/index.ts';
+import { quarantine } from '../../../src/ingest/index.ts';
+import { SYSTEM, drivers } from '../../helpers/platform.ts';
+import { login, openTestApp } from '../../helpers/server.ts';
+
+for (const driver of drivers()) {
+  describe(`demo city (${driver})`, () => {
+    let t: Awaited<ReturnType<typeof openTestApp>>;
+    let r: DemoLoadResult;
+    before(async () => {
+      t = await openTestApp(driver);
+      r = await loadDemo(t.p, { people: 1500, seed: 7 });
+    });
+    after(() => t.close());
+
+    test('every department file ingests with exactly the accepted and rejected counts the generator recorded', () => {
+      assert.ok(r.manifest.departments.length >= 15);
+      assert.ok(r.manifest.files.some((f) => f.encoding === 'gbk'), 'one file is GBK-encoded');
+      const got = r.jobs.map((j) => `${j.dataset} ${j.job.status} accepted=${j.job.accepted} rejected=${j.job.rejected}`);
+      const want = r.jobs.map((j) => `${j.dataset} succeeded accepted=${j.expectedAccepted} rejected=${j.expectedRejected}`);
+      assert.deepEqual(got, want);
+      const kinds = new Set(r.manifest.files.map((f) => `${f.format}/${f.encoding}${f.bom ? '+bom' : ''}`));
+      assert.ok(kinds.has('csv/gbk') && kinds.has('csv/utf-8+bom') && kinds.has('ndjson/utf-8'), [...kinds].join(' '));
+    });
+
+    test('the quarantined rows are exactly the rows the generator corrupted', async () => {
+      for (const j of r.jobs) {
+        const f = r.manifest.files.find((x) => x.path === j.file)!;
+        const want = [...new Set(f.defects.filter((d) => d.reject).map((d) => d.row))].sort((a, b) => a - b);
+        const got = j.job.rejected ? [...new Set((await quarantine.entries(t.p, SYSTEM, j.job.jobId, { limit: 100_000, offset: 0 })).items.map((e) => e.row))].sort((a, b) => a - b) : [];
+        assert.deepEqual(got, want, `${f.dataset}: quarantined rows`);
+      }
+    });
+
+    test('the GBK file reads as Chinese, and the data is visible to its department', async () => {
+      const gbk = r.manifest.files.find((f) => f.encoding === 'gbk')!;
+      const h = await login(t.app, officerName(gbk.department), DEMO_PASSWORD);
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/datasets/${gbk.dataset}/rows?limit=50`, headers: h });
+      assert.equal(res.statusCode, 200, res.body);
+      const { rows, total } = res.json();
+      assert.ok(total > 0 && total <= gbk.expectedAccepted, `total ${total}`);
+      const text = JSON.stringify(rows);
+      assert.match(text, /[\u4e00-\u9fa5]{2,}/, 'Chinese text decoded');
+      assert.ok(!text.includes('\ufffd'), 'no replacement characters');
+    });
+
+    test('loading again is idempotent', async () => {
+      const before = await t.p.db.query<{ code: string; row_count: number }>('SELECT ds.code, v.row_count FROM datasets ds JOIN dataset_versions v ON v.dataset_id = ds.id AND v.version = ds.current_version ORDER BY ds.code');
+      await loadDemo(t.p, { people: 1500, seed: 7 });
+      const afterRows = await t.p.db.query<{ code: string; row_count: number }>('SELECT ds.code, v.row_count FROM datasets ds JOIN dataset_versions v ON v.dataset_id = ds.id AND v.version = ds.current_version ORDER BY ds.code');
+      assert.deepEqual(afterRows, before);
+    });
+  });
+}
