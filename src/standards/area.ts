@@ -10,6 +10,7 @@ import { GB2260_TABLE } from './data/gb2260.generated.ts';
 import { cleanText } from './text.ts';
 import { checkedElementMacros, macro, sqlString } from './sql.ts';
 import type { ElementDef, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 export interface AreaEntry {
   code: string;
@@ -105,21 +106,14 @@ export function areaMacros(): string[] {
   ];
 }
 
-export const areaCodeElement: ElementDef = {
+export const areaCodeElement: ElementDef = builtinElement({
   id: 'area_code',
   title: '行政区划代码',
   titleEn: 'Administrative division code',
   description: 'GB/T 2260 六位行政区划代码，含历史上曾经有效的代码。',
   standard: 'GB/T 2260',
-  macroName: 'std_area_code_valid',
-  reasonMacroName: 'std_area_code_reason',
-  normalizeMacroName: 'std_area_code_norm',
   normalizes: false,
   reasons: ['empty', 'format', 'unknown'],
-  kind: 'builtin',
-  validate: (v) => validateAreaCode(v),
-  validSql: (e) => `std_area_code_valid(${e})`,
-  reasonSql: (e) => `std_area_code_reason(${e})`,
-  normalizeSql: (e) => `std_area_code_norm(${e})`,
+  validate: validateAreaCode,
   macros: areaMacros,
-};
+});

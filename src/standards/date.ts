@@ -10,6 +10,7 @@
 import { cleanText, todayIso } from './text.ts';
 import { checkedElementMacros, macro } from './sql.ts';
 import type { ElementDef, ElementParams, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 const DATE_RE =
   '([0-9]{4})(?:[ ]*[-/.年][ ]*([0-9]{1,2})[ ]*[-/.月][ ]*([0-9]{1,2})[ ]*[日号]?|([0-9]{2})([0-9]{2}))(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]+)?)?)?';
@@ -85,22 +86,18 @@ export function dateMacros(): string[] {
   ];
 }
 
-export const dateElement: ElementDef = {
+export const dateElement: ElementDef = builtinElement({
   id: 'date',
   title: '日期',
   titleEn: 'Date',
   description: '日期，接受 2023-01-05、2023/1/5、2023.01.05、2023年1月5日、20230105 等写法，规范为 ISO 8601（YYYY-MM-DD）；可选参数 min/max 限定范围。',
   standard: 'GB/T 7408 (ISO 8601)',
-  macroName: 'std_date_valid',
-  reasonMacroName: 'std_date_reason',
-  normalizeMacroName: 'std_date_norm',
   normalizes: true,
   reasons: ['empty', 'format', 'invalid', 'range'],
   params: [
     { name: 'min', type: 'string', title: '最早日期（YYYY-MM-DD 或 today）' },
     { name: 'max', type: 'string', title: '最晚日期（YYYY-MM-DD 或 today）' },
   ],
-  kind: 'builtin',
   validate: (v, p) => validateDate(v, p),
   validSql: (e, p) => {
     const r = rangeSql(`std_date_norm(${e})`, p);
@@ -115,4 +112,4 @@ export const dateElement: ElementDef = {
     return r ? `CASE WHEN ${r} THEN std_date_norm(${e}) END` : `std_date_norm(${e})`;
   },
   macros: dateMacros,
-};
+});

@@ -6,6 +6,7 @@
 import { cleanText } from './text.ts';
 import { checkedElementMacros } from './sql.ts';
 import type { ElementDef, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 const EMAIL_RE = '[A-Za-z0-9_%+-]+(?:\\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}';
 const emailRe = new RegExp(`^${EMAIL_RE}$`);
@@ -19,21 +20,14 @@ export function validateEmail(value: unknown): ValidationResult {
   return { ok: true, normalized: c.slice(0, at) + '@' + c.slice(at + 1).toLowerCase() };
 }
 
-export const emailElement: ElementDef = {
+export const emailElement: ElementDef = builtinElement({
   id: 'email',
   title: '电子邮箱',
   titleEn: 'Email address',
   description: '电子邮箱地址（实用校验，非完整 RFC 5322），域名统一为小写。',
-  macroName: 'std_email_valid',
-  reasonMacroName: 'std_email_reason',
-  normalizeMacroName: 'std_email_norm',
   normalizes: true,
   reasons: ['empty', 'format', 'length'],
-  kind: 'builtin',
-  validate: (v) => validateEmail(v),
-  validSql: (e) => `std_email_valid(${e})`,
-  reasonSql: (e) => `std_email_reason(${e})`,
-  normalizeSql: (e) => `std_email_norm(${e})`,
+  validate: validateEmail,
   macros: () =>
     checkedElementMacros({
       id: 'email',
@@ -44,4 +38,4 @@ export const emailElement: ElementDef = {
       ],
       norm: `split_part(c, '@', 1) || '@' || lower(split_part(c, '@', 2))`,
     }),
-};
+});

@@ -6,6 +6,7 @@
 import { cleanText } from './text.ts';
 import { checkedElementMacros, macro, sqlString } from './sql.ts';
 import type { ElementDef, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 const NAMES = [
   '汉族', '蒙古族', '回族', '藏族', '维吾尔族', '苗族', '彝族', '壮族', '布依族', '朝鲜族',
@@ -66,21 +67,14 @@ export function ethnicityMacros(): string[] {
   ];
 }
 
-export const ethnicityElement: ElementDef = {
+export const ethnicityElement: ElementDef = builtinElement({
   id: 'ethnicity',
   title: '民族',
   titleEn: 'Ethnic group',
   description: 'GB/T 3304 民族代码（01 汉族 … 56 基诺族，97 其他，98 外国血统中国籍人士）；接受代码或名称，规范为两位代码。',
   standard: 'GB/T 3304-1991',
-  macroName: 'std_ethnicity_valid',
-  reasonMacroName: 'std_ethnicity_reason',
-  normalizeMacroName: 'std_ethnicity_norm',
   normalizes: true,
   reasons: ['empty', 'unknown'],
-  kind: 'builtin',
-  validate: (v) => validateEthnicity(v),
-  validSql: (e) => `std_ethnicity_valid(${e})`,
-  reasonSql: (e) => `std_ethnicity_reason(${e})`,
-  normalizeSql: (e) => `std_ethnicity_norm(${e})`,
+  validate: validateEthnicity,
   macros: ethnicityMacros,
-};
+});

@@ -5,6 +5,7 @@
 import { cleanText } from './text.ts';
 import { checkedElementMacros, sqlStringList } from './sql.ts';
 import type { ElementDef, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 export const GENDER_CODES: Record<string, string> = { '0': '未知的性别', '1': '男性', '2': '女性', '9': '未说明的性别' };
 
@@ -34,21 +35,14 @@ export function genderMacros(): string[] {
   });
 }
 
-export const genderElement: ElementDef = {
+export const genderElement: ElementDef = builtinElement({
   id: 'gender',
   title: '性别',
   titleEn: 'Sex',
   description: 'GB/T 2261.1 性别代码：0 未知的性别、1 男性、2 女性、9 未说明的性别；“男”“女”等写法规范为代码。',
   standard: 'GB/T 2261.1-2003',
-  macroName: 'std_gender_valid',
-  reasonMacroName: 'std_gender_reason',
-  normalizeMacroName: 'std_gender_norm',
   normalizes: true,
   reasons: ['empty', 'unknown'],
-  kind: 'builtin',
-  validate: (v) => validateGender(v),
-  validSql: (e) => `std_gender_valid(${e})`,
-  reasonSql: (e) => `std_gender_reason(${e})`,
-  normalizeSql: (e) => `std_gender_norm(${e})`,
+  validate: validateGender,
   macros: genderMacros,
-};
+});

@@ -10,6 +10,7 @@ import { isAreaCode } from './area.ts';
 import { cleanText, todayIso } from './text.ts';
 import { checkedElementMacros, macro } from './sql.ts';
 import type { ElementDef, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -129,24 +130,17 @@ export function idCardMacros(): string[] {
   ];
 }
 
-export const idCardElement: ElementDef = {
+export const idCardElement: ElementDef = builtinElement({
   id: 'id_card',
   title: '公民身份号码',
   titleEn: 'Citizen identity number',
   description: 'GB 11643 十八位公民身份号码：地址码（GB/T 2260，含历史代码）、出生日期、顺序码、MOD 11-2 校验码；十五位旧号码升级为十八位。',
   standard: 'GB 11643-1999',
-  macroName: 'std_id_card_valid',
-  reasonMacroName: 'std_id_card_reason',
-  normalizeMacroName: 'std_id_card_norm',
   normalizes: true,
   reasons: ['empty', 'length', 'charset', 'area', 'birthdate', 'checksum'],
-  kind: 'builtin',
   validate: (v) => {
     const r = validateIdCard(v);
     return r.ok ? { ok: true, normalized: r.normalized } : { ok: false, reason: r.reason };
   },
-  validSql: (e) => `std_id_card_valid(${e})`,
-  reasonSql: (e) => `std_id_card_reason(${e})`,
-  normalizeSql: (e) => `std_id_card_norm(${e})`,
   macros: idCardMacros,
-};
+});

@@ -6,6 +6,7 @@
 import { cleanText } from './text.ts';
 import { checkedElementMacros, macro } from './sql.ts';
 import type { ElementDef, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 const WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -53,21 +54,14 @@ export function orgCodeMacros(): string[] {
   ];
 }
 
-export const orgCodeElement: ElementDef = {
+export const orgCodeElement: ElementDef = builtinElement({
   id: 'org_code',
   title: '组织机构代码',
   titleEn: 'Organization code',
   description: 'GB 11714 九位组织机构代码（八位本体码 + 一位校验码，可写作 XXXXXXXX-X）；统一社会信用代码第 9–17 位即此代码。',
   standard: 'GB 11714-1997',
-  macroName: 'std_org_code_valid',
-  reasonMacroName: 'std_org_code_reason',
-  normalizeMacroName: 'std_org_code_norm',
   normalizes: true,
   reasons: ['empty', 'length', 'charset', 'checksum'],
-  kind: 'builtin',
-  validate: (v) => validateOrgCode(v),
-  validSql: (e) => `std_org_code_valid(${e})`,
-  reasonSql: (e) => `std_org_code_reason(${e})`,
-  normalizeSql: (e) => `std_org_code_norm(${e})`,
+  validate: validateOrgCode,
   macros: orgCodeMacros,
-};
+});

@@ -11,6 +11,7 @@
 import { cleanText } from './text.ts';
 import { checkedElementMacros } from './sql.ts';
 import type { ElementDef, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 const MOBILE_RE = '(?:\\+?86|0086)?(1[3-9][0-9]{9})';
 const PHONE_RE = '(?:\\+?86-?)?(010|02[0-9]|0[3-9][0-9]{2})-?([2-9][0-9]{6,7})(?:(?:-|转|ext\\.?|EXT\\.?|x|X|#)([0-9]{1,6}))?';
@@ -62,38 +63,24 @@ export function phoneMacros(): string[] {
   });
 }
 
-export const mobileElement: ElementDef = {
+export const mobileElement: ElementDef = builtinElement({
   id: 'mobile',
   title: '手机号码',
   titleEn: 'Mobile phone number',
   description: '中国大陆手机号码：1[3-9] 开头的 11 位数字，可带 +86/86/0086 前缀，忽略空格与连字符。',
-  macroName: 'std_mobile_valid',
-  reasonMacroName: 'std_mobile_reason',
-  normalizeMacroName: 'std_mobile_norm',
   normalizes: true,
   reasons: ['empty', 'format'],
-  kind: 'builtin',
-  validate: (v) => validateMobile(v),
-  validSql: (e) => `std_mobile_valid(${e})`,
-  reasonSql: (e) => `std_mobile_reason(${e})`,
-  normalizeSql: (e) => `std_mobile_norm(${e})`,
+  validate: validateMobile,
   macros: mobileMacros,
-};
+});
 
-export const phoneElement: ElementDef = {
+export const phoneElement: ElementDef = builtinElement({
   id: 'phone',
   title: '固定电话',
   titleEn: 'Landline phone number',
   description: '固定电话：区号（010、02X 三位，其余四位）+ 7–8 位号码，可带分机号；规范为 0571-87654321[-分机]。',
-  macroName: 'std_phone_valid',
-  reasonMacroName: 'std_phone_reason',
-  normalizeMacroName: 'std_phone_norm',
   normalizes: true,
   reasons: ['empty', 'format'],
-  kind: 'builtin',
-  validate: (v) => validatePhone(v),
-  validSql: (e) => `std_phone_valid(${e})`,
-  reasonSql: (e) => `std_phone_reason(${e})`,
-  normalizeSql: (e) => `std_phone_norm(${e})`,
+  validate: validatePhone,
   macros: phoneMacros,
-};
+});

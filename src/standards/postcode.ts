@@ -2,6 +2,7 @@
 import { cleanText } from './text.ts';
 import { checkedElementMacros } from './sql.ts';
 import type { ElementDef, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 export function validatePostcode(value: unknown): ValidationResult {
   const c = cleanText(value);
@@ -10,21 +11,14 @@ export function validatePostcode(value: unknown): ValidationResult {
   return { ok: true, normalized: c };
 }
 
-export const postcodeElement: ElementDef = {
+export const postcodeElement: ElementDef = builtinElement({
   id: 'postcode',
   title: '邮政编码',
   titleEn: 'Postal code',
   description: '六位数字邮政编码。',
-  macroName: 'std_postcode_valid',
-  reasonMacroName: 'std_postcode_reason',
-  normalizeMacroName: 'std_postcode_norm',
   normalizes: false,
   reasons: ['empty', 'format'],
-  kind: 'builtin',
-  validate: (v) => validatePostcode(v),
-  validSql: (e) => `std_postcode_valid(${e})`,
-  reasonSql: (e) => `std_postcode_reason(${e})`,
-  normalizeSql: (e) => `std_postcode_norm(${e})`,
+  validate: validatePostcode,
   macros: () =>
     checkedElementMacros({
       id: 'postcode',
@@ -32,4 +26,4 @@ export const postcodeElement: ElementDef = {
       checks: [['format', `regexp_full_match(c, '[0-9]{6}')`]],
       norm: `c`,
     }),
-};
+});

@@ -16,6 +16,7 @@ import { isAreaCode } from './area.ts';
 import { cleanText } from './text.ts';
 import { checkedElementMacros, macro, sqlString, sqlStringList } from './sql.ts';
 import type { ElementDef, ValidationResult } from './types.ts';
+import { builtinElement } from './builtin.ts';
 
 /** The 31 characters of the code; a character's value is its index. No I, O, S, V, Z. */
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -129,23 +130,16 @@ export function usccMacros(): string[] {
   ];
 }
 
-export const usccElement: ElementDef = {
+export const usccElement: ElementDef = builtinElement({
   id: 'uscc',
   title: '统一社会信用代码',
   titleEn: 'Unified social credit code',
   description:
     'GB 32100 十八位统一社会信用代码：登记管理部门代码、机构类别代码、登记管理机关行政区划码、主体标识码（组织机构代码）与 MOD 31 校验码；已知的早期代码可列入许可名单，标记为 legacy。',
   standard: 'GB 32100-2015',
-  macroName: 'std_uscc_valid',
-  reasonMacroName: 'std_uscc_reason',
-  normalizeMacroName: 'std_uscc_norm',
   normalizes: false,
   reasons: ['empty', 'length', 'charset', 'checksum', 'authority', 'type', 'area'],
-  kind: 'builtin',
-  validate: (v) => validateUscc(v),
-  validSql: (e) => `std_uscc_valid(${e})`,
-  reasonSql: (e) => `std_uscc_reason(${e})`,
-  normalizeSql: (e) => `std_uscc_norm(${e})`,
+  validate: validateUscc,
   flagSql: (e) => `std_uscc_flag(${e})`,
   macros: usccMacros,
-};
+});
