@@ -142,74 +142,38 @@ export function injectDefects(rng: Prng, groups: FieldGroups, row: Row, rates: D
   const touched = new Set<string>();
   const candidates = (group: DemoField[], pred?: (f: DemoField) => boolean) => eligible(group, touched, row, pred);
 
-  if (rng.chance(rates.invalidId)) {
-    const c = candidates(groups.idCard);
-    if (c.length) {
-      const fld = rng.pick(c);
-      const { value, kind } = corruptId(rng, row[fld.name] as string);
-      row[fld.name] = value;
-      touched.add(fld.name);
-      found.push({ field: fld.name, kind, reject: true, fixable: false });
-    }
-  }
-  if (rng.chance(rates.invalidUscc)) {
-    const c = candidates(groups.uscc);
-    if (c.length) {
-      const fld = rng.pick(c);
-      row[fld.name] = corruptUscc(rng, row[fld.name] as string);
-      touched.add(fld.name);
-      found.push({ field: fld.name, kind: 'uscc_checksum', reject: true, fixable: false });
-    }
-  }
-  if (rng.chance(rates.missingRequired)) {
-    const c = candidates(groups.required);
-    if (c.length) {
-      const fld = rng.pick(c);
-      row[fld.name] = null;
-      touched.add(fld.name);
-      found.push({ field: fld.name, kind: 'missing_required', reject: true, fixable: false });
-    }
-  }
-  if (rng.chance(rates.nameTypo)) {
-    const c = candidates(groups.names);
-    if (c.length) {
-      const fld = rng.pick(c);
-      const name = row[fld.name] as string;
-      const typo = typoName(rng, name, COMPOUND_SURNAMES.some((s) => name.startsWith(s)) ? 2 : 1);
-      if (typo) {
-        row[fld.name] = typo;
-        touched.add(fld.name);
-        found.push({ field: fld.name, kind: 'name_typo', reject: false, fixable: false });
-      }
-    }
-  }
-  if (rng.chance(rates.oldId15)) {
-    const c = candidates(groups.idCard, (f) => /^\d{6}19[0-8]/.test(row[f.name] as string));
-    if (c.length) {
-      const fld = rng.pick(c);
-      row[fld.name] = downgradeTo15(row[fld.name] as string);
-      touched.add(fld.name);
-      found.push({ field: fld.name, kind: 'id_15', reject: false, fixable: true });
-    }
-  }
-  if (rng.chance(rates.fullWidth)) {
-    const c = candidates(groups.fullWidth);
-    if (c.length) {
-      const fld = rng.pick(c);
-      row[fld.name] = toFullWidth(row[fld.name] as string);
-      touched.add(fld.name);
-      found.push({ field: fld.name, kind: 'full_width', reject: false, fixable: true });
-    }
-  }
-  if (rng.chance(rates.trailingSpace)) {
-    const c = candidates(groups.strings);
-    if (c.length) {
-      const fld = rng.pick(c);
-      row[fld.name] = (row[fld.name] as string) + (rng.chance(0.15) ? '\u3000' : ' '.repeat(rng.between(1, 3)));
-      touched.add(fld.name);
-      found.push({ field: fld.name, kind: 'trailing_space', reject: false, fixable: true });
-    }
-  }
+  const REJECT = { reject: true, fixable: false };
+  const FIXABLE = { reject: false, fixable: true };
+  /**
+   * With probability `rate`, one eligible field of `group` takes `corrupt(value)`: the new value, or
+   * the new value with its own kind; undefined leaves the row as it was.
+   */
+  const inject = (
+    rate: number, group: DemoField[], kind: DefectKind, effect: typeof REJECT,
+    corrupt: (value: string) => string | null | undefined | { value: string; kind: DefectKind },
+    pred?: (f: DemoField) => boolean,
+  ): void => {
+    if (!rng.chance(rate)) return;
+    const c = candidates(group, pred);
+    if (!c.length) return;
+    const fld = rng.pick(c);
+    const out = corrupt(row[fld.name] as string);
+    if (out === undefined) return;
+    const done = out !== null && typeof out === 'object' ? out : { value: out, kind };
+    row[fld.name] = done.value;
+    touched.add(fld.name);
+    found.push({ field: fld.name, kind: done.kind, ...effect });
+  };
+
+  inject(rates.invalidId, groups.idCard, 'id_checksum', REJECT, (v) => corruptId(rng, v)); // corruptId names its own kind
+  inject(rates.invalidUscc, groups.uscc, 'uscc_checksum', REJECT, (v) => corruptUscc(rng, v));
+  inject(rates.missingRequired, groups.required, 'missing_required', REJECT, () => null);
+  inject(rates.nameTypo, groups.names, 'name_typo', { reject: false, fixable: false }, (name) =>
+    typoName(rng, name, COMPOUND_SURNAMES.some((s) => name.startsWith(s)) ? 2 : 1) || undefined);
+  inject(rates.oldId15, groups.idCard, 'id_15', FIXABLE, downgradeTo15, (f) => /^\d{6}19[0-8]/.test(row[f.name] as string));
+  inject(rates.fullWidth, groups.fullWidth, 'full_width', FIXABLE, toFullWidth);
+  inject(rates.trailingSpace, groups.strings, 'trailing_space', FIXABLE, (v) =>
+    v + (rng.chance(0.15) ? '\u3000' : ' '.repeat(rng.between(1, 3))));
   for (const fld of groups.dates) {
     if (touched.has(fld.name) || !nonEmpty(row[fld.name] ?? null) || !rng.chance(rates.dateForm)) continue;
     const iso = row[fld.name] as string;

@@ -96,23 +96,22 @@ export function validate(id: string, value: unknown, params?: ElementParams): Va
   return guard(() => e.validate(value, params));
 }
 
+/** One of an element's SQL builders, looked up by element id, with the element's errors made StandardsErrors. */
+const sqlBuilder =
+  (builder: 'validSql' | 'reasonSql' | 'normalizeSql') =>
+  (id: string, expr: string, params?: ElementParams): string => {
+    const e = element(id);
+    return guard(() => e[builder](expr, params));
+  };
+
 /** SQL BOOLEAN expression for a column expression: true / false, NULL when blank. */
-export function elementSql(id: string, expr: string, params?: ElementParams): string {
-  const e = element(id);
-  return guard(() => e.validSql(expr, params));
-}
+export const elementSql = sqlBuilder('validSql');
 
 /** SQL VARCHAR: the reason code, NULL when valid, 'empty' when blank. */
-export function reasonSql(id: string, expr: string, params?: ElementParams): string {
-  const e = element(id);
-  return guard(() => e.reasonSql(expr, params));
-}
+export const reasonSql = sqlBuilder('reasonSql');
 
 /** SQL expression giving the normalized value (ISO date, code, 18-digit ID…), NULL when invalid. */
-export function normalizeSql(id: string, expr: string, params?: ElementParams): string {
-  const e = element(id);
-  return guard(() => e.normalizeSql(expr, params));
-}
+export const normalizeSql = sqlBuilder('normalizeSql');
 
 /** SQL VARCHAR flag (e.g. 'legacy' for USCC), or the literal NULL for elements without flags. */
 export function flagSql(id: string, expr: string, params?: ElementParams): string {
