@@ -1,5 +1,8 @@
 /** What the benchmarks share: timing, and PostgreSQL as the peer measured in the same run. */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; out: T }> {
@@ -79,4 +82,25 @@ export function printTable(log: (s: string) => void, head: string[], rows: strin
 export function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/**
+ * PGlite as a peer: a database on disk under `dir`, the table made by `ddl`, the CSV loaded with
+ * COPY FROM /dev/blob (timed); `then` runs more work on the loaded database before it closes.
+ */
+export async function withPgliteCopy<T>(
+  dir: string, ddl: string, table: string, csv: string,
+  then: (lite: PGlite, copy: { ms: number }) => Promise<T>,
+): Promise<T> {
+  const lite = await PGlite.create(path.join(dir, 'pglite'));
+  try {
+    await lite.exec(ddl);
+    const copy = await timed(async () => {
+      const blob = new Blob([fs.readFileSync(csv)]);
+      await lite.query(`COPY ${table} FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], { blob });
+    });
+    return await then(lite, copy);
+  } finally {
+    await lite.close();
+  }
 }

@@ -32,6 +32,7 @@ import { loadConfig, SYSTEM } from '../src/kernel/index.ts';
 import { departments } from '../src/identity/index.ts';
 import { SENSOR_DATASET, sources, startRun, startSources } from '../src/connectors/index.ts';
 import { openPlatform, type Platform } from '../src/platform.ts';
+import { arg } from './_peers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -310,11 +311,6 @@ export async function run(opts: ConnectorsBenchOptions = {}): Promise<Record<str
   if (opts.mqtt !== false) Object.assign(figures, await mqttBench(opts.messages ?? 200_000, log));
   for (const [k, v] of Object.entries(figures)) log(`${k}=${v}`);
   return figures;
-}
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

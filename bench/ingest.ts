@@ -14,9 +14,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import pino from 'pino';
-import { arg, pgCopy, printTable, ratio, timed, withPostgres } from './_peers.ts';
+import { arg, pgCopy, printTable, ratio, timed, withPgliteCopy, withPostgres } from './_peers.ts';
 import { datasetAdmin } from '../src/catalog/index.ts';
 import { loadConfig, SYSTEM } from '../src/kernel/index.ts';
 import { writePersonCsv, PERSON_COLUMNS } from '../src/demo/index.ts';
@@ -177,18 +176,10 @@ export async function run(opts: IngestBenchOptions = {}): Promise<IngestBenchFig
     });
 
     // PGlite: COPY FROM the same CSV into a table on disk
-    const lite = await PGlite.create(path.join(work, 'pglite'));
-    try {
-      await lite.exec(ddl('person'));
-      const c = await timed(async () => {
-        const blob = new Blob([fs.readFileSync(csv)]);
-        await lite.query(`COPY person FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], { blob });
-      });
+    await withPgliteCopy(work, ddl('person'), 'person', csv, async (_lite, c) => {
       figures.pglite_copy_rows_per_s = rate(rows, c.ms);
       table.push([`PGlite COPY ${rows.toLocaleString('en')}`, `${(c.ms / 1000).toFixed(2)} s`, `${rate(rows, c.ms).toLocaleString('en')}/s`, 'COPY FROM /dev/blob, on disk, no validation']);
-    } finally {
-      await lite.close();
-    }
+    });
   } finally {
     await p.close();
     fs.rmSync(work, { recursive: true, force: true });

@@ -13,11 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { migrate, PgliteDb } from '../src/control/index.ts';
 import { newId } from '../src/kernel/index.ts';
 import { Lake } from '../src/lake/index.ts';
-import { arg, pgCopy, printTable, ratio, timed, withPostgres } from './_peers.ts';
+import { arg, pgCopy, printTable, ratio, timed, withPgliteCopy, withPostgres } from './_peers.ts';
 
 export interface LakeBenchOptions {
   rows?: number;
@@ -139,21 +138,13 @@ export async function run(opts: LakeBenchOptions = {}): Promise<LakeBenchFigures
 
     // PGlite: COPY FROM the same CSV into a table on disk, then the same aggregate
     const ddl = (t: string) => `CREATE TABLE ${t} (${COLUMNS.map(([n, , p]) => `${n} ${p}`).join(', ')})`;
-    const lite = await PGlite.create(path.join(dir, 'pglite'));
-    try {
-      await lite.exec(ddl('person'));
-      const c = await timed(async () => {
-        const blob = new Blob([fs.readFileSync(csv)]);
-        await lite.query(`COPY person FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], { blob });
-      });
+    await withPgliteCopy(dir, ddl('person'), 'person', csv, async (lite, c) => {
       const q = await bestOf(async () => (await lite.query<{ n: number; income: string; districts: number }>(`SELECT ${AGG} FROM person`)).rows);
       check('PGlite', q.out[0], expect);
       figures.pglite_copy_rows_per_s = rate(c.ms);
       figures.pglite_scan_rows_per_s = rate(q.ms);
       table.push(['PGlite (on disk)', `${(c.ms / 1000).toFixed(2)} s`, `${(q.ms / 1000).toFixed(3)} s`, 'COPY FROM /dev/blob']);
-    } finally {
-      await lite.close();
-    }
+    });
 
     // PostgreSQL: COPY into a logged table in a fresh schema (dropped after), then the same aggregate
     await withPostgres(opts.databaseUrl, 'bench_lake', log, async (client, schema, url) => {
