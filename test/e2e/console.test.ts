@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { openBrowser } from '../helpers/browser.ts';
 import { startTestServer } from '../helpers/server.ts';
 
@@ -23,13 +23,10 @@ async function shot(page: Page, name: string): Promise<void> {
 
 test('console: log in, create a department, see it audited, verify the chain', { timeout: 90_000 }, async (t) => {
   const server = await startTestServer();
-  let browser: Browser | undefined;
   t.after(async () => {
-    await browser?.close();
     await server.close();
   });
-  const opened = await openBrowser(server.url, 10_000);
-  browser = opened.browser;
+  const opened = await openBrowser(server.url, 10_000, t);
   const { page, outside, errors, csp } = opened;
 
   // ---- login: an unauthenticated visit lands on the login page

@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser } from 'playwright-core';
-import { openBrowser } from '../helpers/browser.ts';
+import { submitLogin, openBrowser } from '../helpers/browser.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { WEB_DIST } from '../../src/server/index.ts';
 
@@ -25,23 +24,17 @@ test('the built console has no inline script for the policy to block', () => {
 
 test('console under CSP: log in, dashboard, change my password; API docs render; an injected inline script is blocked', { timeout: 120_000 }, async (t) => {
   const server = await startTestServer();
-  let browser: Browser | undefined;
   t.after(async () => {
-    await browser?.close();
     await server.close();
   });
-  const opened = await openBrowser(server.url, 15_000);
-  browser = opened.browser;
+  const opened = await openBrowser(server.url, 15_000, t);
   const { page, outside, errors, csp } = opened;
 
   // ---- login page, served with the policy
   const res = await page.goto(`${server.url}/login`);
   assert.match(res!.headers()['content-security-policy'] ?? '', /script-src 'self'/);
   assert.equal(res!.headers()['x-frame-options'], 'DENY');
-  await page.locator('[data-test=login-username]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(server.adminPassword);
-  await page.locator('[data-test=login-submit]').click();
-  await page.waitForURL(/\/dashboard/);
+  await submitLogin(page, 'admin', server.adminPassword);
   await page.locator('[data-test=stat-datasets] .stat-value').filter({ hasText: /\d/ }).waitFor();
 
   // ---- change my password: a wrong current password is named on its field

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type Locator, type Page } from 'playwright-core';
-import { openBrowser } from '../helpers/browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { logIn, openBrowser } from '../helpers/browser.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
@@ -43,10 +43,8 @@ async function choose(page: Page, select: Locator, option: string | RegExp): Pro
 
 test('collect: register a dataset, upload a CSV through the wizard, see counts, quality and quarantine', { timeout: 300_000 }, async (t) => {
   const server = await startTestServer();
-  let browser: Browser | undefined;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-ingest-e2e-'));
   t.after(async () => {
-    await browser?.close();
     await server.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -84,16 +82,11 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
   const file = path.join(tmp, '人口信息.csv');
   fs.writeFileSync(file, csv, 'utf8');
 
-  const opened = await openBrowser(server.url, 15_000);
-  browser = opened.browser;
+  const opened = await openBrowser(server.url, 15_000, t);
   const { page, outside, errors } = opened;
 
   // ---- log in
-  await page.goto(`${server.url}/login`);
-  await page.locator('[data-test=login-username]').fill('gaj_officer');
-  await page.locator('[data-test=login-password]').fill(officerPassword);
-  await page.locator('[data-test=login-submit]').click();
-  await page.waitForURL(/\/dashboard/);
+  await logIn(page, server.url, 'gaj_officer', officerPassword);
 
   // ---- 汇 · 数据集: register the dataset
   await page.locator('[data-test=menu-group-collect]').click();
@@ -296,11 +289,7 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
   const adminCtx = await opened.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const admin = await adminCtx.newPage();
   admin.on('pageerror', (e) => errors.push(String(e)));
-  await admin.goto(`${server.url}/login`);
-  await admin.locator('[data-test=login-username]').fill('admin');
-  await admin.locator('[data-test=login-password]').fill(server.adminPassword);
-  await admin.locator('[data-test=login-submit]').click();
-  await admin.waitForURL(/\/dashboard/);
+  await logIn(admin, server.url, 'admin', server.adminPassword);
   await admin.goto(jobUrl);
   const adminRows = admin.locator('[data-test=quarantine-table] .el-table__body tr.el-table__row');
   await adminRows.first().waitFor();

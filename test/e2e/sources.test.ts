@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { type Browser, type Locator, type Page } from 'playwright-core';
-import { openBrowser } from '../helpers/browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { logIn, openBrowser } from '../helpers/browser.ts';
 import { ADMIN_PASSWORD, startTestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
@@ -29,9 +29,7 @@ test('sources: add a MySQL source in the console, test the connection, run it, s
   const server = await startTestServer();
   const table = `gh_e2e_src_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
   const db = await mysql.createConnection(MYSQL);
-  let browser: Browser | undefined;
   t.after(async () => {
-    await browser?.close();
     await db.query(`DROP TABLE IF EXISTS \`${table}\``).catch(() => undefined);
     await db.end().catch(() => undefined);
     await server.close();
@@ -70,15 +68,11 @@ test('sources: add a MySQL source in the console, test the connection, run it, s
     ],
   });
 
-  const opened = await openBrowser(server.url, 15_000);
-  browser = opened.browser;
+  const opened = await openBrowser(server.url, 15_000, t);
   const { page, outside, errors } = opened;
 
   // ---- log in and open 数据源 from the menu
-  await page.goto(`${server.url}/login`);
-  await page.locator('[data-test=login-username]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(ADMIN_PASSWORD);
-  await page.locator('[data-test=login-submit]').click();
+  await logIn(page, server.url, 'admin', ADMIN_PASSWORD);
   await page.locator('[data-test=current-user]').waitFor();
   await page.locator('[data-test=notice-bell]').waitFor();
   await page.locator('[data-test=menu-group-collect]').click();

@@ -1,3 +1,4 @@
+import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.GOVHUB_CHROMIUM ?? '/usr/bin/chromium';
@@ -5,13 +6,14 @@ export const CHROMIUM = process.env.GOVHUB_CHROMIUM ?? '/usr/bin/chromium';
 /**
  * Debian's chromium, headless, with nothing reaching out on its own; one page in zh-CN and
  * Asia/Shanghai that records every request leaving `baseUrl`, every page error and every
- * Content-Security-Policy violation the browser reports.
+ * Content-Security-Policy violation the browser reports. Given the test, the browser closes when it ends.
  */
-export async function openBrowser(baseUrl: string, timeoutMs = 10_000): Promise<{ browser: Browser; page: Page; outside: string[]; errors: string[]; csp: string[] }> {
+export async function openBrowser(baseUrl: string, timeoutMs = 10_000, t?: TestContext): Promise<{ browser: Browser; page: Page; outside: string[]; errors: string[]; csp: string[] }> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  t?.after(() => browser.close());
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   page.setDefaultTimeout(timeoutMs);
@@ -28,4 +30,18 @@ export async function openBrowser(baseUrl: string, timeoutMs = 10_000): Promise<
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) csp.push(m.text());
   });
   return { browser, page, outside, errors, csp };
+}
+
+/** Fill the login form (the page must show it) and wait for the console to open on the dashboard. */
+export async function submitLogin(page: Page, username: string, password: string): Promise<void> {
+  await page.locator('[data-test=login-username]').fill(username);
+  await page.locator('[data-test=login-password]').fill(password);
+  await page.locator('[data-test=login-submit]').click();
+  await page.waitForURL(/\/dashboard/);
+}
+
+/** Open the login page of `baseUrl` and log in. */
+export async function logIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await submitLogin(page, username, password);
 }

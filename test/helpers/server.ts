@@ -22,6 +22,15 @@ export async function openTestApp(
   return { p, app, async close() { await app.close(); await p.close(); } };
 }
 
+/**
+ * An API caller for an app that may not exist yet (opened in a `before`): `req('POST', '/users', admin, body)`
+ * injects `/api/v1/users` with those headers and that JSON body.
+ */
+export function apiCaller(app: () => FastifyInstance) {
+  return (method: string, url: string, headers?: Record<string, string>, payload?: unknown, remoteAddress?: string) =>
+    app().inject({ method: method as 'GET', url: `/api/v1${url}`, headers, payload: payload as object, remoteAddress });
+}
+
 /** Log in through the API and return the bearer header. */
 export async function login(app: FastifyInstance, username = 'admin', password = ADMIN_PASSWORD): Promise<{ authorization: string }> {
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });

@@ -10,7 +10,7 @@ import { SYSTEM, bearerToken } from '../../src/kernel/index.ts';
 import { users } from '../../src/identity/index.ts';
 import { toProblem } from '../../src/server/errorHandler.ts';
 import { drivers } from '../helpers/platform.ts';
-import { login, openTestApp } from '../helpers/server.ts';
+import { apiCaller, login, openTestApp } from '../helpers/server.ts';
 import { upload } from '../helpers/upload.ts';
 
 type App = Awaited<ReturnType<typeof openTestApp>>;
@@ -37,8 +37,7 @@ for (const driver of drivers()) {
   describe(`HTTP hardening (${driver})`, () => {
     let t: App;
     let admin: { authorization: string };
-    const req = (method: string, url: string, headers?: Headers, payload?: unknown, remoteAddress?: string) =>
-      t.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, payload: payload as object, remoteAddress });
+    const req = apiCaller(() => t.app);
 
     before(async () => {
       t = await openTestApp(driver);

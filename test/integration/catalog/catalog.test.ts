@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { drivers } from '../../helpers/platform.ts';
-import { login, openTestApp } from '../../helpers/server.ts';
+import { apiCaller, login, openTestApp } from '../../helpers/server.ts';
 
 const FIELDS = [
   { name: 'id_number', title: '身份证号', type: 'string', element: 'id_card', required: true, sensitivity: 'L3' },
@@ -21,8 +21,7 @@ for (const driver of drivers()) {
     let ga: { authorization: string };
     let mz: { authorization: string };
     const dept: Record<string, string> = {};
-    const req = (method: string, url: string, headers?: Record<string, string>, payload?: unknown) =>
-      t.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, payload: payload as object });
+    const req = apiCaller(() => t.app);
 
     before(async () => {
       t = await openTestApp(driver);

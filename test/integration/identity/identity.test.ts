@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { drivers } from '../../helpers/platform.ts';
-import { login, openTestApp } from '../../helpers/server.ts';
+import { apiCaller, login, openTestApp } from '../../helpers/server.ts';
 
 for (const driver of drivers()) {
   describe(`identity (${driver})`, () => {
     let t: Awaited<ReturnType<typeof openTestApp>>;
     let admin: { authorization: string };
     const ids: Record<string, string> = {};
-    const req = (method: string, url: string, headers?: Record<string, string>, payload?: unknown) =>
-      t.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, payload: payload as object });
+    const req = apiCaller(() => t.app);
 
     before(async () => {
       t = await openTestApp(driver);

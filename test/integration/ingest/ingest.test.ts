@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { idCardCheckDigit } from '../../../src/standards/index.ts';
 import { drivers } from '../../helpers/platform.ts';
-import { login, openTestApp } from '../../helpers/server.ts';
+import { apiCaller, login, openTestApp } from '../../helpers/server.ts';
 import { upload, zip } from '../../helpers/upload.ts';
 
 /** A valid 18-digit ID number born 1990-03-07 in 东城区, sequence n. */
@@ -39,8 +39,7 @@ for (const driver of drivers()) {
     let mz: { authorization: string };
     let analyst: { authorization: string };
     const dept: Record<string, string> = {};
-    const req = (method: string, url: string, headers?: Record<string, string>, payload?: unknown) =>
-      t.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, payload: payload as object });
+    const req = apiCaller(() => t.app);
     const dataset = async (code: string) => (await req('GET', `/datasets/${code}`, admin)).json();
     const rows = async (code: string) => {
       const ds = await dataset(code);

@@ -8,16 +8,9 @@
  */
 import { PgDb, PgliteDb, type Db } from '../../../src/control/index.ts';
 import { Lake } from '../../../src/lake/index.ts';
+import type { KillArgs } from '../../helpers/lake.ts';
 
-const args = JSON.parse(process.argv[2]) as {
-  dataDir: string;
-  datasetId: string;
-  stage: 'staging' | 'commit';
-  rows: number;
-  pgliteDir?: string;
-  databaseUrl?: string;
-  schema?: string;
-};
+const args = JSON.parse(process.argv[2]) as KillArgs;
 
 const db: Db = args.databaseUrl ? await PgDb.open(args.databaseUrl, { schema: args.schema }) : await PgliteDb.open(args.pgliteDir);
 const lake = await Lake.open({ dataDir: args.dataDir, db, threads: 2 });
