@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import semver from 'semver';
 import { ROOT } from '../../../src/kernel/index.ts';
 
 const ADMIN_PASSWORD = 'Zq8!vLw2#pRt9xK-build';
@@ -30,6 +31,18 @@ function childCommands(pid: number): string[] {
     return [];
   }
 }
+
+test('every installed package supports the lowest Node version of each range in engines (npm install prints no EBADENGINE)', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+  const floors = pkg.engines.node.split('||').map((r) => semver.minVersion(r)!.version);
+  assert.ok(floors.length >= 2, pkg.engines.node);
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; engines?: { node?: string } }> };
+  const unsupported = Object.entries(lock.packages)
+    // optional packages for other platforms are not installed here, and npm does not check them
+    .filter(([p, info]) => p && info.engines?.node && fs.existsSync(path.join(ROOT, p)))
+    .flatMap(([p, info]) => floors.filter((v) => !semver.satisfies(v, info.engines!.node!)).map((v) => `${p}@${info.version}: node ${info.engines!.node} excludes ${v}`));
+  assert.deepEqual(unsupported, []);
+});
 
 describe('compiled server (dist/)', () => {
   let dir: string;
