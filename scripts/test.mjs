@@ -38,6 +38,7 @@ if (files.some((f) => f.includes(`${path.sep}e2e${path.sep}`))) {
 const res = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files.map((f) => path.relative(root, f))],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, GOVHUB_LOG_LEVEL: process.env.GOVHUB_LOG_LEVEL ?? 'warn' } },
+  // GOVHUB_FROM_SOURCE: the govhub command (bin/govhub.mjs), which tests start, runs src/ through tsx, not dist/
+  { cwd: root, stdio: 'inherit', env: { ...process.env, GOVHUB_FROM_SOURCE: '1', GOVHUB_LOG_LEVEL: process.env.GOVHUB_LOG_LEVEL ?? 'warn' } },
 );
 process.exit(res.status ?? 1);

@@ -7,8 +7,12 @@ import type { LakeWriter } from '../../lake/index.ts';
 import type { ParseMessage, ParseRequest, ParseResult } from './parseProtocol.ts';
 import type { OpenedFile } from './openFile.ts';
 
-const WORKER = fileURLToPath(new URL('./parseWorker.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+// The worker is forked the way this module runs: compiled (dist/…/parseWorker.js, plain node) or from the
+// TypeScript sources (src/…/parseWorker.ts, node with tsx's loader: tests and development).
+const HERE = fileURLToPath(import.meta.url);
+const FROM_SOURCE = HERE.endsWith('.ts');
+const WORKER = path.join(path.dirname(HERE), `parseWorker${path.extname(HERE)}`);
+const loaderArgs = () => (FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : []);
 
 /** Caps on one parse process (GOVHUB_PARSE_MEMORY_MB, GOVHUB_PARSE_TIMEOUT_S). */
 export interface ParseLimits {
@@ -50,7 +54,7 @@ interface Worker {
 /** Start a parse process; it waits for one request, answers, and exits. */
 function spawnWorker(memoryMb: number): Worker {
   const child = fork(WORKER, [], {
-    execArgv: ['--import', TSX, `--max-old-space-size=${Math.max(128, Math.floor(memoryMb * 0.75))}`],
+    execArgv: [...loaderArgs(), `--max-old-space-size=${Math.max(128, Math.floor(memoryMb * 0.75))}`],
     // the parser needs no secret: only a path and a locale
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}) },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
