@@ -31,7 +31,7 @@ if (!only.length) {
 
 // Browser tests serve web/dist: build the console once, before any of them starts.
 if (files.some((f) => f.includes(`${path.sep}e2e${path.sep}`))) {
-  const web = spawnSync('npm', ['run', 'build:web', '--silent'], { cwd: root, stdio: 'inherit' });
+  const web = spawnSync(process.execPath, ['scripts/build.mjs', '--web'], { cwd: root, stdio: 'inherit' }); // skipped when web/dist is newer than web/
   if (web.status !== 0) process.exit(web.status ?? 1);
 }
 
