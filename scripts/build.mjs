@@ -7,7 +7,7 @@
 //   node scripts/build.mjs --out-dir DIR   the server into DIR instead of dist/ (always built)
 //
 // Besides the compiled JavaScript, files under src/ that the server reads at run time by path
-// (the control plane's migrations/*.sql) are copied next to it.
+// (the control plane's migrations/*.sql, the GB/T 2260 table) are copied next to it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

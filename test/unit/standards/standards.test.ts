@@ -28,7 +28,7 @@ import {
   validateOrgCode,
   StandardsError,
 } from '../../../src/standards/index.ts';
-import { VECTORS, VECTOR_USCC_LEGACY, type Vector } from '../../../src/standards/vectors.ts';
+import { VECTORS, VECTOR_USCC_LEGACY, type Vector } from './vectors.ts';
 
 const BUILTIN_IDS = ['id_card', 'uscc', 'org_code', 'area_code', 'mobile', 'phone', 'postcode', 'email', 'date', 'gender', 'ethnicity'];
 
