@@ -30,11 +30,16 @@ export interface Platform extends Ctx {
  * Open everything a server, CLI command or test needs: the control plane (migrated), the audit
  * log with its signing key (a file outside the database), and the data lake (orphans cleaned).
  */
-export async function openPlatform(config: Config, opts: { log?: Logger; schema?: string; memoryControlPlane?: boolean } = {}): Promise<Platform> {
+export async function openPlatform(
+  config: Config,
+  opts: { log?: Logger; schema?: string; memoryControlPlane?: boolean | { template: Blob } } = {},
+): Promise<Platform> {
   const log = opts.log ?? pino({ level: config.logLevel });
   fs.mkdirSync(config.dataDir, { recursive: true });
   config = { ...config, secretKey: secretKey(config) };
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: opts.memoryControlPlane ? undefined : config.dataDir, schema: opts.schema });
+  const memory = opts.memoryControlPlane;
+  const template = typeof memory === 'object' ? memory.template : undefined;
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: memory ? undefined : config.dataDir, schema: opts.schema, template });
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ applied }, 'migrations applied');

@@ -15,11 +15,20 @@ export class PgliteDb extends DriverBase implements Db {
     this.base = wrap(pg);
   }
 
-  static async open(dir?: string): Promise<PgliteDb> {
+  /**
+   * `template`: a data directory saved by `dump()` that a new database starts from, instead of being
+   * initialised afresh (the slow part of starting PGlite).
+   */
+  static async open(dir?: string, opts: { template?: Blob } = {}): Promise<PgliteDb> {
     // int8 as a JS number, as the pg driver is configured too.
-    const parsers = { 20: (v: string) => Number(v) };
-    const pg = dir ? await PGlite.create(dir, { parsers }) : await PGlite.create({ parsers });
+    const options = { parsers: { 20: (v: string) => Number(v) }, loadDataDir: opts.template };
+    const pg = dir ? await PGlite.create(dir, options) : await PGlite.create(options);
     return new PgliteDb(pg);
+  }
+
+  /** The whole data directory as an uncompressed tarball (a template for `open`). */
+  dump(): Promise<Blob> {
+    return this.pg.dumpDataDir('none');
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -9,10 +9,13 @@ export { migrate, listMigrations } from './migrate.ts';
 export { Mutex } from './Mutex.ts';
 export { PgDb, PgliteDb };
 
-/** PostgreSQL when a URL is given, else PGlite under <dataDir>/control (or in memory). */
-export async function openDb(opts: { databaseUrl?: string; dataDir?: string; schema?: string }): Promise<Db> {
+/**
+ * PostgreSQL when a URL is given, else PGlite under <dataDir>/control (or in memory, started from
+ * `template` when given: a PGlite data directory saved by `PgliteDb.dump()`).
+ */
+export async function openDb(opts: { databaseUrl?: string; dataDir?: string; schema?: string; template?: Blob }): Promise<Db> {
   if (opts.databaseUrl) return PgDb.open(opts.databaseUrl, { schema: opts.schema });
-  if (!opts.dataDir) return PgliteDb.open();
+  if (!opts.dataDir) return PgliteDb.open(undefined, { template: opts.template });
   const dir = path.join(opts.dataDir, 'control');
   fs.mkdirSync(dir, { recursive: true });
   return PgliteDb.open(dir);
