@@ -24,6 +24,7 @@ export const emailElement: ElementDef = {
   title: '电子邮箱',
   titleEn: 'Email address',
   description: '电子邮箱地址（实用校验，非完整 RFC 5322），域名统一为小写。',
+  descriptionEn: 'An email address (a practical check, not full RFC 5322); the domain is lower-cased.',
   macroName: 'std_email_valid',
   reasonMacroName: 'std_email_reason',
   normalizeMacroName: 'std_email_norm',

@@ -15,6 +15,7 @@ export const postcodeElement: ElementDef = {
   title: '邮政编码',
   titleEn: 'Postal code',
   description: '六位数字邮政编码。',
+  descriptionEn: 'A six-digit postal code.',
   macroName: 'std_postcode_valid',
   reasonMacroName: 'std_postcode_reason',
   normalizeMacroName: 'std_postcode_norm',
