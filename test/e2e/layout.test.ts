@@ -263,6 +263,7 @@ test('English: no visible label is Chinese on any page (data excepted)', { timeo
     await scan(`dataset ${tab}`);
   }
   await visit(`/collect/jobs/${job.job.jobId}`, '[data-test=quarantine-table] .el-table__body tr');
+  await visit(`/collect/datasets/${job.dataset}/upload`, '[data-test=upload-file]');
   await visit('/collect/standards', '[data-test=std-table] .el-table__body tr');
   await shot(page, 'en-standards');
   await visit('/dashboard', '[data-test=chart-ingest] canvas');
