@@ -269,6 +269,17 @@ test('English: no visible label is Chinese on any page (data excepted)', { timeo
   await visit('/dashboard', '[data-test=chart-ingest] canvas');
   await shot(page, 'en-dashboard');
 
+  // the register dialog in English at 768 px: longer words, Save still in view
+  await page.setViewportSize({ width: 768, height: 900 });
+  await visit('/collect/datasets', '[data-test=cds-table] .el-table__body tr');
+  await page.locator('[data-test=dataset-create]').click();
+  await page.locator('[data-test=ds-code]').waitFor();
+  await page.waitForTimeout(400);
+  await assertNoHorizontalScroll(page, 'register dialog in English');
+  await assertInViewport(page, '[data-test=ds-save]');
+  await scan('register dialog at 768 px');
+  await shot(page, 'en-768-register-dialog');
+
   const report = [...found].map(([s, w]) => `${s}    (${[...w].join(', ')})`);
   assert.deepEqual(report, [], `Chinese in English mode:\n${report.join('\n')}`);
   assert.deepEqual(errors, [], 'errors in the page');
