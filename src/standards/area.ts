@@ -114,6 +114,7 @@ export const areaCodeElement: ElementDef = builtinElement({
   title: '行政区划代码',
   titleEn: 'Administrative division code',
   description: 'GB/T 2260 六位行政区划代码，含历史上曾经有效的代码。',
+  descriptionEn: 'GB/T 2260 six-digit administrative division code, including codes that were valid in the past.',
   standard: 'GB/T 2260',
   normalizes: false,
   reasons: ['empty', 'format', 'unknown'],

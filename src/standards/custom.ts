@@ -179,6 +179,7 @@ function template(
   title: string,
   titleEn: string,
   description: string,
+  descriptionEn: string,
   reasons: string[],
   params: ElementDef['params'],
   validate: ElementDef['validate'],
@@ -189,6 +190,7 @@ function template(
     title,
     titleEn,
     description,
+    descriptionEn,
     normalizes: id === 'code_table' || id === 'enum',
     reasons: ['empty', ...reasons],
     params,
@@ -202,56 +204,56 @@ function template(
 
 export const codeTableElement = template(
   'code_table', '代码表', 'Code table',
-  '自定义代码表（代码 → 名称）；接受代码或名称，规范为代码。',
+  '自定义代码表（代码 → 名称）；接受代码或名称，规范为代码。', 'A custom code table (code → name); accepts the code or the name, normalized to the code.',
   ['unknown'],
   [
-    { name: 'codes', type: 'codes', title: '代码与名称', required: true },
-    { name: 'matchLabel', type: 'boolean', title: '是否接受名称（默认是）' },
+    { name: 'codes', type: 'codes', title: '代码与名称', titleEn: 'Codes and names', required: true },
+    { name: 'matchLabel', type: 'boolean', title: '是否接受名称（默认是）', titleEn: 'Accept names too (default yes)' },
   ],
   validateCodeTable, codeTableSql,
 );
 
 export const enumElement = template(
   'enum', '枚举值', 'Enumeration',
-  '取值必须是给定列表之一。',
+  '取值必须是给定列表之一。', 'The value must be one of the given list.',
   ['unknown'],
   [
-    { name: 'values', type: 'string[]', title: '允许的取值', required: true },
-    { name: 'caseSensitive', type: 'boolean', title: '区分大小写（默认是）' },
+    { name: 'values', type: 'string[]', title: '允许的取值', titleEn: 'Allowed values', required: true },
+    { name: 'caseSensitive', type: 'boolean', title: '区分大小写（默认是）', titleEn: 'Case-sensitive (default yes)' },
   ],
   validateEnum, enumSql,
 );
 
 export const regexElement = template(
   'regex', '正则表达式', 'Regular expression',
-  '取值必须整体匹配给定的正则表达式（JavaScript 与 RE2 共有的语法）。',
+  '取值必须整体匹配给定的正则表达式（JavaScript 与 RE2 共有的语法）。', 'The whole value must match the given regular expression (the syntax JavaScript and RE2 share).',
   ['pattern'],
   [
-    { name: 'pattern', type: 'string', title: '正则表达式', required: true },
-    { name: 'flags', type: 'string', title: '标志（i 表示不区分大小写）' },
+    { name: 'pattern', type: 'string', title: '正则表达式', titleEn: 'Regular expression', required: true },
+    { name: 'flags', type: 'string', title: '标志（i 表示不区分大小写）', titleEn: 'Flags (i: ignore case)' },
   ],
   validateRegex, regexSql,
 );
 
 export const rangeElement = template(
   'range', '数值范围', 'Numeric range',
-  '取值必须是数字，且在 [min, max] 之内。',
+  '取值必须是数字，且在 [min, max] 之内。', 'The value must be a number within [min, max].',
   ['format', 'range'],
   [
-    { name: 'min', type: 'number', title: '最小值' },
-    { name: 'max', type: 'number', title: '最大值' },
-    { name: 'integer', type: 'boolean', title: '只允许整数' },
+    { name: 'min', type: 'number', title: '最小值', titleEn: 'Minimum' },
+    { name: 'max', type: 'number', title: '最大值', titleEn: 'Maximum' },
+    { name: 'integer', type: 'boolean', title: '只允许整数', titleEn: 'Integers only' },
   ],
   validateRange, rangeSql,
 );
 
 export const lengthElement = template(
   'length', '长度范围', 'Length range',
-  '取值的字符数必须在 [min, max] 之内。',
+  '取值的字符数必须在 [min, max] 之内。', 'The value\'s length in characters must be within [min, max].',
   ['length'],
   [
-    { name: 'min', type: 'number', title: '最少字符数' },
-    { name: 'max', type: 'number', title: '最多字符数' },
+    { name: 'min', type: 'number', title: '最少字符数', titleEn: 'Minimum characters' },
+    { name: 'max', type: 'number', title: '最多字符数', titleEn: 'Maximum characters' },
   ],
   validateLength, lengthSql,
 );

@@ -91,12 +91,13 @@ export const dateElement: ElementDef = builtinElement({
   title: '日期',
   titleEn: 'Date',
   description: '日期，接受 2023-01-05、2023/1/5、2023.01.05、2023年1月5日、20230105 等写法，规范为 ISO 8601（YYYY-MM-DD）；可选参数 min/max 限定范围。',
+  descriptionEn: 'A date, written as 2023-01-05, 2023/1/5, 2023.01.05, 20230105, the Chinese year-month-day form and the like, normalized to ISO 8601 (YYYY-MM-DD); optional min/max parameters bound the range.',
   standard: 'GB/T 7408 (ISO 8601)',
   normalizes: true,
   reasons: ['empty', 'format', 'invalid', 'range'],
   params: [
-    { name: 'min', type: 'string', title: '最早日期（YYYY-MM-DD 或 today）' },
-    { name: 'max', type: 'string', title: '最晚日期（YYYY-MM-DD 或 today）' },
+    { name: 'min', type: 'string', title: '最早日期（YYYY-MM-DD 或 today）', titleEn: 'Earliest date (YYYY-MM-DD or today)' },
+    { name: 'max', type: 'string', title: '最晚日期（YYYY-MM-DD 或 today）', titleEn: 'Latest date (YYYY-MM-DD or today)' },
   ],
   validate: (v, p) => validateDate(v, p),
   validSql: (e, p) => {

@@ -25,6 +25,7 @@ export const emailElement: ElementDef = builtinElement({
   title: '电子邮箱',
   titleEn: 'Email address',
   description: '电子邮箱地址（实用校验，非完整 RFC 5322），域名统一为小写。',
+  descriptionEn: 'An email address (a practical check, not full RFC 5322); the domain is lower-cased.',
   normalizes: true,
   reasons: ['empty', 'format', 'length'],
   validate: validateEmail,

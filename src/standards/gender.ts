@@ -40,6 +40,7 @@ export const genderElement: ElementDef = builtinElement({
   title: '性别',
   titleEn: 'Sex',
   description: 'GB/T 2261.1 性别代码：0 未知的性别、1 男性、2 女性、9 未说明的性别；“男”“女”等写法规范为代码。',
+  descriptionEn: 'GB/T 2261.1 sex code: 0 unknown, 1 male, 2 female, 9 unstated; the Chinese words for male and female are normalized to the code.',
   standard: 'GB/T 2261.1-2003',
   normalizes: true,
   reasons: ['empty', 'unknown'],

@@ -59,6 +59,7 @@ export const orgCodeElement: ElementDef = builtinElement({
   title: '组织机构代码',
   titleEn: 'Organization code',
   description: 'GB 11714 九位组织机构代码（八位本体码 + 一位校验码，可写作 XXXXXXXX-X）；统一社会信用代码第 9–17 位即此代码。',
+  descriptionEn: 'GB 11714 nine-character organization code (eight body characters and a check character, may be written XXXXXXXX-X); characters 9–17 of a unified social credit code are this code.',
   standard: 'GB 11714-1997',
   normalizes: true,
   reasons: ['empty', 'length', 'charset', 'checksum'],

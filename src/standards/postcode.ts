@@ -16,6 +16,7 @@ export const postcodeElement: ElementDef = builtinElement({
   title: '邮政编码',
   titleEn: 'Postal code',
   description: '六位数字邮政编码。',
+  descriptionEn: 'A six-digit postal code.',
   normalizes: false,
   reasons: ['empty', 'format'],
   validate: validatePostcode,

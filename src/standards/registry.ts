@@ -68,6 +68,7 @@ function info(e: ElementDef): ElementInfo {
     reasons: [...e.reasons],
     kind: e.kind,
   };
+  if (e.descriptionEn) out.descriptionEn = e.descriptionEn;
   if (e.standard) out.standard = e.standard;
   if (e.macroName) out.macroName = e.macroName;
   if (e.reasonMacroName) out.reasonMacroName = e.reasonMacroName;
@@ -149,6 +150,7 @@ export function registerElement(spec: CustomElementSpec): ElementInfo {
     title: spec.title,
     titleEn: spec.titleEn ?? spec.id,
     description: spec.description ?? base.description,
+    descriptionEn: spec.description ? undefined : base.descriptionEn,
     normalizes: base.normalizes,
     reasons: [...base.reasons],
     kind: 'custom',

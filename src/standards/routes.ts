@@ -3,10 +3,10 @@ import { type Ctx, callerOf } from '../kernel/index.ts';
 import { standards } from './service.ts';
 
 const ElementSchema = Type.Object({
-  id: Type.String(), title: Type.String(), titleEn: Type.String(), description: Type.String(), standard: Type.Optional(Type.String()),
+  id: Type.String(), title: Type.String(), titleEn: Type.String(), description: Type.String(), descriptionEn: Type.Optional(Type.String()), standard: Type.Optional(Type.String()),
   macroName: Type.Optional(Type.String()), reasonMacroName: Type.Optional(Type.String()), normalizeMacroName: Type.Optional(Type.String()),
   normalizes: Type.Boolean(), reasons: Type.Array(Type.String()), kind: Type.String(),
-  params: Type.Optional(Type.Array(Type.Object({ name: Type.String(), type: Type.String(), title: Type.String(), required: Type.Optional(Type.Boolean()) }))),
+  params: Type.Optional(Type.Array(Type.Object({ name: Type.String(), type: Type.String(), title: Type.String(), titleEn: Type.Optional(Type.String()), required: Type.Optional(Type.Boolean()) }))),
 });
 const Params = Type.Record(Type.String(), Type.Unknown());
 

@@ -14,6 +14,8 @@ export interface ElementParamSpec {
   name: string;
   type: 'string' | 'number' | 'boolean' | 'string[]' | 'codes';
   title: string;
+  /** The title in English, for the console's English mode. */
+  titleEn?: string;
   required?: boolean;
 }
 
@@ -23,6 +25,8 @@ export interface ElementInfo {
   title: string;
   titleEn: string;
   description: string;
+  /** The description in English (absent for a custom element's own description). */
+  descriptionEn?: string;
   /** The standard the element follows, if any (e.g. 'GB 11643-1999'). */
   standard?: string;
   /** DuckDB macro returning BOOLEAN (NULL for blank input). Absent for parameterised kinds. */

@@ -136,6 +136,8 @@ export const usccElement: ElementDef = builtinElement({
   titleEn: 'Unified social credit code',
   description:
     'GB 32100 十八位统一社会信用代码：登记管理部门代码、机构类别代码、登记管理机关行政区划码、主体标识码（组织机构代码）与 MOD 31 校验码；已知的早期代码可列入许可名单，标记为 legacy。',
+  descriptionEn:
+    'GB 32100 18-character unified social credit code: registering authority code, entity type code, region code of the registering office, entity identifier (the organization code) and MOD 31 check character; known early codes can be allow-listed and are flagged as legacy.',
   standard: 'GB 32100-2015',
   normalizes: false,
   reasons: ['empty', 'length', 'charset', 'checksum', 'authority', 'type', 'area'],

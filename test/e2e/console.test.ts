@@ -127,9 +127,16 @@ test('console: log in, create a department, see it audited, verify the chain', {
   assert.match(await page.locator('[data-test=audit-verify-witnesses]').innerText(), new RegExp(`见证链头：已核对 1 个\\s*seq ${head.seq}`));
   await shot(page, '06-audit-verified');
 
-  // ---- a module not yet open shows the placeholder
+  // ---- a module not yet open is marked planned in the menu and does not open; its address shows the placeholder
   await page.locator('[data-test=menu-group-apply]').click();
-  await page.locator('[data-test=menu-cases]').click();
+  const cases = page.locator('[data-test=menu-cases]');
+  await cases.waitFor();
+  assert.equal(await cases.evaluate((el) => el.classList.contains('is-disabled')), true);
+  assert.match(await cases.innerText(), /规划中/);
+  await cases.click({ force: true });
+  await page.waitForTimeout(300);
+  assert.match(page.url(), /\/system\/audit/);
+  await page.goto(`${server.url}/apps/cases`);
   await page.locator('[data-test=placeholder]').waitFor();
   assert.match(await page.locator('[data-test=placeholder]').innerText(), /该功能尚未开放/);
 

@@ -1,6 +1,7 @@
 import { reactive } from 'vue';
 import { ElMessage } from 'element-plus';
 import { t } from './i18n/index.ts';
+import { bilingual } from './ingest.ts';
 import { clearSession, session } from './session.ts';
 
 /** Base of the HTTP API. */
@@ -51,7 +52,8 @@ function headers(hasBody: boolean): Record<string, string> {
 function problemFromText(text: string, status: number, statusText: string): Problem {
   try {
     const p = JSON.parse(text) as Partial<Problem>;
-    if (p && typeof p === 'object' && (p.title || p.detail)) return { type: p.type ?? 'about:blank', title: p.title ?? '', status: p.status ?? status, detail: p.detail, errors: p.errors };
+    // Server texts come as "中文 / English": the console shows the side of its language.
+    if (p && typeof p === 'object' && (p.title || p.detail)) return { type: p.type ?? 'about:blank', title: bilingual(p.title), status: p.status ?? status, detail: p.detail && bilingual(p.detail), errors: p.errors };
   } catch { /* not JSON */ }
   return { type: 'about:blank', title: statusText || t('common.requestFailed', { status }), status, detail: t('common.requestFailed', { status }) };
 }

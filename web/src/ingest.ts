@@ -2,7 +2,7 @@
 import { computed } from 'vue';
 import { currentLocale, i18n } from './i18n/index.ts';
 import { session } from './session.ts';
-import { QUALITY_DIMENSIONS, type Dataset, type ElementInfo, type JobStatus, type QualityReport, type Scores } from './types.ts';
+import { QUALITY_DIMENSIONS, type Dataset, type ElementInfo, type ElementParamSpec, type JobStatus, type QualityReport, type Scores } from './types.ts';
 
 /** Admins edit every dataset; officers only those of their own department. */
 export function canEditDataset(ds: Pick<Dataset, 'departmentId'> | null | undefined): boolean {
@@ -20,6 +20,11 @@ export function bilingual(s: string | null | undefined): string {
   return currentLocale() === 'en' ? s.slice(i + 3) : s.slice(0, i);
 }
 
+/** A name with its code: "户籍人口（GA_HJRK）" in Chinese, "Household register (GA_HJRK)" in English. */
+export const named = (name: string, code: string): string => (currentLocale() === 'en' ? `${name} (${code})` : `${name}（${code}）`);
+/** A list in running text: "姓名、性别" in Chinese, "name, sex" in English. */
+export const joinList = (items: string[]): string => items.join(currentLocale() === 'en' ? ', ' : '、');
+
 /** A translated label under `group`, or the raw value when the console has no words for it. */
 export function labelOf(group: string, v: string | null | undefined): string {
   if (v === null || v === undefined || v === '') return i18n.global.t('common.none');
@@ -29,6 +34,8 @@ export function labelOf(group: string, v: string | null | undefined): string {
 }
 
 export const elementTitle = (e: Pick<ElementInfo, 'title' | 'titleEn'>): string => (currentLocale() === 'en' && e.titleEn ? e.titleEn : e.title);
+export const elementDescription = (e: Pick<ElementInfo, 'description' | 'descriptionEn'>): string => (currentLocale() === 'en' && e.descriptionEn ? e.descriptionEn : e.description);
+export const paramTitle = (p: Pick<ElementParamSpec, 'title' | 'titleEn'>): string => (currentLocale() === 'en' && p.titleEn ? p.titleEn : p.title);
 
 export const STATUS_TAG: Record<JobStatus, 'info' | 'primary' | 'success' | 'danger'> = { queued: 'info', running: 'primary', succeeded: 'success', failed: 'danger' };
 

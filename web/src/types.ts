@@ -42,9 +42,9 @@ export interface RowsPage {
 }
 
 // ---- standards (数据元)
-export interface ElementParamSpec { name: string; type: 'string' | 'number' | 'boolean' | 'string[]' | 'codes'; title: string; required?: boolean }
+export interface ElementParamSpec { name: string; type: 'string' | 'number' | 'boolean' | 'string[]' | 'codes'; title: string; titleEn?: string; required?: boolean }
 export interface ElementInfo {
-  id: string; title: string; titleEn: string; description: string; standard?: string; normalizes: boolean; reasons: string[];
+  id: string; title: string; titleEn: string; description: string; descriptionEn?: string; standard?: string; normalizes: boolean; reasons: string[];
   params?: ElementParamSpec[]; kind: 'builtin' | 'template' | 'custom';
 }
 export interface ValidationResult { ok: boolean; reason?: string; normalized?: string; flag?: string }

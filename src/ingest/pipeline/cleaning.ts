@@ -25,8 +25,8 @@ function normalizeTitle(f: Field): string {
   switch (f.element) {
     case 'id_card': return '身份证号 15 位升 18 位、X 大写 / ID 15→18 digits';
     case 'date': return '日期写法规范为 YYYY-MM-DD / date forms → ISO';
-    case 'gender': return '性别代码映射（男→1、女→2）/ sex → GB/T 2261.1 code';
-    case 'ethnicity': return '民族名称映射为代码（汉族→01）/ ethnic group → GB/T 3304 code';
+    case 'gender': return '性别代码映射（男→1、女→2） / sex → GB/T 2261.1 code';
+    case 'ethnicity': return '民族名称映射为代码（汉族→01） / ethnic group → GB/T 3304 code';
     case 'mobile': return '手机号去除 +86、空格和连字符 / mobile: drop +86, spaces, dashes';
     default: return f.element ? `按数据元 ${getElement(f.element)?.title ?? f.element} 规范化 / normalise by the data element` : '规范化 / normalise';
   }

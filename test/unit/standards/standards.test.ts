@@ -138,6 +138,14 @@ describe('registry', () => {
     assert.ok(macroSql().every((s) => /^CREATE OR REPLACE TEMP /.test(s)));
   });
 
+  test('built-in and template elements are described in English too, parameters included', () => {
+    const cjk = /[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]/;
+    for (const e of listElements().filter((x) => x.kind !== 'custom')) {
+      assert.ok(e.descriptionEn && !cjk.test(e.descriptionEn), `${e.id}: ${e.descriptionEn}`);
+      for (const p of e.params ?? []) assert.ok(p.titleEn && !cjk.test(p.titleEn), `${e.id}.${p.name}: ${p.titleEn}`);
+    }
+  });
+
   test('unknown element id is a clear error', () => {
     assert.throws(() => validate('nope', 'x'), StandardsError);
     assert.throws(() => elementSql('nope', 'x'), /unknown data element/);

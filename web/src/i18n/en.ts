@@ -815,6 +815,19 @@ const en: Messages = {
     times: '{n} times',
     open: 'Open',
   },
+  shell: {
+    colon: ': ',
+    planned: 'Planned',
+    apiDocs: 'API docs',
+    apiDocsHint: 'Open the API documentation (OpenAPI) in a new window',
+  },
+  grant: {
+    title: 'A share grant is needed to see the data',
+    conditional: 'This dataset is provided by {department} and shared on conditions: other departments see its data only with a share grant approved by the provider.',
+    none: 'This dataset is not shared: only the providing department sees its data.',
+    rows: 'Rows registered in the catalog: {n} (the data is not shown here).',
+    request: 'Request a share grant',
+  },
 };
 
 export default en;

@@ -814,6 +814,19 @@ const zhCN = {
     times: '{n} 次',
     open: '查看',
   },
+  shell: {
+    colon: '：',
+    planned: '规划中',
+    apiDocs: 'API 文档',
+    apiDocsHint: '在新窗口打开接口文档（OpenAPI）',
+  },
+  grant: {
+    title: '需要共享授权才能查看数据',
+    conditional: '该数据集由{department}提供，为有条件共享：其他部门查看数据须先获得提供部门批准的共享授权。',
+    none: '该数据集不予共享：只有提供部门可以查看数据。',
+    rows: '数据目录登记的记录数：{n} 条（此处不显示数据）。',
+    request: '申请共享授权',
+  },
 };
 
 export default zhCN;
