@@ -5,7 +5,7 @@ import type { Queryable } from '../control/index.ts';
 import { type Caller, type Ctx, Problem, problem, OWNER } from '../kernel/index.ts';
 import { runDbSync } from './db/dbSync.ts';
 import { acquireLease, withLease } from './lease.ts';
-import { raiseNotice } from './notices.ts';
+import { raiseNotice } from '../identity/index.ts';
 import { DEFAULT_RETRY, withRetry } from './retry.ts';
 import { sourcePassword } from './passwords.ts';
 import { emptyTally, runStore, type RunTally } from './runs.ts';

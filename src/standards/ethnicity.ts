@@ -72,6 +72,7 @@ export const ethnicityElement: ElementDef = {
   titleEn: 'Ethnic group',
   description: 'GB/T 3304 民族代码（01 汉族 … 56 基诺族，97 其他，98 外国血统中国籍人士）；接受代码或名称，规范为两位代码。',
   standard: 'GB/T 3304-1991',
+  codes: ETHNICITY_CODES,
   macroName: 'std_ethnicity_valid',
   reasonMacroName: 'std_ethnicity_reason',
   normalizeMacroName: 'std_ethnicity_norm',

@@ -46,6 +46,8 @@ export const genderElement: ElementDef = {
   normalizes: true,
   reasons: ['empty', 'unknown'],
   kind: 'builtin',
+  codes: GENDER_CODES,
+  codesEn: { '0': 'Unknown', '1': 'Male', '2': 'Female', '9': 'Not stated' },
   validate: (v) => validateGender(v),
   validSql: (e) => `std_gender_valid(${e})`,
   reasonSql: (e) => `std_gender_reason(${e})`,

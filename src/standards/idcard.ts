@@ -133,7 +133,7 @@ export const idCardElement: ElementDef = {
   id: 'id_card',
   title: '公民身份号码',
   titleEn: 'Citizen identity number',
-  description: 'GB 11643 十八位公民身份号码：地址码（GB/T 2260，含历史代码）、出生日期、顺序码、MOD 11-2 校验码；十五位旧号码升级为十八位。',
+  description: 'GB 11643 十八位公民身份号码（身份证号）：地址码（GB/T 2260，含历史代码）、出生日期、顺序码、MOD 11-2 校验码；十五位旧号码升级为十八位。',
   standard: 'GB 11643-1999',
   macroName: 'std_id_card_valid',
   reasonMacroName: 'std_id_card_reason',
