@@ -77,7 +77,7 @@ const QuarantineRowsSchema = Type.Object({
   columns: Type.Array(Type.String(), { description: '原文件的列（按顺序）/ the file\'s columns, in order' }),
   items: Type.Array(Type.Object({
     row: Type.Integer(), values: Type.Record(Type.String(), Nullable(Type.String())), raw: Nullable(Type.String()),
-    failures: Type.Array(Type.Object({ field: Nullable(Type.String()), header: Nullable(Type.String()), rule: Type.String(), reason: Nullable(Type.String()), message: Type.String() })),
+    failures: Type.Array(Type.Object({ field: Nullable(Type.String()), header: Nullable(Type.String()), rule: Type.String(), reason: Nullable(Type.String()), message: Type.String({ description: '原因，“中文 / English” / the failure in words, "Chinese / English"' }) })),
   })),
   total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), masked: Type.Boolean(), maskedFields: Type.Array(Type.String()),
 });

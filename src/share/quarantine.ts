@@ -75,8 +75,8 @@ const groupedSql = (q: QuarantineFile, record: string, where: string, limit: num
    FROM ${scan(q)} ${where} GROUP BY row ORDER BY row LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`;
 
 /** A failure in words, named by the file's column (or the field's title). */
-const failureMessage = (q: QuarantineFile, f: GroupedRow['failures'][number]) =>
-  failureText(f.header ?? q.dataset.fields.find((x) => x.name === f.field)?.title ?? null, f.rule, f.reason);
+const failureMessage = (q: QuarantineFile, f: GroupedRow['failures'][number], lang: 'zh' | 'en' = 'zh') =>
+  failureText(f.header ?? q.dataset.fields.find((x) => x.name === f.field)?.title ?? null, f.rule, f.reason, lang);
 
 /**
  * Reading a job's rejected rows (the quarantine) through the guard: masked per reader, every read
@@ -122,7 +122,7 @@ export const quarantineReader = {
         const rec = (r.record ? JSON.parse(r.record) : {}) as Record<string, string | null>;
         return {
           row: Number(r.row), values: Object.fromEntries(v.headers.map((h) => [h, rec[h] ?? null])), raw: rec._raw ?? null,
-          failures: r.failures.map((f) => ({ ...f, message: failureMessage(q, f) })),
+          failures: r.failures.map((f) => ({ ...f, message: `${failureMessage(q, f)} / ${failureMessage(q, f, 'en')}` })),
         };
       }),
       total: Number(count[0]?.n ?? 0), limit: page.limit, offset: page.offset, masked: !v.clear, maskedFields: v.maskedFields,
