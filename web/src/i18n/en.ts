@@ -576,6 +576,7 @@ const en: Messages = {
     suggestName: 'Field name suggested from the title (pinyin)',
     initials: 'Initials',
     rejectedRows: "Rejected rows (the file's columns)",
+    rejectedHint: 'Each row is a rejected row of the file (numbered from the first data row, header not counted), failing cells in red; the CSV download has the original columns and the reasons, to correct and ingest again.',
     reasons: 'Reasons',
     rawLine: 'Unparsable line',
     rowsTotal: '{n} rows rejected',

@@ -573,6 +573,7 @@ const zhCN = {
     suggestName: '按标题拼音建议的字段名',
     initials: '首字母',
     rejectedRows: '被拒绝的行（原文件的列）',
+    rejectedHint: '每行是文件中被拒绝的一行（行号为数据行序号，不含表头），出错的单元格标红；下载的 CSV 含原始列及错误说明，更正后可重新导入。',
     reasons: '原因',
     rawLine: '无法解析的原始行',
     rowsTotal: '共 {n} 行被拒绝',
