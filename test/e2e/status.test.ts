@@ -141,10 +141,21 @@ test('status words, origins, notices, decoded codes, filters, audit words, depar
   await page.locator('.el-picker-panel__shortcut:visible').filter({ hasText: '最近 30 天' }).click();
   await page.keyboard.press('Escape');
 
+  // a unit under 公安局, made through the API: the tree shows it under its parent
+  const token = await page.evaluate(() => sessionStorage.getItem('govhub.token') ?? '');
+  const depts = await (await fetch(`${server.url}/api/v1/departments?q=GA`, { headers: { authorization: `Bearer ${token}` } })).json() as { items: { id: string; code: string }[] };
+  const ga = depts.items.find((d) => d.code === 'GA')!;
+  const made = await fetch(`${server.url}/api/v1/departments`, {
+    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ code: 'GA_XZ', name: '刑事侦查支队', parentId: ga.id, regionCode: '330100' }),
+  });
+  assert.equal(made.status, 201, await made.text());
   await page.goto(`${server.url}/system/departments`);
   await page.locator('[data-test=dept-table] .el-table__row').first().waitFor();
   await page.locator('[data-test=dept-view-tree]').click();
-  await page.locator('[data-test=dept-tree] [data-test=dept-node-GA]').waitFor();
+  const child = page.locator('[data-test=dept-tree] .el-table__row--level-1').filter({ has: page.locator('[data-test=dept-node-GA_XZ]') });
+  await child.waitFor();
+  assert.match(await child.innerText(), /示范市公安局/);
   await shot(page, '08-department-tree');
 
   await page.goto(`${server.url}/system/users`);

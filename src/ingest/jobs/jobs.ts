@@ -1,4 +1,4 @@
-import { type Caller, type Ctx, isUuid, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../../kernel/index.ts';
+import { type Caller, type Ctx, isUuid, newId, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../../kernel/index.ts';
 import { paged, type Queryable } from '../../control/index.ts';
 import type { IngestJob, IngestProgress, JobOrigin, JobOutcome, JobStatus, QualityReport } from '../types.ts';
 
@@ -54,6 +54,20 @@ export async function insertJob(q: Queryable, j: { id: string; datasetId: string
   await q.query(
     `INSERT INTO ingest_jobs (id, dataset_id, status, source_name, mode, created_by, retry_of, started_at, owner, origin) VALUES ($1, $2, 'running', $3, $4, $5, $6, now(), $7, $8)`,
     [j.id, j.datasetId, j.sourceName.slice(0, 500), j.mode, j.createdBy, j.retryOf ?? null, OWNER, j.origin ?? 'upload'],
+  );
+}
+
+/**
+ * A connector run that failed before any job of its own (no connection, a query the source refused)
+ * still shows in the job list: a failed job of origin `source` with the run's error. A run that
+ * already recorded a job (which then failed or succeeded) adds nothing.
+ */
+export async function recordFailedRun(q: Queryable, r: { datasetId: string; sourceName: string; mode: 'replace' | 'upsert'; since: string; error: string; createdBy: string | null }) {
+  await q.query(
+    `INSERT INTO ingest_jobs (id, dataset_id, status, source_name, mode, error, created_by, started_at, finished_at, origin)
+     SELECT $1, $2, 'failed', $3, $4, $5, $6, $7::timestamptz, now(), 'source'
+     WHERE NOT EXISTS (SELECT 1 FROM ingest_jobs WHERE dataset_id = $2 AND source_name = $3 AND created_at >= $7::timestamptz)`,
+    [newId(), r.datasetId, r.sourceName.slice(0, 500), r.mode, r.error.slice(0, 2000), r.createdBy, r.since],
   );
 }
 
