@@ -30,6 +30,8 @@ export function auditRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         querystring: Type.Intersect([PageQuery, Type.Object({
           action: Type.Optional(Type.String({ maxLength: 64 })), actor: Type.Optional(Type.String({ maxLength: 64 })),
           objectType: Type.Optional(Type.String({ maxLength: 64 })), objectId: Type.Optional(Type.String({ maxLength: 128 })),
+          from: Type.Optional(Type.String({ format: 'date-time', description: '起（含）/ from, inclusive (ISO-8601)' })),
+          to: Type.Optional(Type.String({ format: 'date-time', description: '止（不含）/ to, exclusive (ISO-8601)' })),
         })]),
         response: { 200: Page(EventSchema) },
       },

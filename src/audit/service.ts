@@ -6,7 +6,7 @@ import type { SignedHead } from './heads.ts';
 
 /** Reading the audit trail: admins see all; others see the events of their own department and their own actions. */
 export const auditService = {
-  list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; action?: string; actor?: string; objectType?: string; objectId?: string }) {
+  list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; action?: string; actor?: string; objectType?: string; objectId?: string; from?: string; to?: string }) {
     const conds: string[] = [];
     const p: unknown[] = [];
     if (!isAdmin(caller)) {
@@ -17,6 +17,8 @@ export const auditService = {
     if (q.actor) conds.push(`actor_name = $${p.push(q.actor)}`);
     if (q.objectType) conds.push(`object_type = $${p.push(q.objectType)}`);
     if (q.objectId) conds.push(`object_id = $${p.push(q.objectId)}`);
+    if (q.from) conds.push(`ts >= $${p.push(q.from)}::timestamptz`);
+    if (q.to) conds.push(`ts < $${p.push(q.to)}::timestamptz`);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     return paged(ctx.db, `SELECT * FROM audit_events ${where}`, p, 'seq DESC', q, rowToEvent as (r: never) => ReturnType<typeof rowToEvent>);
   },

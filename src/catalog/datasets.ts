@@ -1,6 +1,7 @@
 import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
 import { paged, type Queryable } from '../control/index.ts';
 import type { VersionInfo } from '../lake/index.ts';
+import { listElements } from '../standards/index.ts';
 import { checkFields } from './fields.ts';
 import type { Dataset, Field } from './types.ts';
 
@@ -39,13 +40,23 @@ export async function datasetByCode(q: Queryable, code: string): Promise<Dataset
  * to request. Citizens see only open datasets. The data itself is behind the share guard.
  */
 export const datasets = {
-  list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string; layer?: string }) {
+  list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string; layer?: string; shareType?: string }) {
     const conds: string[] = [];
     const p: unknown[] = [];
     if (caller.role === 'citizen') conds.push(`ds.open_type = 'open'`);
-    if (q.q) conds.push(`(ds.code ILIKE $${p.push(`%${q.q}%`)} OR ds.name ILIKE $${p.length} OR ds.description ILIKE $${p.length})`);
+    if (q.q) {
+      // a search finds datasets by code, name and description, and by their fields: name, title and data element (id or title)
+      const like = `$${p.push(`%${q.q.replace(/[\\%_]/g, '\\$&')}%`)}`;
+      const words = q.q.toLowerCase();
+      const elements = words.length < 2 ? [] : listElements()
+        .filter((e) => [e.id, e.title, e.titleEn, e.description].some((t) => t.toLowerCase().includes(words))).map((e) => e.id);
+      conds.push(`(ds.code ILIKE ${like} OR ds.name ILIKE ${like} OR ds.description ILIKE ${like}
+        OR EXISTS (SELECT 1 FROM jsonb_array_elements(ds.fields) f WHERE f->>'name' ILIKE ${like} OR f->>'title' ILIKE ${like}
+          OR f->>'element' = ANY($${p.push(elements)}::text[])))`);
+    }
     if (q.departmentId) conds.push(`ds.department_id = $${p.push(q.departmentId)}`);
     if (q.layer) conds.push(`ds.layer = $${p.push(q.layer)}`);
+    if (q.shareType) conds.push(`ds.share_type = $${p.push(q.shareType)}`);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     return paged(ctx.db, `${DATASET_SELECT} ${where}`, p, 'ds.code', q, toDataset);
   },

@@ -48,7 +48,11 @@ export function catalogRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.get('/datasets', {
       schema: {
         tags: ['datasets'], summary: '数据集列表 / list datasets',
-        querystring: Type.Intersect([PageQuery, Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), departmentId: Type.Optional(Type.String({ format: 'uuid' })), layer: Type.Optional(Type.String({ maxLength: 16 })) })]),
+        querystring: Type.Intersect([PageQuery, Type.Object({
+          q: Type.Optional(Type.String({ maxLength: 100, description: '代码、名称、描述、字段名、字段标题或数据元 / code, name, description, field name, field title or data element' })),
+          departmentId: Type.Optional(Type.String({ format: 'uuid' })), layer: Type.Optional(Type.String({ maxLength: 16 })),
+          shareType: Type.Optional(Type.Union(['unconditional', 'conditional', 'none'].map((l) => Type.Literal(l)))),
+        })]),
         response: { 200: Page(DatasetSchema) },
       },
     }, (req) => datasets.list(ctx, callerOf(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));

@@ -49,7 +49,7 @@ export function ingestCommand() {
           const bar = progressBar(`ingest ${o.dataset}`, 100, '%');
           try {
             return await ingestFile(p, SYSTEM, {
-              datasetCode: o.dataset, file, mode: o.mode, format: o.format, encoding: o.encoding,
+              datasetCode: o.dataset, file, origin: 'cli', mode: o.mode, format: o.format, encoding: o.encoding,
               delimiter: o.delimiter === '\\t' || o.delimiter === 'tab' ? '\t' : o.delimiter,
               sheet: o.sheet === undefined ? undefined : /^\d+$/.test(o.sheet) ? Number(o.sheet) : o.sheet,
               errorLimit: errorLimit(o.errorLimit),

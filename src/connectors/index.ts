@@ -7,7 +7,6 @@ export { sources, type SourceInput, type SourcePatch } from './sources.ts';
 export { startRun, sourceCaller, type StartedRun } from './runner.ts';
 export { startSources, type SourcesHandle, type StartOptions } from './start.ts';
 export { sourceRoutes } from './routes.ts';
-export { notices, raiseNotice, type Notice, type NoticeInput } from './notices.ts';
 export { pushRecords, pushBatcher } from './push/pushRecords.ts';
 export type { PushResult } from './push/PushBatcher.ts';
 export type { RecordError } from './push/recordErrors.ts';

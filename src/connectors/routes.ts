@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
 import { type Ctx, callerOf, problem, IdParams, Page, PageQuery, Uuid } from '../kernel/index.ts';
-import { notices } from './notices.ts';
+import { notices } from '../identity/index.ts';
 import { PUSH_MAX_RECORDS } from './push/preparePush.ts';
 import { pushRecords } from './push/pushRecords.ts';
 import { SENSOR_DATASET } from './sensors/sensorFields.ts';

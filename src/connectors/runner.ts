@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetByCode } from '../catalog/index.ts';
+import { recordFailedRun } from '../ingest/index.ts';
 import type { Queryable } from '../control/index.ts';
 import { type Caller, type Ctx, Problem, problem, OWNER } from '../kernel/index.ts';
 import { runDbSync } from './db/dbSync.ts';
 import { acquireLease, withLease } from './lease.ts';
-import { raiseNotice } from './notices.ts';
+import { raiseNotice } from '../identity/index.ts';
 import { DEFAULT_RETRY, withRetry } from './retry.ts';
 import { sourcePassword } from './passwords.ts';
 import { emptyTally, runStore, type RunTally } from './runs.ts';
@@ -105,6 +106,9 @@ async function execute(ctx: Ctx, caller: Caller, s: StoredSource & { settings: D
     // the failed run and its notice commit together: whoever sees the failure also finds the notice
     await ctx.db.transaction(async (tx) => {
       await runStore.finish(tx, runId, 'failed', tally, why);
+      // the job list shows the failed run even when it never reached ingest
+      const run = (await runStore.get(tx, runId))!;
+      await recordFailedRun(tx, { datasetId: s.datasetId, sourceName: `source:${s.name}`, mode: mode === 'full' ? 'replace' : 'upsert', since: run.startedAt, error: why, createdBy: caller.id });
       await reportFailure(ctx, s, runId, why, tx);
     }).catch((e) => ctx.log.error({ err: e }, 'could not record the failed run and its notice'));
   } finally {

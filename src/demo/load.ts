@@ -78,6 +78,7 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
       datasetCode: f.dataset,
       file: path.join(outDir, f.path),
       sourceName: path.basename(f.path),
+      origin: 'demo',
       mode: ds.primaryKey.length ? 'upsert' : 'replace',
       format: f.format,
       encoding: f.encoding === 'gbk' ? 'gbk' : f.bom ? 'utf-8-bom' : 'utf-8',

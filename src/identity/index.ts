@@ -4,3 +4,4 @@ export { auth, apiTokens } from './tokens.ts';
 export { ensureAdmin } from './bootstrap.ts';
 export { identityRoutes } from './routes.ts';
 export { hashToken, callerFromToken } from './callers.ts';
+export { notices, raiseNotice, type Notice, type NoticeInput } from './notices.ts';

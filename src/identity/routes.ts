@@ -19,7 +19,7 @@ const DepartmentSchema = Type.Object({
 const UserSchema = Type.Object({
   id: Type.String(), username: Type.String(), displayName: Type.String(), role: Type.String(),
   departmentId: Type.Union([Type.String(), Type.Null()]), departmentName: Type.Union([Type.String(), Type.Null()]),
-  disabled: Type.Boolean(), createdAt: Type.String(),
+  disabled: Type.Boolean(), createdAt: Type.String(), lastLoginAt: Type.Union([Type.String(), Type.Null()], { description: '最近登录时间 / last login' }),
 });
 const TokenSchema = Type.Object({
   id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), prefix: Type.String(), userId: Type.String(), username: Type.String(),
@@ -85,8 +85,8 @@ export function identityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     });
 
     // ---- users
-    app.get('/users', { schema: { tags: ['users'], summary: '用户列表 / list users', querystring: Type.Intersect([PageQuery, Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), departmentId: Type.Optional(Type.String({ format: 'uuid' })) })]), response: { 200: Page(UserSchema) } } },
-      (req) => users.list(ctx, callerOf(req), { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0, q: req.query.q, departmentId: req.query.departmentId }));
+    app.get('/users', { schema: { tags: ['users'], summary: '用户列表 / list users', querystring: Type.Intersect([PageQuery, Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), departmentId: Type.Optional(Type.String({ format: 'uuid' })), role: Type.Optional(Role) })]), response: { 200: Page(UserSchema) } } },
+      (req) => users.list(ctx, callerOf(req), { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0, q: req.query.q, departmentId: req.query.departmentId, role: req.query.role }));
     app.post('/users', {
       schema: {
         tags: ['users'], summary: '新建用户 / create a user',

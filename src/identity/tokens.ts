@@ -56,6 +56,7 @@ export const auth = {
     const caller: Caller = { id: u.id, username: u.username, displayName: u.display_name, role: u.role, departmentId: u.department_id };
     const { token } = await ctx.db.transaction(async (tx) => {
       const t = await issue(ctx, tx, u.id, 'session', null, expiresAt);
+      await tx.query('UPDATE users SET last_login_at = now() WHERE id = $1', [u.id]);
       await ctx.audit.append(tx, caller, { action: 'auth.login', objectType: 'user', objectId: u.id, departmentId: u.department_id, details: { ip: meta.ip ?? null } });
       return t;
     });

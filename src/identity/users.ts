@@ -11,19 +11,22 @@ export interface User {
   departmentName: string | null;
   disabled: boolean;
   createdAt: string;
+  /** When the user last logged in (null: never). */
+  lastLoginAt: string | null;
 }
 
 interface Row {
   id: string; username: string; display_name: string; role: Role; department_id: string | null; department_name: string | null;
-  disabled: boolean; created_at: Date;
+  disabled: boolean; created_at: Date; last_login_at: Date | null;
 }
 
 const toUser = (r: Row): User => ({
   id: r.id, username: r.username, displayName: r.display_name, role: r.role, departmentId: r.department_id,
   departmentName: r.department_name, disabled: r.disabled, createdAt: new Date(r.created_at).toISOString(),
+  lastLoginAt: r.last_login_at ? new Date(r.last_login_at).toISOString() : null,
 });
 
-const SELECT = `SELECT u.id, u.username, u.display_name, u.role, u.department_id, d.name AS department_name, u.disabled, u.created_at
+const SELECT = `SELECT u.id, u.username, u.display_name, u.role, u.department_id, d.name AS department_name, u.disabled, u.created_at, u.last_login_at
   FROM users u LEFT JOIN departments d ON d.id = u.department_id`;
 
 export interface UserInput {
@@ -86,7 +89,7 @@ async function checkCurrentPassword(ctx: Ctx, caller: Caller, id: string, curren
 }
 
 export const users = {
-  list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string }) {
+  list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string; role?: Role }) {
     const conds: string[] = [];
     const params: unknown[] = [];
     if (!isAdmin(caller)) {
@@ -95,6 +98,7 @@ export const users = {
       } else conds.push(`u.department_id = $${params.push(caller.departmentId)}`);
     }
     if (q.departmentId) conds.push(`u.department_id = $${params.push(q.departmentId)}`);
+    if (q.role) conds.push(`u.role = $${params.push(q.role)}`);
     if (q.q) conds.push(`(u.username ILIKE $${params.push(`%${q.q}%`)} OR u.display_name ILIKE $${params.length})`);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     return paged(ctx.db, `${SELECT} ${where}`, params, 'username', q, toUser);

@@ -5,7 +5,7 @@
  */
 export { ingestFile, ingestTarget } from './jobs/ingestFile.ts';
 export { previewFile, type Preview } from './jobs/preview.ts';
-export { ingestJobs, failInterruptedJobs } from './jobs/jobs.ts';
+export { ingestJobs, failInterruptedJobs, recordFailedRun } from './jobs/jobs.ts';
 export { sweepWorkDirs, makeWorkDir, removeWorkDir } from './jobs/workDirs.ts';
 export { jsonDepth, MAX_JSON_DEPTH } from './readers/jsonDepth.ts';
 export { warmParser } from './readers/parseIsolated.ts';
@@ -18,6 +18,6 @@ export { cycleDays } from './pipeline/quality.ts';
 export { FIELD_RULES, DATASET_RULES } from './pipeline/rules.ts';
 export type {
   IngestInput, IngestJob, IngestFormat, IngestEncoding, IngestProgress, ErrorLimit, HeaderMapping, CleaningSettings, FieldCleaning,
-  FieldRules, ReferenceRule, RuleSettings, IngestSettings, QualityReport, FieldQuality, QualityDimension, JobStatus, QuarantineFailure,
+  FieldRules, ReferenceRule, RuleSettings, IngestSettings, QualityReport, FieldQuality, QualityDimension, JobStatus, JobOutcome, JobOrigin, QuarantineFailure,
 } from './types.ts';
-export { QUALITY_DIMENSIONS, INGEST_FORMATS, INGEST_ENCODINGS } from './types.ts';
+export { QUALITY_DIMENSIONS, INGEST_FORMATS, INGEST_ENCODINGS, JOB_OUTCOMES, JOB_ORIGINS } from './types.ts';

@@ -9,7 +9,7 @@ import { maxUploadBytes } from './limits.ts';
 import { previewFile } from './jobs/preview.ts';
 import { quarantine } from './jobs/quarantineRead.ts';
 import { ingestSettings } from './jobs/settings.ts';
-import type { IngestInput } from './types.ts';
+import { JOB_ORIGINS, JOB_OUTCOMES, type IngestInput } from './types.ts';
 import { receiveUpload, uploadOptions } from './jobs/upload.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -20,7 +20,10 @@ const QualitySchema = Type.Object({
   fields: Type.Array(Type.Object({ field: Type.String(), title: Type.String(), filled: Type.Integer(), failures: Counts, scores: Scores, score: Nullable(Type.Number()) })),
 });
 export const IngestJobSchema = Type.Object({
-  jobId: Type.String(), datasetId: Type.String(), datasetCode: Type.String(), status: Type.String(), mode: Type.String(), sourceName: Type.String(),
+  jobId: Type.String(), datasetId: Type.String(), datasetCode: Type.String(), status: Type.String(),
+  outcome: Type.String({ description: '结果：running 进行中、succeeded 成功、partial 部分成功（有被拒绝的行）、failed 失败 / running, succeeded, partial (rows were rejected), failed' }),
+  origin: Type.String({ description: '来源：upload 上传、cli 命令行、source 数据源、push 推送接口、demo 示范数据 / upload, cli, source (a connector), push (the push API), demo' }),
+  mode: Type.String(), sourceName: Type.String(),
   format: Nullable(Type.String()), encoding: Nullable(Type.String()), delimiter: Nullable(Type.String()),
   rowsRead: Type.Integer(), accepted: Type.Integer(), rejected: Type.Integer(), version: Nullable(Type.Integer()), seconds: Type.Number(),
   quality: Nullable(QualitySchema), quarantineFile: Nullable(Type.String()), quarantineRows: Type.Integer(),
@@ -70,6 +73,14 @@ const QuarantinePageSchema = Type.Object({
   masked: Type.Boolean({ description: '是否已脱敏（所属部门以外的读者）/ values shown masked (readers outside the owning department)' }),
   maskedFields: Type.Array(Type.String()),
 });
+const QuarantineRowsSchema = Type.Object({
+  columns: Type.Array(Type.String(), { description: '原文件的列（按顺序）/ the file\'s columns, in order' }),
+  items: Type.Array(Type.Object({
+    row: Type.Integer(), values: Type.Record(Type.String(), Nullable(Type.String())), raw: Nullable(Type.String()),
+    failures: Type.Array(Type.Object({ field: Nullable(Type.String()), header: Nullable(Type.String()), rule: Type.String(), reason: Nullable(Type.String()), message: Type.String({ description: '原因，“中文 / English” / the failure in words, "Chinese / English"' }) })),
+  })),
+  total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), masked: Type.Boolean(), maskedFields: Type.Array(Type.String()),
+});
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 const UPLOAD_DOC = 'multipart/form-data：file（文件）及可选字段 mode、format、encoding、delimiter、sheet、errorLimit（100 / 5% / JSON）、mapping、cleaning、rules（JSON）。请求头 Prefer: respond-async 时，任务登记后即返回 202 与 Location（任务地址，progress 显示阶段与进度）/ with Prefer: respond-async the answer is 202 with the job in Location once it is recorded; poll it (progress shows stage and percent)';
 
@@ -113,7 +124,7 @@ export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       const caller = callerOf(req);
       await ingestTarget(ctx, caller, req.params.code);
       const up = await receiveUpload(req, ctx.config.dataDir);
-      return answerUpload(ctx, caller, req, reply, up, { datasetCode: req.params.code, file: up.file, sourceName: up.filename, ...uploadOptions(up.fields) });
+      return answerUpload(ctx, caller, req, reply, up, { datasetCode: req.params.code, file: up.file, sourceName: up.filename, origin: 'upload', ...uploadOptions(up.fields) });
     });
 
     app.post('/datasets/:code/ingest/preview', {
@@ -146,10 +157,15 @@ export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.get('/ingest/jobs', {
       schema: {
         tags: ['ingest'], summary: '导入任务 / ingest jobs',
-        querystring: Type.Intersect([PageQuery, Type.Object({ dataset: Type.Optional(Type.String({ maxLength: 64 })), status: Type.Optional(Type.Union(['queued', 'running', 'succeeded', 'failed'].map((s) => Type.Literal(s)))) })]),
+        querystring: Type.Intersect([PageQuery, Type.Object({
+          dataset: Type.Optional(Type.String({ maxLength: 64 })), status: Type.Optional(Type.Union(['queued', 'running', 'succeeded', 'failed'].map((s) => Type.Literal(s)))),
+          outcome: Type.Optional(Type.Union(JOB_OUTCOMES.map((s) => Type.Literal(s)), { description: '按结果筛选（partial：部分成功）/ by outcome (partial: rows were rejected)' })),
+          origin: Type.Optional(Type.Union(JOB_ORIGINS.map((s) => Type.Literal(s)), { description: '按来源筛选 / by origin' })),
+          source: Type.Optional(Type.String({ maxLength: 200, description: '某个数据源（名称）的任务 / the jobs of one connector source, by name' })),
+        })]),
         response: { 200: Page(IngestJobSchema) },
       },
-    }, (req) => ingestJobs.list(ctx, callerOf(req), { dataset: req.query.dataset, status: req.query.status, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+    }, (req) => ingestJobs.list(ctx, callerOf(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
 
     app.get('/ingest/jobs/:id', { schema: { tags: ['ingest'], summary: '导入任务详情 / an ingest job', params: IdParams, response: { 200: IngestJobSchema } } },
       (req) => ingestJobs.get(ctx, callerOf(req), req.params.id));
@@ -173,6 +189,14 @@ export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       }
       return quarantine.entries(ctx, caller, req.params.id, { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
     });
+
+    app.get('/ingest/jobs/:id/quarantine/rows', {
+      schema: {
+        tags: ['ingest'], summary: '被拒绝的行，按原文件的列 / rejected rows as the file had them',
+        description: '每个源行一项：原文件各列的值（脱敏规则同上）、无法解析时的原始行（raw）及失败原因 / one item per source row: the values under the file\'s columns (masked as above), the raw line where it could not be parsed, and the failures in words',
+        params: IdParams, querystring: PageQuery, response: { 200: QuarantineRowsSchema },
+      },
+    }, (req) => quarantine.rows(ctx, callerOf(req), req.params.id, { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
 
     app.post('/ingest/jobs/:id/retry', {
       bodyLimit: maxUploadBytes(),

@@ -9,6 +9,12 @@ export type IngestEncoding = 'utf-8' | 'utf-8-bom' | 'gbk' | 'gb18030' | 'utf-16
 export const INGEST_ENCODINGS: IngestEncoding[] = ['utf-8', 'utf-8-bom', 'gbk', 'gb18030', 'utf-16le', 'utf-16be'];
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+/** A job's status as people read it: `partial` is a succeeded job that rejected rows. */
+export type JobOutcome = 'running' | 'succeeded' | 'partial' | 'failed';
+export const JOB_OUTCOMES: JobOutcome[] = ['running', 'succeeded', 'partial', 'failed'];
+/** Where a job came from: a console upload, the govhub command, a connector source (database, sensors), the push API, the demo city. */
+export type JobOrigin = 'upload' | 'cli' | 'source' | 'push' | 'demo';
+export const JOB_ORIGINS: JobOrigin[] = ['upload', 'cli', 'source', 'push', 'demo'];
 
 /** Fail the job (and write no version) when more rows than this are rejected. */
 export interface ErrorLimit {
@@ -115,6 +121,8 @@ export interface IngestInput {
   errorLimit?: ErrorLimit;
   /** The job this one re-runs with a corrected file. */
   retryOf?: string;
+  /** Where the job comes from (default: `upload`). */
+  origin?: JobOrigin;
   onProgress?: (p: IngestProgress) => void;
   /** Called with the job id as soon as the job is recorded (before any work). */
   onStart?: (jobId: string) => void;
@@ -166,6 +174,9 @@ export interface IngestJob {
   datasetId: string;
   datasetCode: string;
   status: JobStatus;
+  /** The status as people read it: `partial` when a version was written but rows were rejected. */
+  outcome: JobOutcome;
+  origin: JobOrigin;
   mode: WriteMode;
   sourceName: string;
   format: IngestFormat | null;

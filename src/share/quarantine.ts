@@ -66,6 +66,18 @@ async function view(ctx: Ctx, caller: Caller, q: QuarantineFile) {
 
 const scan = (q: QuarantineFile) => `read_parquet(${literal(q.file)})`;
 
+/** One rejected source row with its failures. */
+type GroupedRow = { row: number; record: string | null; failures: { field: string | null; header: string | null; rule: string; reason: string | null }[] };
+
+/** Rejected rows, one per source row, in row order. */
+const groupedSql = (q: QuarantineFile, record: string, where: string, limit: number, offset: number) =>
+  `SELECT row, any_value(${record}) AS record, list({'field': field, 'header': header, 'rule': rule, 'reason': reason} ORDER BY field NULLS FIRST) AS failures
+   FROM ${scan(q)} ${where} GROUP BY row ORDER BY row LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`;
+
+/** A failure in words, named by the file's column (or the field's title). */
+const failureMessage = (q: QuarantineFile, f: GroupedRow['failures'][number], lang: 'zh' | 'en' = 'zh') =>
+  failureText(f.header ?? q.dataset.fields.find((x) => x.name === f.field)?.title ?? null, f.rule, f.reason, lang);
+
 /**
  * Reading a job's rejected rows (the quarantine) through the guard: masked per reader, every read
  * audited as `ingest.quarantine_read` on the job with the basis and what was masked.
@@ -90,6 +102,34 @@ export const quarantineReader = {
   },
 
   /**
+   * One page of rejected rows as the file had them (one item per source row): the file's columns
+   * in order, each row's values (masked like `entries`), the unreadable line (`raw`) where a reader
+   * could not split it, and its failures in words.
+   */
+  async rows(ctx: Ctx, caller: Caller, q: QuarantineFile, page: { limit: number; offset: number }) {
+    const v = await view(ctx, caller, q);
+    const [items, count] = await Promise.all([
+      ctx.lakeReader.query<GroupedRow>(groupedSql(q, v.record, '', page.limit, page.offset)),
+      ctx.lakeReader.query<{ n: number }>(`SELECT count(DISTINCT row) AS n FROM ${scan(q)}`),
+    ]);
+    await ctx.audit.record(caller, {
+      action: 'ingest.quarantine_read', objectType: 'ingest_job', objectId: q.jobId, departmentId: q.dataset.departmentId,
+      details: { dataset: q.dataset.code, format: 'rows', offset: page.offset, rows: items.length, basis: v.basis, masked: v.maskedFields },
+    });
+    return {
+      columns: v.headers,
+      items: items.map((r) => {
+        const rec = (r.record ? JSON.parse(r.record) : {}) as Record<string, string | null>;
+        return {
+          row: Number(r.row), values: Object.fromEntries(v.headers.map((h) => [h, rec[h] ?? null])), raw: rec._raw ?? null,
+          failures: r.failures.map((f) => ({ ...f, message: `${failureMessage(q, f)} / ${failureMessage(q, f, 'en')}` })),
+        };
+      }),
+      total: Number(count[0]?.n ?? 0), limit: page.limit, offset: page.offset, masked: !v.clear, maskedFields: v.maskedFields,
+    };
+  },
+
+  /**
    * The CSV of rejected rows — one per source row: `_row`, `_errors` (machine codes), `_reasons` (in
    * words), `_raw`, then the original columns under their headers — ready to correct and ingest
    * again. Masked like `entries` for readers outside the department; spreadsheet-safe cells.
@@ -100,17 +140,14 @@ export const quarantineReader = {
       action: 'ingest.quarantine_read', objectType: 'ingest_job', objectId: q.jobId, departmentId: q.dataset.departmentId,
       details: { dataset: q.dataset.code, format: 'csv', rows: q.rows, basis: v.basis, masked: v.maskedFields },
     });
-    type Row = { row: number; record: string | null; failures: { field: string | null; header: string | null; rule: string; reason: string | null }[] };
     async function* rows() {
       let after = -1;
       for (;;) {
-        const batch = await ctx.lakeReader.query<Row>(`SELECT row, any_value(${v.record}) AS record,
-            list({'field': field, 'header': header, 'rule': rule, 'reason': reason} ORDER BY field NULLS FIRST) AS failures
-          FROM ${scan(q)} WHERE row > ${after} GROUP BY row ORDER BY row LIMIT 5000`);
+        const batch = await ctx.lakeReader.query<GroupedRow>(groupedSql(q, v.record, `WHERE row > ${after}`, 5000, 0));
         for (const r of batch) {
           const rec = (r.record ? JSON.parse(r.record) : {}) as Record<string, string | null>;
           const errors = r.failures.map((f) => `${f.header ?? f.field ?? ''}:${f.rule}${f.reason ? `(${f.reason})` : ''}`).join('; ');
-          const reasons = r.failures.map((f) => failureText(f.header ?? q.dataset.fields.find((x) => x.name === f.field)?.title ?? null, f.rule, f.reason)).join('；');
+          const reasons = r.failures.map((f) => failureMessage(q, f)).join('；');
           yield [Number(r.row), errors, reasons, rec._raw ?? null, ...v.headers.map((h) => rec[h] ?? null)];
         }
         if (batch.length < 5000) return;

@@ -12,7 +12,7 @@ import type { ElementDef, ElementParams, ValidationResult } from './types.ts';
 
 export type CodeTable = Record<string, string> | Array<{ code: string; label: string }> | Array<[string, string]>;
 
-function codePairs(codes: unknown): Array<[string, string]> {
+export function codePairs(codes: unknown): Array<[string, string]> {
   if (Array.isArray(codes)) {
     return codes.map((e) => {
       if (Array.isArray(e)) return [String(e[0]), String(e[1] ?? '')] as [string, string];

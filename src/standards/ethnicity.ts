@@ -74,6 +74,7 @@ export const ethnicityElement: ElementDef = builtinElement({
   description: 'GB/T 3304 民族代码（01 汉族 … 56 基诺族，97 其他，98 外国血统中国籍人士）；接受代码或名称，规范为两位代码。',
   descriptionEn: 'GB/T 3304 ethnic group code (01 Han … 56 Jino, 97 other, 98 Chinese citizens of foreign origin); accepts the code or the name, normalized to the two-digit code.',
   standard: 'GB/T 3304-1991',
+  codes: ETHNICITY_CODES,
   normalizes: true,
   reasons: ['empty', 'unknown'],
   validate: validateEthnicity,

@@ -44,6 +44,8 @@ export const genderElement: ElementDef = builtinElement({
   standard: 'GB/T 2261.1-2003',
   normalizes: true,
   reasons: ['empty', 'unknown'],
+  codes: GENDER_CODES,
+  codesEn: { '0': 'Unknown', '1': 'Male', '2': 'Female', '9': 'Not stated' },
   validate: validateGender,
   macros: genderMacros,
 });

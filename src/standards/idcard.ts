@@ -134,7 +134,7 @@ export const idCardElement: ElementDef = builtinElement({
   id: 'id_card',
   title: '公民身份号码',
   titleEn: 'Citizen identity number',
-  description: 'GB 11643 十八位公民身份号码：地址码（GB/T 2260，含历史代码）、出生日期、顺序码、MOD 11-2 校验码；十五位旧号码升级为十八位。',
+  description: 'GB 11643 十八位公民身份号码（身份证号）：地址码（GB/T 2260，含历史代码）、出生日期、顺序码、MOD 11-2 校验码；十五位旧号码升级为十八位。',
   descriptionEn: 'GB 11643 18-digit citizen identity number: region code (GB/T 2260, past codes included), date of birth, sequence number and MOD 11-2 check digit; old 15-digit numbers are upgraded to 18 digits.',
   standard: 'GB 11643-1999',
   normalizes: true,

@@ -3,7 +3,7 @@
  * for a column, and install the DuckDB macros.
  */
 import { areaCodeElement } from './area.ts';
-import { templateElements } from './custom.ts';
+import { codePairs, templateElements } from './custom.ts';
 import { dateElement } from './date.ts';
 import { emailElement } from './email.ts';
 import { ethnicityElement } from './ethnicity.ts';
@@ -74,6 +74,8 @@ function info(e: ElementDef): ElementInfo {
   if (e.reasonMacroName) out.reasonMacroName = e.reasonMacroName;
   if (e.normalizeMacroName) out.normalizeMacroName = e.normalizeMacroName;
   if (e.params) out.params = e.params.map((p) => ({ ...p }));
+  if (e.codes) out.codes = { ...e.codes };
+  if (e.codesEn) out.codesEn = { ...e.codesEn };
   return out;
 }
 
@@ -154,6 +156,7 @@ export function registerElement(spec: CustomElementSpec): ElementInfo {
     normalizes: base.normalizes,
     reasons: [...base.reasons],
     kind: 'custom',
+    ...(spec.template === 'code_table' ? { codes: Object.fromEntries(codePairs(params.codes)) } : {}),
     validate: (v) => base.validate(v, params),
     validSql: (e) => base.validSql(e, params),
     reasonSql: (e) => base.reasonSql(e, params),

@@ -7,6 +7,8 @@ const ElementSchema = Type.Object({
   macroName: Type.Optional(Type.String()), reasonMacroName: Type.Optional(Type.String()), normalizeMacroName: Type.Optional(Type.String()),
   normalizes: Type.Boolean(), reasons: Type.Array(Type.String()), kind: Type.String(),
   params: Type.Optional(Type.Array(Type.Object({ name: Type.String(), type: Type.String(), title: Type.String(), titleEn: Type.Optional(Type.String()), required: Type.Optional(Type.Boolean()) }))),
+  codes: Type.Optional(Type.Record(Type.String(), Type.String(), { description: '代码表：代码 → 名称（用于按名称显示值）/ code → name, to show values by name' })),
+  codesEn: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
 const Params = Type.Record(Type.String(), Type.Unknown());
 

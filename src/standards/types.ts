@@ -43,6 +43,10 @@ export interface ElementInfo {
   params?: ElementParamSpec[];
   /** builtin: fixed standard; template: generic, needs params; custom: registered with fixed params. */
   kind: 'builtin' | 'template' | 'custom';
+  /** The code table (code → name) of a coded element (性别, 民族, a custom code table), to show values by name. */
+  codes?: Record<string, string>;
+  /** English names of the codes, where the standard gives them. */
+  codesEn?: Record<string, string>;
 }
 
 export type ElementParams = Record<string, unknown>;

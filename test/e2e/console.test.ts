@@ -101,7 +101,11 @@ test('console: log in, create a department, see it audited, verify the chain', {
   await page.locator('[data-test=audit-table]').waitFor();
   await page.locator('[data-test=audit-filter-action]').fill('department.create');
   await page.locator('[data-test=audit-search]').click();
-  const event = page.locator('[data-test=audit-table] .el-table__body tr').filter({ hasText: 'department.create' }).filter({ hasText: 'TESTDEPT' });
+  // the action in words (the identifier on hover), the details as key: value
+  const event = page.locator('[data-test=audit-table] .el-table__body tr').filter({ has: page.locator('[data-test=audit-action][data-action="department.create"]') }).filter({ hasText: 'TESTDEPT' });
+  await event.first().waitFor();
+  assert.equal((await event.first().locator('[data-test=audit-action]').innerText()).trim(), '新建部门');
+  assert.match(await event.first().locator('[data-test=audit-details-line]').innerText(), /代码: TESTDEPT/);
   await event.first().waitFor();
   await shot(page, '05-audit');
 

@@ -2,7 +2,7 @@
 import { computed } from 'vue';
 import { currentLocale, i18n } from './i18n/index.ts';
 import { session } from './session.ts';
-import { QUALITY_DIMENSIONS, type Dataset, type ElementInfo, type ElementParamSpec, type JobStatus, type QualityReport, type Scores } from './types.ts';
+import { QUALITY_DIMENSIONS, type Dataset, type ElementInfo, type ElementParamSpec, type IngestJob, type JobOutcome, type JobStatus, type QualityReport, type Scores } from './types.ts';
 
 /** Admins edit every dataset; officers only those of their own department. */
 export function canEditDataset(ds: Pick<Dataset, 'departmentId'> | null | undefined): boolean {
@@ -38,6 +38,19 @@ export const elementDescription = (e: Pick<ElementInfo, 'description' | 'descrip
 export const paramTitle = (p: Pick<ElementParamSpec, 'title' | 'titleEn'>): string => (currentLocale() === 'en' && p.titleEn ? p.titleEn : p.title);
 
 export const STATUS_TAG: Record<JobStatus, 'info' | 'primary' | 'success' | 'danger'> = { queued: 'info', running: 'primary', succeeded: 'success', failed: 'danger' };
+
+/** A job's status as people read it (the API's `outcome`): succeeded with rejected rows is `partial`. */
+export const jobOutcome = (status: JobStatus, rejected: number): JobOutcome =>
+  status === 'succeeded' ? (rejected > 0 ? 'partial' : 'succeeded') : status === 'failed' ? 'failed' : 'running';
+export const OUTCOME_TAG: Record<JobOutcome, 'primary' | 'success' | 'warning' | 'danger'> = { running: 'primary', succeeded: 'success', partial: 'warning', failed: 'danger' };
+
+/** Where a job came from, in words: a connector's jobs are named `source:<name>` or `mqtt:<name>`, shown by the source's name. */
+export function jobOrigin(j: Pick<IngestJob, 'origin' | 'sourceName'>): string {
+  const t = i18n.global.t;
+  const named = /^(?:source|mqtt):(.+)$/.exec(j.sourceName);
+  if (j.origin === 'source' && named) return `${t('plain.origins.source')} · ${named[1]}`;
+  return t(`plain.origins.${j.origin ?? 'upload'}`);
+}
 
 /** Formats the upload wizard accepts, by file extension. */
 export const FILE_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx', '.json', '.ndjson', '.jsonl', '.parquet'];

@@ -6,6 +6,7 @@ export interface Department {
 }
 export interface User {
   id: string; username: string; displayName: string; role: Role; departmentId: string | null; departmentName: string | null; disabled: boolean; createdAt: string;
+  lastLoginAt: string | null;
 }
 export interface ApiToken {
   id: string; name: string | null; prefix: string; userId: string; username: string; createdAt: string; expiresAt: string; revokedAt: string | null; lastUsedAt: string | null;
@@ -46,11 +47,15 @@ export interface ElementParamSpec { name: string; type: 'string' | 'number' | 'b
 export interface ElementInfo {
   id: string; title: string; titleEn: string; description: string; descriptionEn?: string; standard?: string; normalizes: boolean; reasons: string[];
   params?: ElementParamSpec[]; kind: 'builtin' | 'template' | 'custom';
+  /** Code → name of a coded element (性别, 民族, a custom code table). */
+  codes?: Record<string, string>; codesEn?: Record<string, string>;
 }
 export interface ValidationResult { ok: boolean; reason?: string; normalized?: string; flag?: string }
 
 // ---- ingest (归集)
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type JobOutcome = 'running' | 'succeeded' | 'partial' | 'failed';
+export type JobOrigin = 'upload' | 'cli' | 'source' | 'push' | 'demo';
 export type QualityDimension = 'conformity' | 'completeness' | 'accuracy' | 'consistency' | 'timeliness' | 'uniqueness';
 /** GB/T 36344 dimensions in the order the console shows them. */
 export const QUALITY_DIMENSIONS: QualityDimension[] = ['conformity', 'completeness', 'accuracy', 'consistency', 'timeliness', 'uniqueness'];
@@ -59,6 +64,8 @@ export interface FieldQuality { field: string; title: string; filled: number; fa
 export interface QualityReport { rows: number; scores: Scores; score: number; fields: FieldQuality[]; failures: Record<string, number> }
 export interface IngestJob {
   jobId: string; datasetId: string; datasetCode: string; status: JobStatus; mode: string; sourceName: string;
+  /** The status as people read it (partial: rows were rejected) and where the job came from. */
+  outcome: JobOutcome; origin: JobOrigin;
   format: string | null; encoding: string | null; delimiter: string | null;
   rowsRead: number; accepted: number; rejected: number; version: number | null; seconds: number;
   quality: QualityReport | null; quarantineFile: string | null; quarantineRows: number;
@@ -74,6 +81,12 @@ export interface IngestPreview {
   unmappedFields: { name: string; title: string; required: boolean }[];
 }
 export interface QuarantineEntry { row: number; field: string | null; header: string | null; rule: string; reason: string | null; message: string; value: string | null; record: string | null }
+/** Rejected rows as the file had them: its columns, each row's values and its failures. */
+export interface QuarantineRows {
+  columns: string[];
+  items: { row: number; values: Record<string, string | null>; raw: string | null; failures: { field: string | null; header: string | null; rule: string; reason: string | null; message: string }[] }[];
+  total: number; limit: number; offset: number; masked: boolean; maskedFields: string[];
+}
 export interface QuarantinePage { items: QuarantineEntry[]; total: number; limit: number; offset: number; masked: boolean; maskedFields: string[] }
 export interface CleaningRuleInfo { id: 'trim' | 'halfWidth' | 'codeMap' | 'normalize' | 'date'; title: string; enabled: boolean; default: boolean }
 export interface FieldRules {

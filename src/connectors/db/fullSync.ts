@@ -83,7 +83,7 @@ export async function fullSync(x: DbSyncInput, plan: ReadPlan, throttle: Throttl
     return;
   }
   const job = await ingestFile(x.ctx, x.caller, {
-    datasetCode: x.dataset.code, file, sourceName: `source:${x.source.name}`, format: 'tsv', delimiter: '\t', encoding: 'utf-8', mode: 'replace', staged: true,
+    datasetCode: x.dataset.code, file, sourceName: `source:${x.source.name}`, origin: 'source', format: 'tsv', delimiter: '\t', encoding: 'utf-8', mode: 'replace', staged: true,
     mapping: plan.mapping ?? undefined, errorLimit: s.errorLimit,
     onProgress: (p) => x.progress(`ingest:${p.stage}`, rows),
     onCommit: async (tx, v) => {

@@ -57,7 +57,7 @@ export async function incrementalSync(x: DbSyncInput, plan: ReadPlan, throttle: 
     x.progress('ingest', total);
     const synced = new Date().toISOString();
     const job = await ingestFile(x.ctx, x.caller, {
-      datasetCode: x.dataset.code, file, sourceName: `source:${x.source.name}`, format: 'tsv', delimiter: '\t', encoding: 'utf-8', mode: 'upsert', staged: true,
+      datasetCode: x.dataset.code, file, sourceName: `source:${x.source.name}`, origin: 'source', format: 'tsv', delimiter: '\t', encoding: 'utf-8', mode: 'upsert', staged: true,
       mapping: plan.mapping ?? undefined, errorLimit: s.errorLimit,
       onProgress: (p) => x.progress(`ingest:${p.stage}`, total),
       onCommit: async (tx, v) => {

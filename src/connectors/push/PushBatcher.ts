@@ -144,7 +144,7 @@ export class PushBatcher {
         const mode = ds.primaryKey.length ? 'upsert' : 'append';
         let failures: QuarantineFailure[] = [];
         const job = await ingestFile(ctx, writer, {
-          datasetCode: ds.code, file, sourceName: 'push', format: 'ndjson', encoding: 'utf-8', mode, staged: true,
+          datasetCode: ds.code, file, sourceName: 'push', origin: 'push', format: 'ndjson', encoding: 'utf-8', mode, staged: true,
           mapping: Object.fromEntries(ds.fields.map((f) => [f.name, f.name])),
           onFailures: (f) => { failures = f; },
           onCommit: async (tx, v) => answer(tx, failures, v.version, v.jobId),

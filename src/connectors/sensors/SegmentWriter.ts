@@ -90,7 +90,7 @@ export class SegmentWriter {
     try {
       const synced = new Date().toISOString();
       const job = await ingestFile(this.ctx, sourceCaller(this.source), {
-        datasetCode: this.ds.code, file, sourceName: `mqtt:${this.source.name}`, format: 'tsv', delimiter: '\t', encoding: 'utf-8', staged: true,
+        datasetCode: this.ds.code, file, sourceName: `mqtt:${this.source.name}`, origin: 'source', format: 'tsv', delimiter: '\t', encoding: 'utf-8', staged: true,
         mode: this.ds.primaryKey.length ? 'upsert' : 'append', mapping: Object.fromEntries(this.columns.map((c) => [c, c])),
         onCommit: async (tx, v) => {
           await saveState(tx, this.source.id, { segment: last, lastVersion: v.version, lastSyncAt: synced });

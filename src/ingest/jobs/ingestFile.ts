@@ -3,6 +3,8 @@ import path from 'node:path';
 import { datasetByCode, FIELD_TYPES, type Dataset, type FieldType } from '../../catalog/index.ts';
 import { type Caller, type Ctx, newId, Problem, problem, requireRole, requireSameDepartment } from '../../kernel/index.ts';
 import { LakeStageError, type StageRunner } from '../../lake/index.ts';
+import { raiseNotice } from '../../identity/index.ts';
+import type { Queryable } from '../../control/index.ts';
 import { insertJob, jobById, setJobProgress, updateJob, type JobUpdate } from './jobs.ts';
 import { ensureStandardMacros } from '../pipeline/macros.ts';
 import { openIsolated, parseLimits } from '../readers/parseIsolated.ts';
@@ -85,6 +87,20 @@ export async function ingestTarget(ctx: Ctx, caller: Caller, code: string): Prom
 }
 
 /**
+ * Tell the dataset's officers that a job rejected rows (the notice links to the job). Connector and
+ * push jobs come often: their notices fold into one per dataset while unread, linking to its jobs.
+ */
+async function noticeRejected(q: Queryable, ds: Dataset, j: { jobId: string; origin: string; sourceName: string; rowsRead: number; rejected: number; written: boolean }) {
+  const often = j.origin === 'source' || j.origin === 'push';
+  await raiseNotice(q, {
+    kind: 'ingest.rejected', objectType: often ? 'ingest_jobs' : 'ingest_job', objectId: often ? ds.code : j.jobId, departmentId: ds.departmentId, admins: false,
+    title: j.written ? `部分成功，${j.rejected} 行被拒绝：${ds.name} / partially succeeded, ${j.rejected} rows rejected: ${ds.code}`
+      : `导入失败，${j.rejected} 行被拒绝：${ds.name} / failed, ${j.rejected} rows rejected: ${ds.code}`,
+    body: `${j.sourceName}：读入 ${j.rowsRead} 行，拒绝 ${j.rejected} 行 / ${j.sourceName}: ${j.rowsRead} rows read, ${j.rejected} rejected`,
+  });
+}
+
+/**
  * Ingest one file into a dataset as a new version:
  *   open (format, encoding, delimiter, columns) → map headers to fields → read + clean + check
  *   (DuckDB, one pass) → unique / reference checks → measure → quarantine → error limit → write.
@@ -110,7 +126,8 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
 
   const jobId = newId();
   const sourceName = (input.sourceName ?? path.basename(input.file)).slice(0, 500);
-  await insertJob(ctx.db, { id: jobId, datasetId: ds.id, sourceName, mode, createdBy: caller.id, retryOf: input.retryOf });
+  const origin = input.origin ?? 'upload';
+  await insertJob(ctx.db, { id: jobId, datasetId: ds.id, sourceName, mode, createdBy: caller.id, retryOf: input.retryOf, origin });
   const workDir = makeWorkDir(ctx.config.dataDir, 'work', jobId);
   input.onStart?.(jobId);
   // the job row shows where it is (at most twice a second), for the console and for async callers
@@ -189,6 +206,7 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
           details: { jobId, version: v.version, mode, source: sourceName, format: found.format, rowsRead: found.rowsRead, accepted: found.accepted,
             rejected: found.rejected, quality: quality?.score ?? null, quarantine: found.quarantinePath ?? null },
         });
+        if (found.rejected) await noticeRejected(tx, ds, { jobId, origin, sourceName, rowsRead: found.rowsRead ?? 0, rejected: found.rejected, written: true });
         if (input.onCommit) await input.onCommit(tx, v);
       },
     });
@@ -199,6 +217,8 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
     const message = root instanceof Problem ? root.detail ?? root.message : root instanceof Error ? root.message : String(root);
     const { measures: _m, ...u } = found;
     await updateJob(ctx.db, jobId, { ...u, status: 'failed', error: message.slice(0, 2000) }).catch(() => {});
+    if (found.rejected && found.quarantinePath)
+      await noticeRejected(ctx.db, ds, { jobId, origin, sourceName, rowsRead: found.rowsRead ?? 0, rejected: found.rejected, written: false }).catch(() => {});
     await ctx.audit
       .record(caller, { action: 'dataset.ingest_failed', objectType: 'dataset', objectId: ds.code, departmentId: ds.departmentId, details: { jobId, source: sourceName, error: message.slice(0, 500) } })
       .catch(() => {});

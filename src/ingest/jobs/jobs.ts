@@ -1,6 +1,6 @@
-import { type Caller, type Ctx, isUuid, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../../kernel/index.ts';
+import { type Caller, type Ctx, isUuid, newId, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../../kernel/index.ts';
 import { paged, type Queryable } from '../../control/index.ts';
-import type { IngestJob, IngestProgress, JobStatus, QualityReport } from '../types.ts';
+import type { IngestJob, IngestProgress, JobOrigin, JobOutcome, JobStatus, QualityReport } from '../types.ts';
 
 interface JobRow {
   id: string; dataset_id: string; dataset_code: string; department_id: string; status: JobStatus; source_name: string;
@@ -8,17 +8,30 @@ interface JobRow {
   rows_read: string | number; accepted: string | number; rejected: string | number; quality: QualityReport | string | null;
   mapping: Record<string, string | null> | string | null; error: string | null; quarantine_path: string | null; quarantine_rows: string | number;
   version: number | null; retry_of: string | null; created_by: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null;
-  progress: IngestProgress | string | null;
+  progress: IngestProgress | string | null; origin: JobOrigin | null;
 }
 
 const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
+/** How a job ended as people read it: a job that wrote a version but rejected rows only partly succeeded. */
+export const outcomeOf = (status: JobStatus, rejected: number): JobOutcome =>
+  status === 'succeeded' ? (rejected > 0 ? 'partial' : 'succeeded') : status === 'failed' ? 'failed' : 'running';
+
+/** SQL condition for an outcome (the same rule as outcomeOf). */
+const OUTCOME_SQL: Record<JobOutcome, string> = {
+  succeeded: `j.status = 'succeeded' AND j.rejected = 0`,
+  partial: `j.status = 'succeeded' AND j.rejected > 0`,
+  failed: `j.status = 'failed'`,
+  running: `j.status IN ('queued', 'running')`,
+};
+
 export function toJob(r: JobRow): IngestJob & { departmentId: string } {
   const started = r.started_at ? new Date(r.started_at).getTime() : null;
   const finished = r.finished_at ? new Date(r.finished_at).getTime() : null;
   return {
-    jobId: r.id, datasetId: r.dataset_id, datasetCode: r.dataset_code, departmentId: r.department_id, status: r.status, mode: r.mode,
+    jobId: r.id, datasetId: r.dataset_id, datasetCode: r.dataset_code, departmentId: r.department_id, status: r.status,
+    outcome: outcomeOf(r.status, Number(r.rejected)), origin: r.origin ?? 'upload', mode: r.mode,
     sourceName: r.source_name, format: r.format as IngestJob['format'], encoding: r.encoding as IngestJob['encoding'], delimiter: r.delimiter,
     rowsRead: Number(r.rows_read), accepted: Number(r.accepted), rejected: Number(r.rejected), version: r.version,
     seconds: started !== null && finished !== null ? Math.round(finished - started) / 1000 : 0,
@@ -37,10 +50,24 @@ export async function jobById(q: Queryable, id: string) {
   return r && toJob(r);
 }
 
-export async function insertJob(q: Queryable, j: { id: string; datasetId: string; sourceName: string; mode: string; createdBy: string | null; retryOf?: string | null }) {
+export async function insertJob(q: Queryable, j: { id: string; datasetId: string; sourceName: string; mode: string; createdBy: string | null; retryOf?: string | null; origin?: JobOrigin }) {
   await q.query(
-    `INSERT INTO ingest_jobs (id, dataset_id, status, source_name, mode, created_by, retry_of, started_at, owner) VALUES ($1, $2, 'running', $3, $4, $5, $6, now(), $7)`,
-    [j.id, j.datasetId, j.sourceName.slice(0, 500), j.mode, j.createdBy, j.retryOf ?? null, OWNER],
+    `INSERT INTO ingest_jobs (id, dataset_id, status, source_name, mode, created_by, retry_of, started_at, owner, origin) VALUES ($1, $2, 'running', $3, $4, $5, $6, now(), $7, $8)`,
+    [j.id, j.datasetId, j.sourceName.slice(0, 500), j.mode, j.createdBy, j.retryOf ?? null, OWNER, j.origin ?? 'upload'],
+  );
+}
+
+/**
+ * A connector run that failed before any job of its own (no connection, a query the source refused)
+ * still shows in the job list: a failed job of origin `source` with the run's error. A run that
+ * already recorded a job (which then failed or succeeded) adds nothing.
+ */
+export async function recordFailedRun(q: Queryable, r: { datasetId: string; sourceName: string; mode: 'replace' | 'upsert'; since: string; error: string; createdBy: string | null }) {
+  await q.query(
+    `INSERT INTO ingest_jobs (id, dataset_id, status, source_name, mode, error, created_by, started_at, finished_at, origin)
+     SELECT $1, $2, 'failed', $3, $4, $5, $6, $7::timestamptz, now(), 'source'
+     WHERE NOT EXISTS (SELECT 1 FROM ingest_jobs WHERE dataset_id = $2 AND source_name = $3 AND created_at >= $7::timestamptz)`,
+    [newId(), r.datasetId, r.sourceName.slice(0, 500), r.mode, r.error.slice(0, 2000), r.createdBy, r.since],
   );
 }
 
@@ -95,13 +122,17 @@ export async function updateJob(q: Queryable, id: string, u: JobUpdate) {
 
 
 export const ingestJobs = {
-  async list(ctx: Ctx, caller: Caller, q: { dataset?: string; status?: string; limit: number; offset: number }) {
+  async list(ctx: Ctx, caller: Caller, q: { dataset?: string; status?: string; outcome?: JobOutcome; origin?: JobOrigin; source?: string; limit: number; offset: number }) {
     requireRole(caller, 'admin', 'officer');
     const conds: string[] = [];
     const p: unknown[] = [];
     if (!isAdmin(caller)) conds.push(`ds.department_id = $${p.push(caller.departmentId ?? '00000000-0000-0000-0000-000000000000')}`);
     if (q.dataset) conds.push(`ds.code = $${p.push(q.dataset)}`);
     if (q.status) conds.push(`j.status = $${p.push(q.status)}`);
+    if (q.outcome) conds.push(`(${OUTCOME_SQL[q.outcome]})`);
+    if (q.origin) conds.push(`j.origin = $${p.push(q.origin)}`);
+    // a connector's jobs are named after it: `source:<name>` (databases), `mqtt:<name>` (sensors)
+    if (q.source) conds.push(`j.source_name IN ($${p.push(`source:${q.source}`)}, $${p.push(`mqtt:${q.source}`)})`);
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     return paged(ctx.db, `${SELECT} ${where}`, p, 'j.created_at DESC, j.id DESC', q, (r: JobRow) => toJob(r));
   },

@@ -22,6 +22,9 @@ export const quarantine = {
   async entries(ctx: Ctx, caller: Caller, jobId: string, page: { limit: number; offset: number }) {
     return quarantineReader.entries(ctx, caller, await quarantineOf(ctx, caller, jobId), page);
   },
+  async rows(ctx: Ctx, caller: Caller, jobId: string, page: { limit: number; offset: number }) {
+    return quarantineReader.rows(ctx, caller, await quarantineOf(ctx, caller, jobId), page);
+  },
   async csv(ctx: Ctx, caller: Caller, jobId: string) {
     return quarantineReader.csv(ctx, caller, await quarantineOf(ctx, caller, jobId));
   },

@@ -31,19 +31,21 @@ export interface NoticeInput {
   body: string;
   objectType: string;
   objectId: string;
-  /** The department whose officers are told (admins always are). */
+  /** The department whose officers are told. */
   departmentId: string;
+  /** Tell every admin too (default true). */
+  admins?: boolean;
 }
 
 /**
- * Raise a notice to the department's data officers and every admin. While a recipient has an
+ * Raise a notice to the department's data officers and (unless `admins: false`) every admin. While a recipient has an
  * unread notice of the same kind about the same object, repeats update it (count, text) instead
  * of piling up.
  */
 export async function raiseNotice(q: Queryable, n: NoticeInput): Promise<number> {
   const users = await q.query<{ id: string }>(
-    `SELECT id FROM users WHERE NOT disabled AND (role = 'admin' OR (role = 'officer' AND department_id = $1))`,
-    [n.departmentId],
+    `SELECT id FROM users WHERE NOT disabled AND (($2 AND role = 'admin') OR (role = 'officer' AND department_id = $1))`,
+    [n.departmentId, n.admins ?? true],
   );
   for (const u of users) {
     const bumped = await q.query(
