@@ -71,7 +71,9 @@ for (const driver of drivers()) describe(`ingest: streaming and the command line
     await cp.drop();
   });
 
-  test('a GBK file larger than the memory caps streams through (64 MB V8 heap, 96 MB DuckDB)', async () => {
+  // The file streams through DuckDB and the parse process whatever the control plane: one driver
+  // (the embedded default) carries the 100 MB case, both carry the command line.
+  if (driver === 'pglite') test('a GBK file larger than the memory caps streams through (64 MB V8 heap, 96 MB DuckDB)', async () => {
     const file = path.join(dir, 'big.csv');
     const rows = await writeGbkCsv(file, 100 * 1024 * 1024);
     assert.ok(fs.statSync(file).size > 100 * 1024 * 1024, 'larger than both caps');
