@@ -1,5 +1,5 @@
 import { datasetByCode } from '../catalog/index.ts';
-import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, isAdmin, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
+import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, isAdmin, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
 import { paged } from '../control/index.ts';
 import { checkSchedule, checkSettings } from './checkSettings.ts';
 import { connectionBudget } from './ConnectionBudget.ts';
@@ -46,7 +46,7 @@ async function visible(ctx: Ctx, caller: Caller, id: string): Promise<StoredSour
   requireRole(caller, 'admin', 'officer');
   const s = await sourceById(ctx.db, id);
   // not found and not yours answer alike, so ids cannot be probed
-  if (!s || !canSee(caller, s)) throw problem('not-found', `数据源不存在 / source ${id}`);
+  if (!s || !canSee(caller, s)) throw notFound('source', id);
   return s;
 }
 
@@ -95,7 +95,7 @@ export const sources = {
   async create(ctx: Ctx, caller: Caller, input: SourceInput): Promise<Source> {
     requireRole(caller, 'admin', 'officer');
     const ds = await datasetByCode(ctx.db, input.datasetCode);
-    if (!ds) throw fieldProblem('datasetCode', `数据集不存在 / no dataset ${input.datasetCode}`);
+    if (!ds) throw noSuch('datasetCode', 'dataset', input.datasetCode);
     requireSameDepartment(caller, ds.departmentId);
     if (!SOURCE_KINDS.includes(input.kind)) throw fieldProblem('kind', `须为 ${SOURCE_KINDS.join(', ')} / must be one of ${SOURCE_KINDS.join(', ')}`);
     const id = newId();
@@ -106,7 +106,7 @@ export const sources = {
     const secret = input.password ? sealPassword(ctx, id, input.kind, settings, input.password) : null;
     await ctx.db.transaction(async (tx) => {
       if (await tx.one('SELECT 1 FROM sources WHERE dataset_id = $1 AND name = $2', [ds.id, name]))
-        throw problem('conflict', `数据源名称已存在 / a source named ${name} exists for ${ds.code}`, [{ field: 'name', message: 'already exists' }]);
+        throw alreadyExists('source', 'name', name);
       await tx.query(
         `INSERT INTO sources (id, name, dataset_id, kind, settings, secret, schedule, enabled, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
         [id, name, ds.id, input.kind, JSON.stringify(settings), secret, schedule, input.enabled ?? true, caller.id],
@@ -139,7 +139,7 @@ export const sources = {
     const changes = [...Object.keys(patch.settings ?? {}).map((k) => `settings.${k}`), ...Object.keys(patch).filter((k) => k !== 'settings')];
     await ctx.db.transaction(async (tx) => {
       if (name !== cur.name && (await tx.one('SELECT 1 FROM sources WHERE dataset_id = $1 AND name = $2 AND id <> $3', [cur.datasetId, name, id])))
-        throw problem('conflict', `数据源名称已存在 / a source named ${name} exists`, [{ field: 'name', message: 'already exists' }]);
+        throw alreadyExists('source', 'name', name);
       await tx.query(
         `UPDATE sources SET name = $2, settings = $3, secret = $4, schedule = $5, enabled = $6, updated_at = now(),
            state = CASE WHEN $7 THEN state - 'cursor' ELSE state END WHERE id = $1`,
@@ -182,7 +182,7 @@ export const sources = {
     const datasetCode = cur ? cur.datasetCode : input.datasetCode;
     if (!datasetCode) throw fieldProblem('datasetCode', '需要数据集 / a dataset is required');
     const ds = await datasetByCode(ctx.db, datasetCode);
-    if (!ds) throw fieldProblem('datasetCode', `数据集不存在 / no dataset ${datasetCode}`);
+    if (!ds) throw noSuch('datasetCode', 'dataset', datasetCode);
     requireSameDepartment(caller, ds.departmentId);
     const id = cur?.id ?? newId();
     const settings = checkSettings(kind, cur ? { ...(cur.settings as unknown as Record<string, unknown>), ...(input.settings ?? {}) } : input.settings ?? {}, ds, id);
@@ -222,7 +222,7 @@ export const sources = {
   async run(ctx: Ctx, caller: Caller, id: string, runId: string): Promise<SourceRun> {
     await visible(ctx, caller, id);
     const r = isUuid(runId) ? await ctx.db.one<Parameters<typeof toRun>[0]>('SELECT * FROM source_runs WHERE id = $1 AND source_id = $2', [runId, id]) : undefined;
-    if (!r) throw problem('not-found', `运行记录不存在 / run ${runId}`);
+    if (!r) throw notFound('run', runId);
     return toRun(r);
   },
 };
