@@ -2,6 +2,8 @@ import { type Caller, type Ctx, isUuid, newId, fieldProblem, notFound, alreadyEx
 import { paged, type Queryable } from '../control/index.ts';
 import type { VersionInfo } from '../lake/index.ts';
 import { checkFields } from './fields.ts';
+import type { Static } from 'typebox';
+import type { DatasetBody } from './routes.ts';
 import type { Dataset, Field } from './types.ts';
 
 /**
@@ -91,21 +93,8 @@ export const datasets = {
   },
 };
 
-export interface DatasetInput {
-  code: string;
-  name: string;
-  description?: string;
-  departmentId: string;
-  theme?: string | null;
-  layer?: Dataset['layer'];
-  primaryKey?: string[];
-  updateCycle?: string | null;
-  shareType?: Dataset['shareType'];
-  openType?: Dataset['openType'];
-  important?: boolean;
-  core?: boolean;
-  fields: Field[];
-}
+/** What registers a dataset: the body of `POST /datasets`. */
+export type DatasetInput = Static<typeof DatasetBody>;
 
 /** Register and edit datasets: admins for any department, officers for their own. */
 export const datasetAdmin = {
