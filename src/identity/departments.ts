@@ -1,5 +1,7 @@
 import { type Caller, type Ctx, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, requireRole } from '../kernel/index.ts';
+import type { Static } from 'typebox';
 import { paged, type Queryable } from '../control/index.ts';
+import type { DeptBody } from './routes.ts';
 import { isAreaCode } from '../standards/index.ts';
 
 export interface Department {
@@ -23,13 +25,8 @@ const toDept = (r: Row): Department => ({
   createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
 });
 
-export interface DepartmentInput {
-  code: string;
-  name: string;
-  nameEn?: string | null;
-  parentId?: string | null;
-  regionCode: string;
-}
+/** A new department: the body of `POST /departments`. */
+export type DepartmentInput = Static<typeof DeptBody>;
 
 function checkRegion(code: string | undefined) {
   if (code !== undefined && !isAreaCode(code)) throw fieldProblem('regionCode', `不是有效的 GB/T 2260 行政区划代码 / not a GB/T 2260 area code: ${code}`);

@@ -1,6 +1,8 @@
+import type { Static } from 'typebox';
 import { type Caller, type Ctx, type Role, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, isAdmin, requireRole } from '../kernel/index.ts';
 import { paged } from '../control/index.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
+import type { UserBody, UserPatchBody } from './routes.ts';
 
 export interface User {
   id: string;
@@ -26,23 +28,10 @@ const toUser = (r: Row): User => ({
 const SELECT = `SELECT u.id, u.username, u.display_name, u.role, u.department_id, d.name AS department_name, u.disabled, u.created_at
   FROM users u LEFT JOIN departments d ON d.id = u.department_id`;
 
-export interface UserInput {
-  username: string;
-  displayName: string;
-  password: string;
-  role: Role;
-  departmentId?: string | null;
-}
-
-export interface UserPatch {
-  displayName?: string;
-  password?: string;
-  /** Required when callers change their own password. */
-  currentPassword?: string;
-  role?: Role;
-  departmentId?: string | null;
-  disabled?: boolean;
-}
+/** A new user: the body of `POST /users`. */
+export type UserInput = Static<typeof UserBody>;
+/** A change to a user, the body of `PATCH /users/:id`; `currentPassword` is required when callers change their own password. */
+export type UserPatch = Static<typeof UserPatchBody>;
 
 /**
  * Who may manage users (create them; edit, reset the password of, re-role, move or disable someone
