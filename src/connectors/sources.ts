@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import { datasetByCode } from '../catalog/index.ts';
 import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, isAdmin, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
 import { paged } from '../control/index.ts';
@@ -7,6 +8,7 @@ import { testConnection, type ConnectionTestResult } from './connectionTest.ts';
 import { sourceChanged } from './events.ts';
 import { sealPassword, sourcePassword } from './passwords.ts';
 import { startRun } from './runner.ts';
+import type { SourceBody, SourcePatchBody } from './routes.ts';
 import { toRun } from './runs.ts';
 import { brokerTarget, recordConnectFailure } from './sourceConnect.ts';
 import { publicSource, rowToSource, SOURCE_SELECT, sourceById, type StoredSource } from './store.ts';
@@ -14,27 +16,13 @@ import { sameTarget } from './target.ts';
 import { targetPolicy } from './TargetPolicy.ts';
 import { SOURCE_KINDS, type DbSettings, type MqttSettings, type Source, type SourceKind, type SourceRun } from './types.ts';
 
-export interface SourceInput {
-  name: string;
-  datasetCode: string;
-  kind: SourceKind;
-  settings: Record<string, unknown>;
-  /** Database or broker password; stored encrypted, never shown again. */
-  password?: string | null;
-  schedule?: string | null;
-  enabled?: boolean;
-}
-
-export interface SourcePatch {
-  name?: string;
-  settings?: Record<string, unknown>;
-  /** A new password; null or '' removes it; left out keeps it. */
-  password?: string | null;
-  schedule?: string | null;
-  enabled?: boolean;
-  /** Start the next incremental sync from the beginning. */
-  resetCursor?: boolean;
-}
+/** A new source, the body of `POST /sources`; the password is stored encrypted and never shown again. */
+export type SourceInput = Static<typeof SourceBody>;
+/**
+ * A change to a source, the body of `PATCH /sources/:id`: a new password (null or '' removes it; left
+ * out keeps it); `resetCursor` starts the next incremental sync from the beginning.
+ */
+export type SourcePatch = Static<typeof SourcePatchBody>;
 
 /** Settings whose change makes the stored cursor meaningless. */
 const CURSOR_KEYS: (keyof DbSettings)[] = ['host', 'port', 'database', 'table', 'query', 'cursorColumn', 'mode'];
