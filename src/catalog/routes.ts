@@ -4,17 +4,18 @@ import { DATASET_CODE, datasetAdmin, datasets } from './datasets.ts';
 import { FIELD_TYPES, type FieldType } from './fields.ts';
 import { MASK_KINDS } from '../lake/index.ts';
 
+const SENSITIVITIES = ['L1', 'L2', 'L3', 'L4'] as const;
 const FieldSchema = Type.Object({
   name: Type.String(), title: Type.String(), type: Type.String(), element: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  required: Type.Optional(Type.Boolean()), sensitivity: Type.String(), mask: Type.Optional(Type.String()), description: Type.Optional(Type.String()),
-});
+  required: Type.Optional(Type.Boolean()), sensitivity: Literals(SENSITIVITIES), mask: Type.Optional(Type.String()), description: Type.Optional(Type.String()),
+}, { $id: 'DatasetField' });
 export const DatasetSchema = Type.Object({
   id: Type.String(), code: Type.String(), name: Type.String(), description: Type.String(), departmentId: Type.String(),
   departmentCode: Type.String(), departmentName: Type.String(), theme: Type.Union([Type.String(), Type.Null()]), layer: Type.String(),
   primaryKey: Type.Array(Type.String()), updateCycle: Type.Union([Type.String(), Type.Null()]), shareType: Type.String(), openType: Type.String(),
   important: Type.Boolean(), core: Type.Boolean(), fields: Type.Array(FieldSchema), currentVersion: Type.Integer(), rowCount: Type.Integer(),
   createdAt: Type.String(), updatedAt: Type.String(),
-});
+}, { $id: 'Dataset' });
 /** A version as the catalog shows it; the workings (files, writer, job, source, quality) only to its department and admins. */
 const VersionSchema = Type.Object({
   version: Type.Integer(), parentVersion: Type.Union([Type.Integer(), Type.Null()]), mode: Type.String(),
@@ -22,11 +23,11 @@ const VersionSchema = Type.Object({
   files: Type.Optional(Type.Array(Type.Object({ path: Type.String(), rows: Type.Integer(), bytes: Type.Integer() }))),
   jobId: Type.Optional(Type.Union([Type.String(), Type.Null()])), createdBy: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   sourceName: Type.Optional(Type.Union([Type.String(), Type.Null()])), quality: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
-});
+}, { $id: 'DatasetVersion' });
 const FieldInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 63 }), title: Type.String({ minLength: 1, maxLength: 100 }),
   type: Literals(Object.keys(FIELD_TYPES) as FieldType[]), element: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-  required: Type.Optional(Type.Boolean()), sensitivity: Literals(['L1', 'L2', 'L3', 'L4']),
+  required: Type.Optional(Type.Boolean()), sensitivity: Literals(SENSITIVITIES),
   mask: Type.Optional(Literals(MASK_KINDS)),
   description: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });

@@ -15,16 +15,16 @@ const NullableUuid = Type.Union([Type.String({ format: 'uuid' }), Type.Null()]);
 const DepartmentSchema = Type.Object({
   id: Type.String(), code: Type.String(), name: Type.String(), nameEn: Type.Union([Type.String(), Type.Null()]),
   parentId: Type.Union([Type.String(), Type.Null()]), regionCode: Type.String(), createdAt: Type.String(), updatedAt: Type.String(),
-});
+}, { $id: 'Department' });
 const UserSchema = Type.Object({
-  id: Type.String(), username: Type.String(), displayName: Type.String(), role: Type.String(),
+  id: Type.String(), username: Type.String(), displayName: Type.String(), role: Role,
   departmentId: Type.Union([Type.String(), Type.Null()]), departmentName: Type.Union([Type.String(), Type.Null()]),
   disabled: Type.Boolean(), createdAt: Type.String(),
-});
+}, { $id: 'User' });
 const TokenSchema = Type.Object({
   id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), prefix: Type.String(), userId: Type.String(), username: Type.String(),
   createdAt: Type.String(), expiresAt: Type.String(), revokedAt: Type.Union([Type.String(), Type.Null()]), lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-});
+}, { $id: 'ApiToken' });
 const Me = Type.Object({
   id: Type.Union([Type.String(), Type.Null()]), username: Type.String(), displayName: Type.String(), role: Type.String(), departmentId: Type.Union([Type.String(), Type.Null()]),
   manageUsers: Type.Boolean({ description: '可管理用户（新建、重置密码、改角色）/ may manage users (create, reset passwords, change roles)' }),
