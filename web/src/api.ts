@@ -1,14 +1,15 @@
 import { reactive } from 'vue';
 import { ElMessage } from 'element-plus';
+import type { components } from './api-types.ts';
 import { currentLocale, t } from './i18n/index.ts';
 import { clearSession, session } from './session.ts';
 
 /** Base of the HTTP API. */
 export const API_BASE = '/api/v1';
 
-export interface FieldError { field: string; message: string }
 /** application/problem+json, as every API error is answered. */
-export interface Problem { type: string; title: string; status: number; detail?: string; instance?: string; errors?: FieldError[] }
+export type Problem = components['schemas']['Problem'];
+export type FieldError = NonNullable<Problem['errors']>[number];
 export interface PageResult<T> { items: T[]; total: number; limit: number; offset: number }
 
 export class ApiError extends Error {
