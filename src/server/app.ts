@@ -63,7 +63,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
   });
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-  await app.register(async (api) => registerRoutes(api as unknown as FastifyInstance, ctx), { prefix: '/api/v1' });
+  await app.register(registerRoutes(ctx), { prefix: '/api/v1' });
 
   const serveWeb = opts.web ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {
