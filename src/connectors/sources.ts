@@ -161,7 +161,7 @@ export const sources = {
    *   - the stored password goes only to the saved target: another target needs it typed again;
    *   - tests are rate-limited per user, and every failed connection answers the same after the same time.
    */
-  async test(ctx: Ctx, caller: Caller, input: { id?: string; datasetCode?: string; kind?: SourceKind; settings?: Record<string, unknown>; password?: string | null }): Promise<ConnectionTestResult> {
+  async test(ctx: Ctx, caller: Caller, input: { id?: string } & Partial<Pick<SourceInput, 'datasetCode' | 'kind' | 'settings' | 'password'>>): Promise<ConnectionTestResult> {
     requireRole(caller, 'admin', 'officer');
     connectionBudget(ctx.config).spend(caller);
     const cur = input.id ? await visible(ctx, caller, input.id) : null;
