@@ -1,8 +1,10 @@
-import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
+import { type Caller, type Ctx, isUuid, newId, fieldProblem, notFound, alreadyExists, noSuch, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
 import { paged, type Queryable } from '../control/index.ts';
 import type { VersionInfo } from '../lake/index.ts';
 import { listElements } from '../standards/index.ts';
 import { checkFields } from './fields.ts';
+import type { Static } from 'typebox';
+import type { DatasetBody } from './routes.ts';
 import type { Dataset, Field } from './types.ts';
 
 /**
@@ -61,9 +63,17 @@ export const datasets = {
     return paged(ctx.db, `${DATASET_SELECT} ${where}`, p, 'ds.code', q, toDataset);
   },
 
-  async get(ctx: Ctx, caller: Caller, code: string): Promise<Dataset> {
-    const ds = await datasetByCode(ctx.db, code);
-    if (!ds || (caller.role === 'citizen' && ds.openType !== 'open')) throw problem('not-found', `数据集不存在 / dataset ${code}`);
+  get(ctx: Ctx, caller: Caller, code: string): Promise<Dataset> {
+    return datasets.require(ctx.db, code, caller);
+  },
+
+  /**
+   * The dataset with this code, or the not-found problem: when it does not exist, and when a
+   * caller is given who may not see it in the catalog (a citizen, and it is not open).
+   */
+  async require(q: Queryable, code: string, caller?: Caller): Promise<Dataset> {
+    const ds = await datasetByCode(q, code);
+    if (!ds || (caller?.role === 'citizen' && ds.openType !== 'open')) throw notFound('dataset', code);
     return ds;
   },
 
@@ -94,21 +104,8 @@ export const datasets = {
   },
 };
 
-export interface DatasetInput {
-  code: string;
-  name: string;
-  description?: string;
-  departmentId: string;
-  theme?: string | null;
-  layer?: Dataset['layer'];
-  primaryKey?: string[];
-  updateCycle?: string | null;
-  shareType?: Dataset['shareType'];
-  openType?: Dataset['openType'];
-  important?: boolean;
-  core?: boolean;
-  fields: Field[];
-}
+/** What registers a dataset: the body of `POST /datasets`. */
+export type DatasetInput = Static<typeof DatasetBody>;
 
 /** Register and edit datasets: admins for any department, officers for their own. */
 export const datasetAdmin = {
@@ -118,8 +115,8 @@ export const datasetAdmin = {
     if (!DATASET_CODE.test(input.code)) throw fieldProblem('code', '以字母或数字开头，仅含字母、数字、_ . - / must start with a letter or digit; letters, digits, _ . - only');
     checkFields(input.fields, input.primaryKey ?? []);
     return ctx.db.transaction(async (tx) => {
-      if (!(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw fieldProblem('departmentId', 'no such department');
-      if (await tx.one('SELECT 1 FROM datasets WHERE code = $1', [input.code])) throw problem('conflict', `数据集代码已存在 / dataset code ${input.code} exists`, [{ field: 'code', message: 'already exists' }]);
+      if (!(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw noSuch('departmentId', 'department', input.departmentId);
+      if (await tx.one('SELECT 1 FROM datasets WHERE code = $1', [input.code])) throw alreadyExists('dataset', 'code', input.code);
       const id = newId();
       await tx.query(
         `INSERT INTO datasets (id, code, name, description, department_id, theme, layer, primary_key, update_cycle, share_type, open_type, important, core, fields, created_by)
@@ -136,8 +133,7 @@ export const datasetAdmin = {
   async update(ctx: Ctx, caller: Caller, code: string, patch: Partial<Omit<DatasetInput, 'code'>>): Promise<Dataset> {
     requireRole(caller, 'admin', 'officer');
     return ctx.db.transaction(async (tx) => {
-      const cur = await datasetByCode(tx, code);
-      if (!cur) throw problem('not-found', `数据集不存在 / dataset ${code}`);
+      const cur = await datasets.require(tx, code);
       requireSameDepartment(caller, cur.departmentId);
       if (patch.departmentId) requireSameDepartment(caller, patch.departmentId);
       const next = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as Dataset;

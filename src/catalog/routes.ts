@@ -1,20 +1,21 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Ctx, callerOf, Page, PageQuery } from '../kernel/index.ts';
+import { type Ctx, callerOf, Literals, Page, PageQuery } from '../kernel/index.ts';
 import { DATASET_CODE, datasetAdmin, datasets } from './datasets.ts';
-import { FIELD_TYPES } from './fields.ts';
+import { FIELD_TYPES, type FieldType } from './fields.ts';
 import { MASK_KINDS } from '../lake/index.ts';
 
+const SENSITIVITIES = ['L1', 'L2', 'L3', 'L4'] as const;
 const FieldSchema = Type.Object({
   name: Type.String(), title: Type.String(), type: Type.String(), element: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  required: Type.Optional(Type.Boolean()), sensitivity: Type.String(), mask: Type.Optional(Type.String()), description: Type.Optional(Type.String()),
-});
+  required: Type.Optional(Type.Boolean()), sensitivity: Literals(SENSITIVITIES), mask: Type.Optional(Type.String()), description: Type.Optional(Type.String()),
+}, { $id: 'DatasetField' });
 export const DatasetSchema = Type.Object({
   id: Type.String(), code: Type.String(), name: Type.String(), description: Type.String(), departmentId: Type.String(),
   departmentCode: Type.String(), departmentName: Type.String(), theme: Type.Union([Type.String(), Type.Null()]), layer: Type.String(),
   primaryKey: Type.Array(Type.String()), updateCycle: Type.Union([Type.String(), Type.Null()]), shareType: Type.String(), openType: Type.String(),
   important: Type.Boolean(), core: Type.Boolean(), fields: Type.Array(FieldSchema), currentVersion: Type.Integer(), rowCount: Type.Integer(),
   createdAt: Type.String(), updatedAt: Type.String(),
-});
+}, { $id: 'Dataset' });
 /** A version as the catalog shows it; the workings (files, writer, job, source, quality) only to its department and admins. */
 const VersionSchema = Type.Object({
   version: Type.Integer(), parentVersion: Type.Union([Type.Integer(), Type.Null()]), mode: Type.String(),
@@ -22,22 +23,22 @@ const VersionSchema = Type.Object({
   files: Type.Optional(Type.Array(Type.Object({ path: Type.String(), rows: Type.Integer(), bytes: Type.Integer() }))),
   jobId: Type.Optional(Type.Union([Type.String(), Type.Null()])), createdBy: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   sourceName: Type.Optional(Type.Union([Type.String(), Type.Null()])), quality: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
-});
+}, { $id: 'DatasetVersion' });
 const FieldInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 63 }), title: Type.String({ minLength: 1, maxLength: 100 }),
-  type: Type.Union(Object.keys(FIELD_TYPES).map((t) => Type.Literal(t))), element: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-  required: Type.Optional(Type.Boolean()), sensitivity: Type.Union(['L1', 'L2', 'L3', 'L4'].map((l) => Type.Literal(l))),
-  mask: Type.Optional(Type.Union(MASK_KINDS.map((l) => Type.Literal(l)))),
+  type: Literals(Object.keys(FIELD_TYPES) as FieldType[]), element: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  required: Type.Optional(Type.Boolean()), sensitivity: Literals(SENSITIVITIES),
+  mask: Type.Optional(Literals(MASK_KINDS)),
   description: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });
-const DatasetBody = Type.Object({
+export const DatasetBody = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 64, pattern: DATASET_CODE.source }), name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 4000 })), departmentId: Type.String({ format: 'uuid' }),
   theme: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-  layer: Type.Optional(Type.Union(['raw', 'standard', 'base', 'theme', 'business'].map((l) => Type.Literal(l)))),
+  layer: Type.Optional(Literals(['raw', 'standard', 'base', 'theme', 'business'])),
   primaryKey: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 8 })), updateCycle: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
-  shareType: Type.Optional(Type.Union(['unconditional', 'conditional', 'none'].map((l) => Type.Literal(l)))),
-  openType: Type.Optional(Type.Union(['open', 'conditional', 'none'].map((l) => Type.Literal(l)))),
+  shareType: Type.Optional(Literals(['unconditional', 'conditional', 'none'])),
+  openType: Type.Optional(Literals(['open', 'conditional', 'none'])),
   important: Type.Optional(Type.Boolean()), core: Type.Optional(Type.Boolean()),
   fields: Type.Array(FieldInput, { minItems: 1, maxItems: 1000 }),
 }, { additionalProperties: false });
@@ -57,9 +58,9 @@ export function catalogRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       },
     }, (req) => datasets.list(ctx, callerOf(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
     app.post('/datasets', { schema: { tags: ['datasets'], summary: '登记数据集 / register a dataset', body: DatasetBody, response: { 201: DatasetSchema } } },
-      async (req, reply) => reply.code(201).send(await datasetAdmin.create(ctx, callerOf(req), req.body as never)));
+      async (req, reply) => reply.code(201).send(await datasetAdmin.create(ctx, callerOf(req), req.body)));
     app.patch('/datasets/:code', { schema: { tags: ['datasets'], summary: '修改数据集 / edit a dataset', params: CodeParams, body: Type.Partial(Type.Omit(DatasetBody, ['code']), { additionalProperties: false }), response: { 200: DatasetSchema } } },
-      (req) => datasetAdmin.update(ctx, callerOf(req), req.params.code, req.body as never));
+      (req) => datasetAdmin.update(ctx, callerOf(req), req.params.code, req.body));
     app.get('/datasets/:code', { schema: { tags: ['datasets'], params: CodeParams, response: { 200: DatasetSchema } } },
       (req) => datasets.get(ctx, callerOf(req), req.params.code));
     app.get('/datasets/:code/versions', {

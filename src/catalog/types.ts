@@ -1,4 +1,5 @@
 import type { MaskKind } from '../lake/index.ts';
+import type { FieldType } from './fields.ts';
 
 export type { MaskKind };
 export type Layer = 'raw' | 'standard' | 'base' | 'theme' | 'business';
@@ -10,7 +11,7 @@ export type Sensitivity = 'L1' | 'L2' | 'L3' | 'L4';
 export interface Field {
   name: string;
   title: string;
-  type: string;
+  type: FieldType;
   element?: string | null;
   required?: boolean;
   sensitivity: Sensitivity;

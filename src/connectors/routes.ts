@@ -58,6 +58,14 @@ const PushResultSchema = Type.Object({
   errors: Type.Array(Type.Object({ index: Type.Integer(), field: Nullable(Type.String()), rule: Type.String(), reason: Nullable(Type.String()), value: Nullable(Type.String()) })),
 });
 const Password = Opt(Nullable(Type.String({ maxLength: 500 })));
+export const SourceBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }), datasetCode: Type.String({ minLength: 1, maxLength: 64 }), kind: Kind,
+  settings: SettingsSchema, password: Password, schedule: Opt(Nullable(Type.String({ maxLength: 200 }))), enabled: Opt(Type.Boolean()),
+}, { additionalProperties: false });
+export const SourcePatchBody = Type.Object({
+  name: Opt(Type.String({ minLength: 1, maxLength: 100 })), settings: Opt(SettingsSchema), password: Password,
+  schedule: Opt(Nullable(Type.String({ maxLength: 200 }))), enabled: Opt(Type.Boolean()), resetCursor: Opt(Type.Boolean()),
+}, { additionalProperties: false });
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/json-lines'];
 
@@ -82,13 +90,10 @@ export function sourceRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.post('/sources', {
       schema: {
         tags: ['sources'], summary: '新建数据源 / create a source', description: '密码加密保存，不会再返回 / the password is stored encrypted and never returned',
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 100 }), datasetCode: Type.String({ minLength: 1, maxLength: 64 }), kind: Kind,
-          settings: SettingsSchema, password: Password, schedule: Opt(Nullable(Type.String({ maxLength: 200 }))), enabled: Opt(Type.Boolean()),
-        }, { additionalProperties: false }),
+        body: SourceBody,
         response: { 201: SourceSchema },
       },
-    }, async (req, reply) => reply.code(201).send(await sources.create(ctx, callerOf(req), req.body as never)));
+    }, async (req, reply) => reply.code(201).send(await sources.create(ctx, callerOf(req), req.body)));
 
     app.get('/sources/sensor-template', {
       schema: {
@@ -109,7 +114,7 @@ export function sourceRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         body: Type.Object({ datasetCode: Type.String({ minLength: 1, maxLength: 64 }), kind: Kind, settings: SettingsSchema, password: Password }, { additionalProperties: false }),
         response: { 200: TestResultSchema },
       },
-    }, (req) => sources.test(ctx, callerOf(req), req.body as never));
+    }, (req) => sources.test(ctx, callerOf(req), req.body));
 
     app.get('/sources/:id', { schema: { tags: ['sources'], summary: '数据源 / a source', params: IdParams, response: { 200: SourceSchema } } },
       (req) => sources.get(ctx, callerOf(req), req.params.id));
@@ -117,13 +122,10 @@ export function sourceRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.patch('/sources/:id', {
       schema: {
         tags: ['sources'], summary: '修改数据源 / edit a source', params: IdParams,
-        body: Type.Object({
-          name: Opt(Type.String({ minLength: 1, maxLength: 100 })), settings: Opt(SettingsSchema), password: Password,
-          schedule: Opt(Nullable(Type.String({ maxLength: 200 }))), enabled: Opt(Type.Boolean()), resetCursor: Opt(Type.Boolean()),
-        }, { additionalProperties: false }),
+        body: SourcePatchBody,
         response: { 200: SourceSchema },
       },
-    }, (req) => sources.update(ctx, callerOf(req), req.params.id, req.body as never));
+    }, (req) => sources.update(ctx, callerOf(req), req.params.id, req.body));
 
     app.delete('/sources/:id', { schema: { tags: ['sources'], summary: '删除数据源 / delete a source', params: IdParams } },
       async (req, reply) => {
@@ -138,7 +140,7 @@ export function sourceRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         body: Opt(Type.Object({ settings: Opt(SettingsSchema), password: Password }, { additionalProperties: false })),
         response: { 200: TestResultSchema },
       },
-    }, (req) => sources.test(ctx, callerOf(req), { id: req.params.id, ...((req.body ?? {}) as object) }));
+    }, (req) => sources.test(ctx, callerOf(req), { id: req.params.id, ...req.body }));
 
     app.post('/sources/:id/run', {
       schema: {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { datasetByCode } from '../catalog/index.ts';
+import { datasets } from '../catalog/index.ts';
 import { recordFailedRun } from '../ingest/index.ts';
 import type { Queryable } from '../control/index.ts';
-import { type Caller, type Ctx, Problem, problem, OWNER } from '../kernel/index.ts';
+import { type Caller, type Ctx, Problem, problem, notFound, OWNER } from '../kernel/index.ts';
 import { runDbSync } from './db/dbSync.ts';
 import { acquireLease, withLease } from './lease.ts';
 import { raiseNotice } from '../identity/index.ts';
@@ -38,7 +38,7 @@ export interface StartedRun {
  */
 export async function startRun(ctx: Ctx, caller: Caller, sourceId: string, trigger: RunTrigger, opts: { full?: boolean } = {}): Promise<StartedRun> {
   const source = await sourceById(ctx.db, sourceId);
-  if (!source) throw problem('not-found', `数据源不存在 / source ${sourceId}`);
+  if (!source) throw notFound('source', sourceId);
   if (!isDbSettings(source)) throw problem('bad-request', '传感器数据源持续接收，无需手动运行 / sensor sources receive continuously; there is nothing to run');
   if (running.has(sourceId)) throw problem('conflict', `数据源正在同步 / source ${source.name} is already running`);
   running.add(sourceId);
@@ -75,8 +75,7 @@ async function execute(ctx: Ctx, caller: Caller, s: StoredSource & { settings: D
   try {
     // staged files of runs of this source that died (this run holds the source's lease)
     fs.rmSync(path.dirname(workDir), { recursive: true, force: true });
-    const ds = await datasetByCode(ctx.db, s.datasetCode);
-    if (!ds) throw problem('not-found', `数据集不存在 / dataset ${s.datasetCode}`);
+    const ds = await datasets.require(ctx.db, s.datasetCode);
     const password = await sourcePassword(ctx, s, s.settings);
     const connect = () => connectDb(ctx, s.kind as 'mysql' | 'postgres', s.settings, password);
     await withRetry(s.settings.retry ?? DEFAULT_RETRY, async (attempt) => {

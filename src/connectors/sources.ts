@@ -1,5 +1,6 @@
+import type { Static } from 'typebox';
 import { datasetByCode } from '../catalog/index.ts';
-import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, isAdmin, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
+import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, isAdmin, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
 import { paged } from '../control/index.ts';
 import { checkSchedule, checkSettings } from './checkSettings.ts';
 import { connectionBudget } from './ConnectionBudget.ts';
@@ -7,6 +8,7 @@ import { testConnection, type ConnectionTestResult } from './connectionTest.ts';
 import { sourceChanged } from './events.ts';
 import { sealPassword, sourcePassword } from './passwords.ts';
 import { startRun } from './runner.ts';
+import type { SourceBody, SourcePatchBody } from './routes.ts';
 import { toRun } from './runs.ts';
 import { brokerTarget, recordConnectFailure } from './sourceConnect.ts';
 import { publicSource, rowToSource, SOURCE_SELECT, sourceById, type StoredSource } from './store.ts';
@@ -14,27 +16,13 @@ import { sameTarget } from './target.ts';
 import { targetPolicy } from './TargetPolicy.ts';
 import { SOURCE_KINDS, type DbSettings, type MqttSettings, type Source, type SourceKind, type SourceRun } from './types.ts';
 
-export interface SourceInput {
-  name: string;
-  datasetCode: string;
-  kind: SourceKind;
-  settings: Record<string, unknown>;
-  /** Database or broker password; stored encrypted, never shown again. */
-  password?: string | null;
-  schedule?: string | null;
-  enabled?: boolean;
-}
-
-export interface SourcePatch {
-  name?: string;
-  settings?: Record<string, unknown>;
-  /** A new password; null or '' removes it; left out keeps it. */
-  password?: string | null;
-  schedule?: string | null;
-  enabled?: boolean;
-  /** Start the next incremental sync from the beginning. */
-  resetCursor?: boolean;
-}
+/** A new source, the body of `POST /sources`; the password is stored encrypted and never shown again. */
+export type SourceInput = Static<typeof SourceBody>;
+/**
+ * A change to a source, the body of `PATCH /sources/:id`: a new password (null or '' removes it; left
+ * out keeps it); `resetCursor` starts the next incremental sync from the beginning.
+ */
+export type SourcePatch = Static<typeof SourcePatchBody>;
 
 /** Settings whose change makes the stored cursor meaningless. */
 const CURSOR_KEYS: (keyof DbSettings)[] = ['host', 'port', 'database', 'table', 'query', 'cursorColumn', 'mode'];
@@ -46,7 +34,7 @@ async function visible(ctx: Ctx, caller: Caller, id: string): Promise<StoredSour
   requireRole(caller, 'admin', 'officer');
   const s = await sourceById(ctx.db, id);
   // not found and not yours answer alike, so ids cannot be probed
-  if (!s || !canSee(caller, s)) throw problem('not-found', `数据源不存在 / source ${id}`);
+  if (!s || !canSee(caller, s)) throw notFound('source', id);
   return s;
 }
 
@@ -95,7 +83,7 @@ export const sources = {
   async create(ctx: Ctx, caller: Caller, input: SourceInput): Promise<Source> {
     requireRole(caller, 'admin', 'officer');
     const ds = await datasetByCode(ctx.db, input.datasetCode);
-    if (!ds) throw fieldProblem('datasetCode', `数据集不存在 / no dataset ${input.datasetCode}`);
+    if (!ds) throw noSuch('datasetCode', 'dataset', input.datasetCode);
     requireSameDepartment(caller, ds.departmentId);
     if (!SOURCE_KINDS.includes(input.kind)) throw fieldProblem('kind', `须为 ${SOURCE_KINDS.join(', ')} / must be one of ${SOURCE_KINDS.join(', ')}`);
     const id = newId();
@@ -106,7 +94,7 @@ export const sources = {
     const secret = input.password ? sealPassword(ctx, id, input.kind, settings, input.password) : null;
     await ctx.db.transaction(async (tx) => {
       if (await tx.one('SELECT 1 FROM sources WHERE dataset_id = $1 AND name = $2', [ds.id, name]))
-        throw problem('conflict', `数据源名称已存在 / a source named ${name} exists for ${ds.code}`, [{ field: 'name', message: 'already exists' }]);
+        throw alreadyExists('source', 'name', name);
       await tx.query(
         `INSERT INTO sources (id, name, dataset_id, kind, settings, secret, schedule, enabled, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
         [id, name, ds.id, input.kind, JSON.stringify(settings), secret, schedule, input.enabled ?? true, caller.id],
@@ -139,7 +127,7 @@ export const sources = {
     const changes = [...Object.keys(patch.settings ?? {}).map((k) => `settings.${k}`), ...Object.keys(patch).filter((k) => k !== 'settings')];
     await ctx.db.transaction(async (tx) => {
       if (name !== cur.name && (await tx.one('SELECT 1 FROM sources WHERE dataset_id = $1 AND name = $2 AND id <> $3', [cur.datasetId, name, id])))
-        throw problem('conflict', `数据源名称已存在 / a source named ${name} exists`, [{ field: 'name', message: 'already exists' }]);
+        throw alreadyExists('source', 'name', name);
       await tx.query(
         `UPDATE sources SET name = $2, settings = $3, secret = $4, schedule = $5, enabled = $6, updated_at = now(),
            state = CASE WHEN $7 THEN state - 'cursor' ELSE state END WHERE id = $1`,
@@ -173,7 +161,7 @@ export const sources = {
    *   - the stored password goes only to the saved target: another target needs it typed again;
    *   - tests are rate-limited per user, and every failed connection answers the same after the same time.
    */
-  async test(ctx: Ctx, caller: Caller, input: { id?: string; datasetCode?: string; kind?: SourceKind; settings?: Record<string, unknown>; password?: string | null }): Promise<ConnectionTestResult> {
+  async test(ctx: Ctx, caller: Caller, input: { id?: string } & Partial<Pick<SourceInput, 'datasetCode' | 'kind' | 'settings' | 'password'>>): Promise<ConnectionTestResult> {
     requireRole(caller, 'admin', 'officer');
     connectionBudget(ctx.config).spend(caller);
     const cur = input.id ? await visible(ctx, caller, input.id) : null;
@@ -182,7 +170,7 @@ export const sources = {
     const datasetCode = cur ? cur.datasetCode : input.datasetCode;
     if (!datasetCode) throw fieldProblem('datasetCode', '需要数据集 / a dataset is required');
     const ds = await datasetByCode(ctx.db, datasetCode);
-    if (!ds) throw fieldProblem('datasetCode', `数据集不存在 / no dataset ${datasetCode}`);
+    if (!ds) throw noSuch('datasetCode', 'dataset', datasetCode);
     requireSameDepartment(caller, ds.departmentId);
     const id = cur?.id ?? newId();
     const settings = checkSettings(kind, cur ? { ...(cur.settings as unknown as Record<string, unknown>), ...(input.settings ?? {}) } : input.settings ?? {}, ds, id);
@@ -222,7 +210,7 @@ export const sources = {
   async run(ctx: Ctx, caller: Caller, id: string, runId: string): Promise<SourceRun> {
     await visible(ctx, caller, id);
     const r = isUuid(runId) ? await ctx.db.one<Parameters<typeof toRun>[0]>('SELECT * FROM source_runs WHERE id = $1 AND source_id = $2', [runId, id]) : undefined;
-    if (!r) throw problem('not-found', `运行记录不存在 / run ${runId}`);
+    if (!r) throw notFound('run', runId);
     return toRun(r);
   },
 };

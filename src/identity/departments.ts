@@ -1,5 +1,7 @@
-import { type Caller, type Ctx, newId, fieldProblem, problem, requireRole } from '../kernel/index.ts';
-import { paged } from '../control/index.ts';
+import { type Caller, type Ctx, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, requireRole } from '../kernel/index.ts';
+import type { Static } from 'typebox';
+import { paged, type Queryable } from '../control/index.ts';
+import type { DeptBody } from './routes.ts';
 import { isAreaCode } from '../standards/index.ts';
 
 export interface Department {
@@ -23,13 +25,8 @@ const toDept = (r: Row): Department => ({
   createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
 });
 
-export interface DepartmentInput {
-  code: string;
-  name: string;
-  nameEn?: string | null;
-  parentId?: string | null;
-  regionCode: string;
-}
+/** A new department: the body of `POST /departments`. */
+export type DepartmentInput = Static<typeof DeptBody>;
 
 function checkRegion(code: string | undefined) {
   if (code !== undefined && !isAreaCode(code)) throw fieldProblem('regionCode', `不是有效的 GB/T 2260 行政区划代码 / not a GB/T 2260 area code: ${code}`);
@@ -42,9 +39,14 @@ export const departments = {
     return paged(ctx.db, `SELECT * FROM departments ${where}`, q.q ? [`%${q.q}%`] : [], 'code', q, toDept);
   },
 
-  async get(ctx: Ctx, _caller: Caller, id: string): Promise<Department> {
-    const r = await ctx.db.one<Row>('SELECT * FROM departments WHERE id = $1', [id]);
-    if (!r) throw problem('not-found', `部门不存在 / department ${id}`);
+  get(ctx: Ctx, _caller: Caller, id: string): Promise<Department> {
+    return departments.require(ctx.db, id);
+  },
+
+  /** The department with this id, or the not-found problem; `forUpdate` locks its row in a transaction. */
+  async require(q: Queryable, id: string, forUpdate = false): Promise<Department> {
+    const r = await q.one<Row>(`SELECT * FROM departments WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    if (!r) throw notFound('department', id);
     return toDept(r);
   },
 
@@ -57,8 +59,8 @@ export const departments = {
     requireRole(caller, 'admin');
     checkRegion(input.regionCode);
     return ctx.db.transaction(async (tx) => {
-      if (await tx.one('SELECT 1 FROM departments WHERE code = $1', [input.code])) throw problem('conflict', `部门代码已存在 / department code ${input.code} exists`, [{ field: 'code', message: 'already exists' }]);
-      if (input.parentId && !(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.parentId]))) throw fieldProblem('parentId', 'no such department');
+      if (await tx.one('SELECT 1 FROM departments WHERE code = $1', [input.code])) throw alreadyExists('department', 'code', input.code);
+      if (input.parentId && !(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.parentId]))) throw noSuch('parentId', 'department', input.parentId);
       const id = newId();
       const [r] = await tx.query<Row>(
         `INSERT INTO departments (id, code, name, name_en, parent_id, region_code) VALUES ($1,$2,$3,$4,$5,$6) RETURNING *`,
@@ -73,23 +75,22 @@ export const departments = {
     requireRole(caller, 'admin');
     checkRegion(patch.regionCode);
     return ctx.db.transaction(async (tx) => {
-      const cur = await tx.one<Row>('SELECT * FROM departments WHERE id = $1 FOR UPDATE', [id]);
-      if (!cur) throw problem('not-found', `部门不存在 / department ${id}`);
+      const cur = await departments.require(tx, id, true);
       if (patch.parentId) {
         // No cycles: the new parent must not be this department or one of its descendants.
         const cyc = await tx.one(
           `WITH RECURSIVE sub AS (SELECT id FROM departments WHERE id = $1 UNION ALL SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id)
            SELECT 1 FROM sub WHERE id = $2`, [id, patch.parentId]);
         if (cyc) throw fieldProblem('parentId', '不能把部门移到自己或下级之下 / would create a cycle');
-        if (!(await tx.one('SELECT 1 FROM departments WHERE id = $1', [patch.parentId]))) throw fieldProblem('parentId', 'no such department');
+        if (!(await tx.one('SELECT 1 FROM departments WHERE id = $1', [patch.parentId]))) throw noSuch('parentId', 'department', patch.parentId);
       }
       if (patch.code && patch.code !== cur.code && (await tx.one('SELECT 1 FROM departments WHERE code = $1', [patch.code]))) {
-        throw problem('conflict', `部门代码已存在 / department code ${patch.code} exists`, [{ field: 'code', message: 'already exists' }]);
+        throw alreadyExists('department', 'code', patch.code);
       }
       const [r] = await tx.query<Row>(
         `UPDATE departments SET code = $2, name = $3, name_en = $4, parent_id = $5, region_code = $6, updated_at = now() WHERE id = $1 RETURNING *`,
-        [id, patch.code ?? cur.code, patch.name ?? cur.name, patch.nameEn !== undefined ? patch.nameEn : cur.name_en,
-          patch.parentId !== undefined ? patch.parentId : cur.parent_id, patch.regionCode ?? cur.region_code],
+        [id, patch.code ?? cur.code, patch.name ?? cur.name, patch.nameEn !== undefined ? patch.nameEn : cur.nameEn,
+          patch.parentId !== undefined ? patch.parentId : cur.parentId, patch.regionCode ?? cur.regionCode],
       );
       await ctx.audit.append(tx, caller, { action: 'department.update', objectType: 'department', objectId: id, departmentId: id, details: { changes: patch } });
       return toDept(r);
@@ -99,8 +100,7 @@ export const departments = {
   async remove(ctx: Ctx, caller: Caller, id: string): Promise<void> {
     requireRole(caller, 'admin');
     await ctx.db.transaction(async (tx) => {
-      const cur = await tx.one<Row>('SELECT * FROM departments WHERE id = $1', [id]);
-      if (!cur) throw problem('not-found', `部门不存在 / department ${id}`);
+      const cur = await departments.require(tx, id);
       const used = await tx.one<{ n: number }>(
         `SELECT (SELECT count(*) FROM departments WHERE parent_id = $1) + (SELECT count(*) FROM users WHERE department_id = $1)
               + (SELECT count(*) FROM datasets WHERE department_id = $1) AS n`, [id]);

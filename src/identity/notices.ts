@@ -1,4 +1,4 @@
-import { type Caller, type Ctx, isUuid, newId, problem } from '../kernel/index.ts';
+import { type Caller, type Ctx, isUuid, newId, notFound } from '../kernel/index.ts';
 import { paged, type Queryable } from '../control/index.ts';
 
 export interface Notice {
@@ -78,7 +78,7 @@ export const notices = {
     const r = isUuid(id) && caller.id
       ? await ctx.db.one<Row>('UPDATE notices SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING *', [id, caller.id])
       : undefined;
-    if (!r) throw problem('not-found', `通知不存在 / notice ${id}`);
+    if (!r) throw notFound('notice', id);
     return toNotice(r);
   },
 

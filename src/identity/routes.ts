@@ -1,12 +1,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { ROLES, type Caller, type Ctx, callerOf, rateLimitKey, problem, IdParams, Page, PageQuery } from '../kernel/index.ts';
+import { ROLES, type Caller, type Ctx, callerOf, rateLimitKey, problem, IdParams, Literals, Page, PageQuery } from '../kernel/index.ts';
 import { departments } from './departments.ts';
 import { apiTokens, auth, MAX_TOKEN_DAYS } from './tokens.ts';
 import { managesUsers, users } from './users.ts';
 import { MAX_PASSWORD } from './passwords.ts';
 
-const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
+const Role = Literals(ROLES);
 const Code = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Region = Type.String({ pattern: '^[0-9]{6}$' });
@@ -15,21 +15,28 @@ const NullableUuid = Type.Union([Type.String({ format: 'uuid' }), Type.Null()]);
 const DepartmentSchema = Type.Object({
   id: Type.String(), code: Type.String(), name: Type.String(), nameEn: Type.Union([Type.String(), Type.Null()]),
   parentId: Type.Union([Type.String(), Type.Null()]), regionCode: Type.String(), createdAt: Type.String(), updatedAt: Type.String(),
-});
+}, { $id: 'Department' });
 const UserSchema = Type.Object({
-  id: Type.String(), username: Type.String(), displayName: Type.String(), role: Type.String(),
+  id: Type.String(), username: Type.String(), displayName: Type.String(), role: Role,
   departmentId: Type.Union([Type.String(), Type.Null()]), departmentName: Type.Union([Type.String(), Type.Null()]),
   disabled: Type.Boolean(), createdAt: Type.String(), lastLoginAt: Type.Union([Type.String(), Type.Null()], { description: '最近登录时间 / last login' }),
-});
+}, { $id: 'User' });
 const TokenSchema = Type.Object({
   id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), prefix: Type.String(), userId: Type.String(), username: Type.String(),
   createdAt: Type.String(), expiresAt: Type.String(), revokedAt: Type.Union([Type.String(), Type.Null()]), lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-});
+}, { $id: 'ApiToken' });
 const Me = Type.Object({
   id: Type.Union([Type.String(), Type.Null()]), username: Type.String(), displayName: Type.String(), role: Type.String(), departmentId: Type.Union([Type.String(), Type.Null()]),
   manageUsers: Type.Boolean({ description: '可管理用户（新建、重置密码、改角色）/ may manage users (create, reset passwords, change roles)' }),
 });
 const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD });
+export const DeptBody = Type.Object({ code: Code, name: Name, nameEn: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])), parentId: Type.Optional(NullableUuid), regionCode: Region }, { additionalProperties: false });
+export const UserBody = Type.Object({ username: Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }), displayName: Name, password: Password, role: Role, departmentId: Type.Optional(NullableUuid) }, { additionalProperties: false });
+export const UserPatchBody = Type.Object({
+  displayName: Type.Optional(Name), password: Type.Optional(Password),
+  currentPassword: Type.Optional(Type.String({ maxLength: MAX_PASSWORD, description: '修改自己的密码时必填 / required when changing your own password' })),
+  role: Type.Optional(Role), departmentId: Type.Optional(NullableUuid), disabled: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
 
 export function identityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -70,7 +77,6 @@ export function identityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     });
 
     // ---- departments
-    const DeptBody = Type.Object({ code: Code, name: Name, nameEn: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])), parentId: Type.Optional(NullableUuid), regionCode: Region }, { additionalProperties: false });
     app.get('/departments', { schema: { tags: ['departments'], summary: '部门列表 / list departments', querystring: Type.Intersect([PageQuery, Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) })]), response: { 200: Page(DepartmentSchema) } } },
       (req) => departments.list(ctx, callerOf(req), { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0, q: req.query.q }));
     app.post('/departments', { schema: { tags: ['departments'], summary: '新建部门 / create a department', body: DeptBody, response: { 201: DepartmentSchema } } },
@@ -90,7 +96,7 @@ export function identityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.post('/users', {
       schema: {
         tags: ['users'], summary: '新建用户 / create a user',
-        body: Type.Object({ username: Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }), displayName: Name, password: Password, role: Role, departmentId: Type.Optional(NullableUuid) }, { additionalProperties: false }),
+        body: UserBody,
         response: { 201: UserSchema },
       },
     }, async (req, reply) => reply.code(201).send(await users.create(ctx, callerOf(req), req.body)));
@@ -98,11 +104,7 @@ export function identityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.patch('/users/:id', {
       schema: {
         tags: ['users'], params: IdParams,
-        body: Type.Object({
-          displayName: Type.Optional(Name), password: Type.Optional(Password),
-          currentPassword: Type.Optional(Type.String({ maxLength: MAX_PASSWORD, description: '修改自己的密码时必填 / required when changing your own password' })),
-          role: Type.Optional(Role), departmentId: Type.Optional(NullableUuid), disabled: Type.Optional(Type.Boolean()),
-        }, { additionalProperties: false }),
+        body: UserPatchBody,
         response: { 200: UserSchema },
       },
     }, async (req) => {

@@ -1,4 +1,4 @@
-import { type Caller, type Ctx, type Role, newId, newSecret, fieldProblem, problem, isAdmin } from '../kernel/index.ts';
+import { type Caller, type Ctx, type Role, newId, newSecret, fieldProblem, problem, notFound, isAdmin } from '../kernel/index.ts';
 import { hashToken } from './callers.ts';
 import { paged } from '../control/index.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
@@ -97,7 +97,7 @@ export const apiTokens = {
   async revoke(ctx: Ctx, caller: Caller, id: string): Promise<ApiToken> {
     return ctx.db.transaction(async (tx) => {
       const r = await tx.one<Row>(`${SELECT} WHERE t.id = $1 AND t.kind = 'api'`, [id]);
-      if (!r || (r.user_id !== caller.id && !isAdmin(caller))) throw problem('not-found', `令牌不存在 / token ${id}`);
+      if (!r || (r.user_id !== caller.id && !isAdmin(caller))) throw notFound('token', id);
       await tx.query('UPDATE tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1', [id]);
       await ctx.audit.append(tx, caller, { action: 'token.revoke', objectType: 'token', objectId: id, departmentId: caller.departmentId, details: { name: r.name } });
       return toToken((await tx.one<Row>(`${SELECT} WHERE t.id = $1`, [id]))!);

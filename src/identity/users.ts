@@ -1,6 +1,8 @@
-import { type Caller, type Ctx, type Role, newId, fieldProblem, problem, isAdmin, requireRole } from '../kernel/index.ts';
+import type { Static } from 'typebox';
+import { type Caller, type Ctx, type Role, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, isAdmin, requireRole } from '../kernel/index.ts';
 import { paged } from '../control/index.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
+import type { UserBody, UserPatchBody } from './routes.ts';
 
 export interface User {
   id: string;
@@ -29,23 +31,10 @@ const toUser = (r: Row): User => ({
 const SELECT = `SELECT u.id, u.username, u.display_name, u.role, u.department_id, d.name AS department_name, u.disabled, u.created_at, u.last_login_at
   FROM users u LEFT JOIN departments d ON d.id = u.department_id`;
 
-export interface UserInput {
-  username: string;
-  displayName: string;
-  password: string;
-  role: Role;
-  departmentId?: string | null;
-}
-
-export interface UserPatch {
-  displayName?: string;
-  password?: string;
-  /** Required when callers change their own password. */
-  currentPassword?: string;
-  role?: Role;
-  departmentId?: string | null;
-  disabled?: boolean;
-}
+/** A new user: the body of `POST /users`. */
+export type UserInput = Static<typeof UserBody>;
+/** A change to a user, the body of `PATCH /users/:id`; `currentPassword` is required when callers change their own password. */
+export type UserPatch = Static<typeof UserPatchBody>;
 
 /**
  * Who may manage users (create them; edit, reset the password of, re-role, move or disable someone
@@ -107,7 +96,7 @@ export const users = {
   async get(ctx: Ctx, caller: Caller, id: string): Promise<User> {
     const r = await ctx.db.one<Row>(`${SELECT} WHERE u.id = $1`, [id]);
     // Not found and not yours answer alike, so ids cannot be probed.
-    if (!r || !maySee(caller, toUser(r))) throw problem('not-found', `用户不存在 / user ${id}`);
+    if (!r || !maySee(caller, toUser(r))) throw notFound('user', id);
     return toUser(r);
   },
 
@@ -118,8 +107,8 @@ export const users = {
     checkPasswordPolicy(input.password, input.username);
     const passwordHash = await hashPassword(input.password);
     return ctx.db.transaction(async (tx) => {
-      if (await tx.one('SELECT 1 FROM users WHERE username = $1', [input.username])) throw problem('conflict', `用户名已存在 / username ${input.username} exists`, [{ field: 'username', message: 'already exists' }]);
-      if (input.departmentId && !(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw fieldProblem('departmentId', 'no such department');
+      if (await tx.one('SELECT 1 FROM users WHERE username = $1', [input.username])) throw alreadyExists('user', 'username', input.username);
+      if (input.departmentId && !(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw noSuch('departmentId', 'department', input.departmentId);
       const id = newId();
       await tx.query(
         `INSERT INTO users (id, username, display_name, password_hash, role, department_id) VALUES ($1,$2,$3,$4,$5,$6)`,
@@ -152,7 +141,7 @@ export const users = {
     }
     const pwHash = patch.password !== undefined ? await hashPassword(patch.password) : null;
     return ctx.db.transaction(async (tx) => {
-      if (dept && !(await tx.one('SELECT 1 FROM departments WHERE id = $1', [dept]))) throw fieldProblem('departmentId', 'no such department');
+      if (dept && !(await tx.one('SELECT 1 FROM departments WHERE id = $1', [dept]))) throw noSuch('departmentId', 'department', dept);
       await tx.query(
         `UPDATE users SET display_name = $2, role = $3, department_id = $4, disabled = $5, password_hash = COALESCE($6, password_hash), updated_at = now() WHERE id = $1`,
         [id, patch.displayName ?? cur.displayName, role, dept, patch.disabled ?? cur.disabled, pwHash],

@@ -10,7 +10,11 @@ import { previewFile } from './jobs/preview.ts';
 import { quarantine } from './jobs/quarantineRead.ts';
 import { ingestSettings } from './jobs/settings.ts';
 import { JOB_ORIGINS, JOB_OUTCOMES, type IngestInput } from './types.ts';
+import type { Readable } from 'node:stream';
 import { receiveUpload, uploadOptions } from './jobs/upload.ts';
+
+/** A CSV download: a string in the OpenAPI document, a stream when sent (streams are not serialised). */
+const CsvStream = Type.Unsafe<Readable>(Type.String({ description: 'CSV' }));
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Scores = Type.Record(Type.String(), Nullable(Type.Number()));
@@ -175,7 +179,7 @@ export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         tags: ['ingest'], summary: '被拒绝的行（隔离区）/ rejected rows (quarantine)', params: IdParams,
         description: '所属部门看到原值（未脱敏），管理员看到 L3/L4 字段脱敏后的值；CSV 中以 = + - @ 开头的值加前导单引号，身份证号等长数字写作 ="…" 以免表格软件改写 / the owning department sees values in clear, admins see L3/L4 masked; in the CSV, cells starting = + - @ get a leading quote and long digit strings are written ="…" so spreadsheets keep them',
         querystring: Type.Intersect([PageQuery, Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) })]),
-        response: { 200: Type.Union([QuarantinePageSchema, Type.String()]) },
+        response: { 200: Type.Union([QuarantinePageSchema, CsvStream]) },
       },
     }, async (req, reply) => {
       const caller = callerOf(req);
@@ -185,7 +189,7 @@ export function ingestRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="rejected-${req.params.id}.csv"; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
           .header('x-govhub-masked', String(f.masked))
-          .send(f.stream as never);
+          .send(f.stream);
       }
       return quarantine.entries(ctx, caller, req.params.id, { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
     });

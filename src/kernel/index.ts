@@ -3,7 +3,7 @@
  * schemas, the caller and the service context, configuration, ids, process liveness, the version.
  * It imports no module above it (the context names the control plane, lake and audit log by type only).
  */
-export { Problem, problem, fieldProblem, PROBLEM_TYPES, type ProblemSlug, type FieldError } from './problems.ts';
+export { Problem, problem, fieldProblem, notFound, alreadyExists, noSuch, langOf, PROBLEM_TYPES, OBJECTS, type ProblemSlug, type ObjectKind, type FieldError, type Lang, type Text } from './problems.ts';
 export * from './schemas.ts';
 export { ROLES, SYSTEM, type Caller, type Ctx, type Role } from './context.ts';
 export { loadConfig, type Config } from './config.ts';

@@ -1,8 +1,11 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TLiteral, type TSchema, type TUnion } from 'typebox';
 
 /** Shared schema pieces for routes. */
 export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
+/** One of these strings: `anyOf` constants, typed as the union of the values. */
+export const Literals = <const T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<[TLiteral<T[number]>]>;
 export const ProblemSchema = Type.Object(
   {
     type: Type.String(),

@@ -47,6 +47,8 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
       security: [{ bearer: [] }],
     },
     hideUntagged: false,
+    // shared schemas ($id) are components of the document, named by their $id
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   // The docs page answers with the platform's own policy (no inline script), and offline: no validator badge.
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', validatorUrl: null }, staticCSP: CSP_DIRECTIVES });
@@ -61,7 +63,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
   });
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-  await app.register(async (api) => registerRoutes(api as unknown as FastifyInstance, ctx), { prefix: '/api/v1' });
+  await app.register(registerRoutes(ctx), { prefix: '/api/v1' });
 
   const serveWeb = opts.web ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { Problem, problem, type FieldError } from '../kernel/index.ts';
+import { Problem, problem, langOf, type FieldError } from '../kernel/index.ts';
 
 interface AjvError {
   instancePath?: string;
@@ -75,6 +75,6 @@ export function installErrorHandler(app: FastifyInstance) {
     const p = toProblem(err);
     if (p.status >= 500) req.log.error({ err }, 'request failed');
     else if (sqlState(err)) req.log.warn({ err }, 'the database refused a value');
-    reply.code(p.status).type('application/problem+json').send(p.body(req.url.split('?')[0]));
+    reply.code(p.status).type('application/problem+json').send(p.body(req.url.split('?')[0], langOf(req.headers['accept-language'])));
   });
 }

@@ -1,5 +1,4 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
 import { type Ctx, VERSION } from '../kernel/index.ts';
 import { auditRoutes } from '../audit/index.ts';
 import { catalogRoutes } from '../catalog/index.ts';
@@ -32,6 +31,8 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 }
 
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
-export async function registerRoutes(api: FastifyInstance, ctx: Ctx) {
-  for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, shareRoutes, ingestRoutes, sourceRoutes, dashboardRoutes]) await api.register(routes(ctx));
+export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
+  return async (api) => {
+    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, shareRoutes, ingestRoutes, sourceRoutes, dashboardRoutes]) await api.register(routes(ctx));
+  };
 }

@@ -1,4 +1,4 @@
-import { FIELD_TYPES, type Dataset, type FieldType } from '../catalog/index.ts';
+import { FIELD_TYPES, type Dataset } from '../catalog/index.ts';
 import { type Caller, type Ctx, problem } from '../kernel/index.ts';
 import { ident } from '../lake/index.ts';
 import { basisFor, masksField, type AccessBasis } from './guard.ts';
@@ -48,7 +48,7 @@ export async function referenceScan(ctx: Ctx, caller: Caller, r: { consumer: Dat
   const basis = referenceAccess(r.consumer, r.target, r.key, r.at);
   const v = await ctx.lake.version(r.target.id);
   const types = new Map(v?.schema.map((c) => [c.name, c.type]) ?? []);
-  const keyTypes = r.key.map((k) => types.get(k) ?? FIELD_TYPES[(r.target.fields.find((f) => f.name === k)?.type ?? 'string') as FieldType] ?? 'VARCHAR');
+  const keyTypes = r.key.map((k) => types.get(k) ?? FIELD_TYPES[r.target.fields.find((f) => f.name === k)?.type ?? 'string'] ?? 'VARCHAR');
   const usable = !!v && v.rowCount > 0 && r.key.every((k) => types.has(k));
   await ctx.audit.record(caller, {
     action: 'data.read', objectType: 'dataset', objectId: r.target.code, departmentId: r.target.departmentId,

@@ -122,13 +122,16 @@ export function flagSql(id: string, expr: string, params?: ElementParams): strin
   return e.flagSql ? guard(() => e.flagSql!(expr, params)) : 'NULL::VARCHAR';
 }
 
+/** The templates a custom element is built on. */
+export const ELEMENT_TEMPLATES = ['code_table', 'enum', 'regex', 'range', 'length'] as const;
+
 export interface CustomElementSpec {
   id: string;
   title: string;
   titleEn?: string;
   description?: string;
   /** Which template it is built on: code_table, enum, regex, range or length. */
-  template: 'code_table' | 'enum' | 'regex' | 'range' | 'length';
+  template: (typeof ELEMENT_TEMPLATES)[number];
   params: ElementParams;
 }
 

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Ctx, callerOf } from '../kernel/index.ts';
+import { type Ctx, callerOf, Literals } from '../kernel/index.ts';
+import { ELEMENT_TEMPLATES } from './registry.ts';
 import { standards } from './service.ts';
 
 const ElementSchema = Type.Object({
@@ -28,11 +29,11 @@ export function standardsRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         tags: ['standards'], summary: '定义自定义数据元 / define a custom element',
         body: Type.Object({
           id: Type.String({ pattern: '^[a-z][a-z0-9_]{1,62}$' }), title: Type.String({ minLength: 1, maxLength: 100 }), titleEn: Type.Optional(Type.String({ maxLength: 100 })),
-          description: Type.Optional(Type.String({ maxLength: 1000 })), template: Type.Union(['code_table', 'enum', 'regex', 'range', 'length'].map((t) => Type.Literal(t))), params: Params,
+          description: Type.Optional(Type.String({ maxLength: 1000 })), template: Literals(ELEMENT_TEMPLATES), params: Params,
         }, { additionalProperties: false }),
         response: { 201: ElementSchema },
       },
-    }, async (req, reply) => reply.code(201).send(await standards.define(ctx, callerOf(req), req.body as never)));
+    }, async (req, reply) => reply.code(201).send(await standards.define(ctx, callerOf(req), req.body)));
     app.delete('/standards/elements/:id', { schema: { tags: ['standards'], params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } }, async (req, reply) => {
       await standards.remove(ctx, callerOf(req), req.params.id);
       return reply.code(204).send();

@@ -1,4 +1,4 @@
-import { type Caller, type Ctx, problem, requireRole } from '../kernel/index.ts';
+import { type Caller, type Ctx, problem, notFound, requireRole } from '../kernel/index.ts';
 import { getElement, hasElement, listElements, registerElement, StandardsError, unregisterElement, validate, type CustomElementSpec } from './registry.ts';
 import type { ElementParams } from './types.ts';
 
@@ -59,7 +59,7 @@ export const standards = {
     if (used) throw problem('conflict', `数据元仍被数据集 ${used.code} 使用 / still used by dataset ${used.code}`);
     await ctx.db.transaction(async (tx) => {
       const r = await tx.query('DELETE FROM data_elements WHERE id = $1 RETURNING id', [id]);
-      if (!r.length) throw problem('not-found', `自定义数据元不存在 / no custom element ${id}`);
+      if (!r.length) throw notFound('element', id);
       await ctx.audit.append(tx, caller, { action: 'standard.delete', objectType: 'data_element', objectId: id });
     });
     unregisterElement(id);

@@ -1,15 +1,16 @@
 import { reactive } from 'vue';
 import { ElMessage } from 'element-plus';
-import { t } from './i18n/index.ts';
+import type { components } from './api-types.ts';
+import { currentLocale, t } from './i18n/index.ts';
 import { bilingual } from './ingest.ts';
 import { clearSession, session } from './session.ts';
 
 /** Base of the HTTP API. */
 export const API_BASE = '/api/v1';
 
-export interface FieldError { field: string; message: string }
 /** application/problem+json, as every API error is answered. */
-export interface Problem { type: string; title: string; status: number; detail?: string; instance?: string; errors?: FieldError[] }
+export type Problem = components['schemas']['Problem'];
+export type FieldError = NonNullable<Problem['errors']>[number];
 export interface PageResult<T> { items: T[]; total: number; limit: number; offset: number }
 
 export class ApiError extends Error {
@@ -43,7 +44,8 @@ function url(path: string, query?: Query): string {
 }
 
 function headers(hasBody: boolean): Record<string, string> {
-  const h: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  // problems (titles, not-found and already-exists details) answer in the console's language
+  const h: Record<string, string> = { accept: 'application/json, application/problem+json', 'accept-language': currentLocale() };
   if (hasBody) h['content-type'] = 'application/json';
   if (session.token) h.authorization = `Bearer ${session.token}`;
   return h;
@@ -113,6 +115,7 @@ export function upload<T>(path: string, form: FormData, opts: UploadOptions = {}
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url(path));
     xhr.setRequestHeader('accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader('accept-language', currentLocale());
     if (session.token) xhr.setRequestHeader('authorization', `Bearer ${session.token}`);
     for (const [k, v] of Object.entries(opts.headers ?? {})) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => {

@@ -1,16 +1,12 @@
-// Shapes of the API answers the console reads.
-import type { Role } from './session.ts';
+// Shapes of the API answers the console reads. Those the server names in its OpenAPI document
+// (components with an $id) come from the generated api-types.ts (`npm run api-types`).
+import type { components } from './api-types.ts';
 
-export interface Department {
-  id: string; code: string; name: string; nameEn: string | null; parentId: string | null; regionCode: string; createdAt: string; updatedAt: string;
-}
-export interface User {
-  id: string; username: string; displayName: string; role: Role; departmentId: string | null; departmentName: string | null; disabled: boolean; createdAt: string;
-  lastLoginAt: string | null;
-}
-export interface ApiToken {
-  id: string; name: string | null; prefix: string; userId: string; username: string; createdAt: string; expiresAt: string; revokedAt: string | null; lastUsedAt: string | null;
-}
+type Schemas = components['schemas'];
+
+export type Department = Schemas['Department'];
+export type User = Schemas['User'];
+export type ApiToken = Schemas['ApiToken'];
 export interface AuditEvent {
   seq: number; id: string; ts: string; actorId: string | null; actorName: string; actorDepartmentId: string | null; action: string; objectType: string;
   objectId: string | null; departmentId: string | null; subjectKeys: string[]; details: Record<string, unknown>; prevHash: string; hash: string;
@@ -20,20 +16,11 @@ export interface VerifyResult {
   checkpoints: { checked: number; latestSeq: number | null };
   firstBad?: { seq: number; id: string | null; reason: string };
 }
-export type Sensitivity = 'L1' | 'L2' | 'L3' | 'L4';
-export interface DatasetField {
-  name: string; title: string; type: string; element?: string | null; required?: boolean; sensitivity: Sensitivity; mask?: string; description?: string;
-}
-export interface Dataset {
-  id: string; code: string; name: string; description?: string; departmentId: string; departmentCode?: string; departmentName: string; theme?: string | null;
-  layer: string; primaryKey?: string[]; updateCycle?: string | null; shareType: string; openType: string; important?: boolean; core?: boolean;
-  currentVersion: number; rowCount: number; createdAt?: string; updatedAt: string; fields: DatasetField[];
-}
-export interface DatasetVersion {
-  version: number; parentVersion: number | null; mode: string; rowCount: number; rowsAdded: number; files: number | unknown[]; createdAt: string; jobId: string | null;
-  /** The file (or source) the version came from, and its quality score, from its ingest job. */
-  sourceName: string | null; quality: number | null;
-}
+export type DatasetField = Schemas['DatasetField'];
+export type Sensitivity = DatasetField['sensitivity'];
+export type Dataset = Schemas['Dataset'];
+/** A version; its department and admins also see the files, writer, job, source and quality score. */
+export type DatasetVersion = Schemas['DatasetVersion'];
 export interface RowsPage {
   columns: { name: string; title: string; type: string; sensitivity: string; masked: boolean }[];
   rows: Record<string, unknown>[];

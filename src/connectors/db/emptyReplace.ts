@@ -1,4 +1,4 @@
-import { FIELD_TYPES, type Dataset, type FieldType } from '../../catalog/index.ts';
+import { FIELD_TYPES, type Dataset } from '../../catalog/index.ts';
 import type { Caller, Ctx } from '../../kernel/index.ts';
 import type { Queryable } from '../../control/index.ts';
 import { ident, type VersionInfo } from '../../lake/index.ts';
@@ -8,7 +8,7 @@ import { ident, type VersionInfo } from '../../lake/index.ts';
  * no record to check, so the ingest pipeline has nothing to do). Audited like an ingest.
  */
 export async function emptyReplace(ctx: Ctx, caller: Caller, ds: Dataset, sourceName: string, onCommit: (tx: Queryable, v: VersionInfo) => Promise<void>): Promise<VersionInfo> {
-  const cols = ds.fields.map((f) => `CAST(NULL AS ${FIELD_TYPES[f.type as FieldType] ?? 'VARCHAR'}) AS ${ident(f.name)}`);
+  const cols = ds.fields.map((f) => `CAST(NULL AS ${FIELD_TYPES[f.type] ?? 'VARCHAR'}) AS ${ident(f.name)}`);
   return ctx.lake.write({
     datasetId: ds.id, mode: 'replace', actorId: caller.id,
     from: { sql: `SELECT ${cols.join(', ')} WHERE false` },

@@ -1,4 +1,4 @@
-import { datasetByCode } from '../../catalog/index.ts';
+import { datasets } from '../../catalog/index.ts';
 import { type Caller, type Ctx, fieldProblem, problem, isAdmin } from '../../kernel/index.ts';
 import type { LakeWriter } from '../../lake/index.ts';
 import { reserveKey } from './idempotency.ts';
@@ -36,8 +36,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * without writing again.
  */
 export async function pushRecords(ctx: Ctx, caller: Caller, code: string, body: unknown, opts: { idempotencyKey?: string } = {}): Promise<{ result: PushResult; replayed: boolean }> {
-  const ds = await datasetByCode(ctx.db, code);
-  if (!ds || (caller.role === 'citizen' && ds.openType !== 'open')) throw problem('not-found', `数据集不存在 / dataset ${code}`);
+  const ds = await datasets.require(ctx.db, code, caller);
   const own = !!caller.departmentId && caller.departmentId === ds.departmentId;
   if (!isAdmin(caller) && !(own && (caller.role === 'officer' || (caller.role !== 'citizen' && (await isApiToken(ctx, caller))))))
     throw problem('forbidden', '只有数据集所属部门（数据专员或其应用令牌）或管理员可以推送 / only the dataset\'s department (its officers or their API tokens) or an admin may push');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { datasetByCode, FIELD_TYPES, type Dataset, type FieldType } from '../../catalog/index.ts';
-import { type Caller, type Ctx, newId, Problem, problem, requireRole, requireSameDepartment } from '../../kernel/index.ts';
+import { datasetByCode, datasets, FIELD_TYPES, type Dataset, type FieldType } from '../../catalog/index.ts';
+import { type Caller, type Ctx, newId, notFound, noSuch, Problem, problem, requireRole, requireSameDepartment } from '../../kernel/index.ts';
 import { LakeStageError, type StageRunner } from '../../lake/index.ts';
 import { raiseNotice } from '../../identity/index.ts';
 import type { Queryable } from '../../control/index.ts';
@@ -61,7 +61,7 @@ async function resolveReferences(ctx: Ctx, caller: Caller, ds: Dataset, rules: R
   const out: ReferencePlan[] = [];
   for (const [i, r] of (rules.references ?? []).entries()) {
     const other = await datasetByCode(ctx.db, r.dataset);
-    if (!other) throw problem('validation', `rules.references.${i}.dataset: 数据集不存在 / no dataset ${r.dataset}`, [{ field: `rules.references.${i}.dataset`, message: `no dataset ${r.dataset}` }]);
+    if (!other) throw noSuch(`rules.references.${i}.dataset`, 'dataset', r.dataset);
     const key = r.key?.length ? r.key : other.primaryKey;
     const ref = await referenceScan(ctx, caller, { consumer: ds, target: other, key, jobId, at: `rules.references.${i}` });
     out.push({ fields: r.fields, dataset: other.code, datasetId: other.id, key, keyTypes: ref.keyTypes, scan: ref.scan });
@@ -80,8 +80,7 @@ function limitExceeded(m: Measures, l: IngestInput['errorLimit']): string | null
 /** The dataset a caller may ingest into (checked before an upload is even received). */
 export async function ingestTarget(ctx: Ctx, caller: Caller, code: string): Promise<Dataset> {
   requireRole(caller, 'admin', 'officer');
-  const ds = await datasetByCode(ctx.db, code);
-  if (!ds) throw problem('not-found', `数据集不存在 / dataset ${code}`);
+  const ds = await datasets.require(ctx.db, code);
   requireSameDepartment(caller, ds.departmentId);
   return ds;
 }
@@ -121,7 +120,7 @@ export async function ingestFile(ctx: Ctx, caller: Caller, input: IngestInput): 
   if (mode === 'upsert' && !unique.length) throw problem('validation', 'mode: upsert 需要主键 / upsert needs a primary key', [{ field: 'mode', message: 'upsert needs a primary key' }]);
   if (input.retryOf) {
     const prev = await jobById(ctx.db, input.retryOf);
-    if (!prev || prev.datasetId !== ds.id) throw problem('not-found', `导入任务不存在 / no ingest job ${input.retryOf} for dataset ${ds.code}`);
+    if (!prev || prev.datasetId !== ds.id) throw notFound('job', input.retryOf);
   }
 
   const jobId = newId();

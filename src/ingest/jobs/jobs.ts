@@ -1,4 +1,4 @@
-import { type Caller, type Ctx, isUuid, newId, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../../kernel/index.ts';
+import { type Caller, type Ctx, isUuid, newId, notFound, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../../kernel/index.ts';
 import { paged, type Queryable } from '../../control/index.ts';
 import type { IngestJob, IngestProgress, JobOrigin, JobOutcome, JobStatus, QualityReport } from '../types.ts';
 
@@ -140,7 +140,7 @@ export const ingestJobs = {
   async get(ctx: Ctx, caller: Caller, id: string) {
     const job = await jobById(ctx.db, id);
     // jobs and their rejected rows are the dataset department's business; to anyone else the job does not exist
-    if (!job || !managesDepartment(caller, job.departmentId)) throw problem('not-found', `导入任务不存在 / no ingest job ${id}`);
+    if (!job || !managesDepartment(caller, job.departmentId)) throw notFound('job', id);
     return job;
   },
 };

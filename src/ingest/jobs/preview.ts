@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { datasetByCode } from '../../catalog/index.ts';
+import { datasets } from '../../catalog/index.ts';
 import { type Caller, type Ctx, newId, problem, requireRole, requireSameDepartment } from '../../kernel/index.ts';
 import { PREVIEW_ROWS } from '../limits.ts';
 import { proposeMapping, type ColumnMatch } from '../pipeline/mapping.ts';
@@ -32,8 +32,7 @@ export interface Preview extends Pick<FileMeta, 'format' | 'encoding' | 'delimit
 /** Read the first rows of a file and propose the header → field mapping (saved mapping first). */
 export async function previewFile(ctx: Ctx, caller: Caller, input: PreviewInput): Promise<Preview> {
   requireRole(caller, 'admin', 'officer');
-  const ds = await datasetByCode(ctx.db, input.datasetCode);
-  if (!ds) throw problem('not-found', `数据集不存在 / dataset ${input.datasetCode}`);
+  const ds = await datasets.require(ctx.db, input.datasetCode);
   requireSameDepartment(caller, ds.departmentId);
   if (!fs.existsSync(input.file)) throw problem('validation', 'file: no such file', [{ field: 'file', message: 'no such file' }]);
   const sourceName = input.sourceName ?? path.basename(input.file);

@@ -1,4 +1,4 @@
-import { datasetByCode, type Dataset } from '../../catalog/index.ts';
+import { datasetByCode, datasets, type Dataset } from '../../catalog/index.ts';
 import { type Caller, type Ctx, problem, type FieldError, requireRole, requireSameDepartment } from '../../kernel/index.ts';
 import type { Queryable } from '../../control/index.ts';
 import { referenceAccess } from '../../share/index.ts';
@@ -115,8 +115,7 @@ function view(ds: Dataset, s: IngestSettings): SettingsView {
 
 async function ownDataset(ctx: Ctx, caller: Caller, code: string): Promise<Dataset> {
   requireRole(caller, 'admin', 'officer');
-  const ds = await datasetByCode(ctx.db, code);
-  if (!ds) throw problem('not-found', `数据集不存在 / dataset ${code}`);
+  const ds = await datasets.require(ctx.db, code);
   requireSameDepartment(caller, ds.departmentId);
   return ds;
 }

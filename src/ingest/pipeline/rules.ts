@@ -1,4 +1,4 @@
-import { FIELD_TYPES, type Field, type FieldType } from '../../catalog/index.ts';
+import { FIELD_TYPES, type Field } from '../../catalog/index.ts';
 import { elementSql } from '../../standards/index.ts';
 import { problem } from '../../kernel/index.ts';
 import { MAX_CODE_MAP } from '../limits.ts';
@@ -25,7 +25,7 @@ export type RuleId = (typeof FIELD_RULES)[number] | (typeof DATASET_RULES)[numbe
 
 /** DuckDB type of a field. */
 export function duckType(f: Field): string {
-  return FIELD_TYPES[f.type as FieldType] ?? 'VARCHAR';
+  return FIELD_TYPES[f.type] ?? 'VARCHAR';
 }
 
 /** The typed value of a cleaned VARCHAR (NULL when it does not cast). */

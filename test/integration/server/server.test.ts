@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PROBLEM_TYPES, ROOT } from '../../../src/kernel/index.ts';
 import { drivers } from '../../helpers/platform.ts';
 import { login, openTestApp } from '../../helpers/server.ts';
 
@@ -45,8 +42,11 @@ for (const driver of drivers()) describe(`server (${driver})`, () => {
     }
   });
 
-  test('every problem type is documented in docs/api/errors.md', () => {
-    const doc = fs.readFileSync(path.join(ROOT, 'docs/api/errors.md'), 'utf8');
-    for (const slug of Object.keys(PROBLEM_TYPES)) assert.ok(doc.includes(`/problems/${slug}`), `docs/api/errors.md lacks /problems/${slug}`);
+  test('problems answer in the language of Accept-Language, or in both', async () => {
+    const h = await login(t.app);
+    const ask = async (lang?: string) => (await t.app.inject({ method: 'GET', url: '/api/v1/datasets/NO_SUCH', headers: { ...h, ...(lang ? { 'accept-language': lang } : {}) } })).json();
+    assert.deepEqual([(await ask('en')).title, (await ask('en')).detail], ['Not found', 'no dataset NO_SUCH']);
+    assert.deepEqual([(await ask('zh-CN,zh;q=0.9')).title, (await ask('zh-CN')).detail], ['对象不存在', '数据集不存在：NO_SUCH']);
+    assert.equal((await ask()).title, '对象不存在 / Not found');
   });
 });
