@@ -1,26 +1,22 @@
 import { Readable } from 'node:stream';
 import { type Caller, type Ctx, problem, isAdmin } from '../kernel/index.ts';
-import { paged } from '../control/index.ts';
+import { Filter } from '../control/index.ts';
 import { rowToEvent } from './AuditLog.ts';
 import type { SignedHead } from './heads.ts';
 
 /** Reading the audit trail: admins see all; others see the events of their own department and their own actions. */
 export const auditService = {
   list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; action?: string; actor?: string; objectType?: string; objectId?: string; from?: string; to?: string }) {
-    const conds: string[] = [];
-    const p: unknown[] = [];
+    const f = new Filter();
     if (!isAdmin(caller)) {
-      if (caller.role === 'officer' && caller.departmentId) conds.push(`(department_id = $${p.push(caller.departmentId)} OR actor_id = $${p.push(caller.id)})`);
-      else conds.push(`actor_id = $${p.push(caller.id)}`);
+      if (caller.role === 'officer' && caller.departmentId) f.add(`(department_id = ${f.param(caller.departmentId)} OR actor_id = ${f.param(caller.id)})`);
+      else f.eq('actor_id', caller.id);
     }
-    if (q.action) conds.push(`action LIKE $${p.push(q.action.replace(/[%_]/g, '\\$&') + '%')}`);
-    if (q.actor) conds.push(`actor_name = $${p.push(q.actor)}`);
-    if (q.objectType) conds.push(`object_type = $${p.push(q.objectType)}`);
-    if (q.objectId) conds.push(`object_id = $${p.push(q.objectId)}`);
-    if (q.from) conds.push(`ts >= $${p.push(q.from)}::timestamptz`);
-    if (q.to) conds.push(`ts < $${p.push(q.to)}::timestamptz`);
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    return paged(ctx.db, `SELECT * FROM audit_events ${where}`, p, 'seq DESC', q, rowToEvent as (r: never) => ReturnType<typeof rowToEvent>);
+    if (q.action) f.add(`action LIKE ${f.param(q.action.replace(/[%_]/g, '\\$&') + '%')}`);
+    f.eq('actor_name', q.actor).eq('object_type', q.objectType).eq('object_id', q.objectId);
+    if (q.from) f.add(`ts >= ${f.param(q.from)}::timestamptz`);
+    if (q.to) f.add(`ts < ${f.param(q.to)}::timestamptz`);
+    return f.page(ctx.db, 'SELECT * FROM audit_events', 'seq DESC', q, rowToEvent as (r: never) => ReturnType<typeof rowToEvent>);
   },
 
   /** Verify the chain against its checkpoints, the anchor file and any heads the admin brings from witnesses. */

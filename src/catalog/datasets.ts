@@ -1,5 +1,5 @@
 import { type Caller, type Ctx, isUuid, newId, fieldProblem, notFound, alreadyExists, noSuch, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
-import { paged, type Queryable } from '../control/index.ts';
+import { Filter, type Queryable } from '../control/index.ts';
 import type { VersionInfo } from '../lake/index.ts';
 import { listElements } from '../standards/index.ts';
 import { checkFields } from './fields.ts';
@@ -43,24 +43,20 @@ export async function datasetByCode(q: Queryable, code: string): Promise<Dataset
  */
 export const datasets = {
   list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string; layer?: string; shareType?: string }) {
-    const conds: string[] = [];
-    const p: unknown[] = [];
-    if (caller.role === 'citizen') conds.push(`ds.open_type = 'open'`);
+    const f = new Filter();
+    if (caller.role === 'citizen') f.add(`ds.open_type = 'open'`);
     if (q.q) {
       // a search finds datasets by code, name and description, and by their fields: name, title and data element (id or title)
-      const like = `$${p.push(`%${q.q.replace(/[\\%_]/g, '\\$&')}%`)}`;
+      const like = f.param(`%${q.q.replace(/[\\%_]/g, '\\$&')}%`);
       const words = q.q.toLowerCase();
       const elements = words.length < 2 ? [] : listElements()
         .filter((e) => [e.id, e.title, e.titleEn, e.description].some((t) => t.toLowerCase().includes(words))).map((e) => e.id);
-      conds.push(`(ds.code ILIKE ${like} OR ds.name ILIKE ${like} OR ds.description ILIKE ${like}
+      f.add(`(ds.code ILIKE ${like} OR ds.name ILIKE ${like} OR ds.description ILIKE ${like}
         OR EXISTS (SELECT 1 FROM jsonb_array_elements(ds.fields) f WHERE f->>'name' ILIKE ${like} OR f->>'title' ILIKE ${like}
-          OR f->>'element' = ANY($${p.push(elements)}::text[])))`);
+          OR f->>'element' = ANY(${f.param(elements)}::text[])))`);
     }
-    if (q.departmentId) conds.push(`ds.department_id = $${p.push(q.departmentId)}`);
-    if (q.layer) conds.push(`ds.layer = $${p.push(q.layer)}`);
-    if (q.shareType) conds.push(`ds.share_type = $${p.push(q.shareType)}`);
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    return paged(ctx.db, `${DATASET_SELECT} ${where}`, p, 'ds.code', q, toDataset);
+    f.eq('ds.department_id', q.departmentId).eq('ds.layer', q.layer).eq('ds.share_type', q.shareType);
+    return f.page(ctx.db, DATASET_SELECT, 'ds.code', q, toDataset);
   },
 
   get(ctx: Ctx, caller: Caller, code: string): Promise<Dataset> {

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import { datasetByCode } from '../catalog/index.ts';
 import { type Caller, type Ctx, isUuid, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, isAdmin, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
-import { paged } from '../control/index.ts';
+import { departmentScope, paged } from '../control/index.ts';
 import { checkSchedule, checkSettings } from './checkSettings.ts';
 import { connectionBudget } from './ConnectionBudget.ts';
 import { testConnection, type ConnectionTestResult } from './connectionTest.ts';
@@ -67,13 +67,8 @@ function checkName(name: unknown): string {
 export const sources = {
   async list(ctx: Ctx, caller: Caller, q: { dataset?: string; kind?: string; limit: number; offset: number }) {
     requireRole(caller, 'admin', 'officer');
-    const conds: string[] = [];
-    const p: unknown[] = [];
-    if (!isAdmin(caller)) conds.push(`ds.department_id = $${p.push(caller.departmentId ?? '00000000-0000-0000-0000-000000000000')}`);
-    if (q.dataset) conds.push(`ds.code = $${p.push(q.dataset)}`);
-    if (q.kind) conds.push(`s.kind = $${p.push(q.kind)}`);
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    return paged(ctx.db, `${SOURCE_SELECT} ${where}`, p, 's.name, s.id', q, (r: Parameters<typeof rowToSource>[0]) => publicSource(rowToSource(r)));
+    const f = departmentScope(caller, 'ds.department_id').eq('ds.code', q.dataset).eq('s.kind', q.kind);
+    return f.page(ctx.db, SOURCE_SELECT, 's.name, s.id', q, (r: Parameters<typeof rowToSource>[0]) => publicSource(rowToSource(r)));
   },
 
   async get(ctx: Ctx, caller: Caller, id: string): Promise<Source> {

@@ -20,4 +20,4 @@ export async function openDb(opts: { databaseUrl?: string; dataDir?: string; sch
   fs.mkdirSync(dir, { recursive: true });
   return PgliteDb.open(dir);
 }
-export { paged, type PageResult } from './paged.ts';
+export { departmentScope, Filter, paged, type PageResult } from './paged.ts';

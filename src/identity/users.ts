@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import { type Caller, type Ctx, type Role, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, isAdmin, requireRole } from '../kernel/index.ts';
-import { paged } from '../control/index.ts';
+import { Filter } from '../control/index.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
 import type { UserBody, UserPatchBody } from './routes.ts';
 
@@ -79,18 +79,17 @@ async function checkCurrentPassword(ctx: Ctx, caller: Caller, id: string, curren
 
 export const users = {
   list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string; role?: Role }) {
-    const conds: string[] = [];
-    const params: unknown[] = [];
+    const f = new Filter();
     if (!isAdmin(caller)) {
-      if (caller.role !== 'officer' || !caller.departmentId) {
-        conds.push(`u.id = $${params.push(caller.id)}`);
-      } else conds.push(`u.department_id = $${params.push(caller.departmentId)}`);
+      if (caller.role !== 'officer' || !caller.departmentId) f.eq('u.id', caller.id);
+      else f.eq('u.department_id', caller.departmentId);
     }
-    if (q.departmentId) conds.push(`u.department_id = $${params.push(q.departmentId)}`);
-    if (q.role) conds.push(`u.role = $${params.push(q.role)}`);
-    if (q.q) conds.push(`(u.username ILIKE $${params.push(`%${q.q}%`)} OR u.display_name ILIKE $${params.length})`);
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    return paged(ctx.db, `${SELECT} ${where}`, params, 'username', q, toUser);
+    f.eq('u.department_id', q.departmentId).eq('u.role', q.role);
+    if (q.q) {
+      const like = f.param(`%${q.q}%`);
+      f.add(`(u.username ILIKE ${like} OR u.display_name ILIKE ${like})`);
+    }
+    return f.page(ctx.db, SELECT, 'username', q, toUser);
   },
 
   async get(ctx: Ctx, caller: Caller, id: string): Promise<User> {

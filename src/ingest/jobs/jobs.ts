@@ -1,5 +1,5 @@
 import { type Caller, type Ctx, isUuid, newId, notFound, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../../kernel/index.ts';
-import { paged, type Queryable } from '../../control/index.ts';
+import { departmentScope, type Queryable } from '../../control/index.ts';
 import type { IngestJob, IngestProgress, JobOrigin, JobOutcome, JobStatus, QualityReport } from '../types.ts';
 
 interface JobRow {
@@ -124,17 +124,11 @@ export async function updateJob(q: Queryable, id: string, u: JobUpdate) {
 export const ingestJobs = {
   async list(ctx: Ctx, caller: Caller, q: { dataset?: string; status?: string; outcome?: JobOutcome; origin?: JobOrigin; source?: string; limit: number; offset: number }) {
     requireRole(caller, 'admin', 'officer');
-    const conds: string[] = [];
-    const p: unknown[] = [];
-    if (!isAdmin(caller)) conds.push(`ds.department_id = $${p.push(caller.departmentId ?? '00000000-0000-0000-0000-000000000000')}`);
-    if (q.dataset) conds.push(`ds.code = $${p.push(q.dataset)}`);
-    if (q.status) conds.push(`j.status = $${p.push(q.status)}`);
-    if (q.outcome) conds.push(`(${OUTCOME_SQL[q.outcome]})`);
-    if (q.origin) conds.push(`j.origin = $${p.push(q.origin)}`);
+    const f = departmentScope(caller, 'ds.department_id').eq('ds.code', q.dataset).eq('j.status', q.status).eq('j.origin', q.origin);
+    if (q.outcome) f.add(`(${OUTCOME_SQL[q.outcome]})`);
     // a connector's jobs are named after it: `source:<name>` (databases), `mqtt:<name>` (sensors)
-    if (q.source) conds.push(`j.source_name IN ($${p.push(`source:${q.source}`)}, $${p.push(`mqtt:${q.source}`)})`);
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    return paged(ctx.db, `${SELECT} ${where}`, p, 'j.created_at DESC, j.id DESC', q, (r: JobRow) => toJob(r));
+    if (q.source) f.add(`j.source_name IN (${f.param(`source:${q.source}`)}, ${f.param(`mqtt:${q.source}`)})`);
+    return f.page(ctx.db, SELECT, 'j.created_at DESC, j.id DESC', q, (r: JobRow) => toJob(r));
   },
 
   async get(ctx: Ctx, caller: Caller, id: string) {
