@@ -3,6 +3,7 @@
 // Integration tests run on PGlite, and on PostgreSQL too when GOVHUB_TEST_DATABASE_URL is set.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -35,9 +36,13 @@ if (files.some((f) => f.includes(`${path.sep}e2e${path.sep}`))) {
   if (web.status !== 0) process.exit(web.status ?? 1);
 }
 
+// Test files wait on child processes, servers and browsers as much as they compute: one more file
+// than there are cores keeps the cores busy (GOVHUB_TEST_CONCURRENCY overrides).
+const CONCURRENCY = Number(process.env.GOVHUB_TEST_CONCURRENCY) || os.availableParallelism() + 1;
+
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files.map((f) => path.relative(root, f))],
+  ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=600000', ...files.map((f) => path.relative(root, f))],
   // GOVHUB_FROM_SOURCE: the govhub command (bin/govhub.mjs), which tests start, runs src/ through tsx, not dist/
   { cwd: root, stdio: 'inherit', env: { ...process.env, GOVHUB_FROM_SOURCE: '1', GOVHUB_LOG_LEVEL: process.env.GOVHUB_LOG_LEVEL ?? 'warn' } },
 );

@@ -26,7 +26,7 @@ test('console: log in, create a department, see it audited, verify the chain', {
   t.after(async () => {
     await server.close();
   });
-  const opened = await openBrowser(server.url, 10_000, t);
+  const opened = await openBrowser(server.url, 30_000, t);
   const { page, outside, errors, csp } = opened;
 
   // ---- login: an unauthenticated visit lands on the login page

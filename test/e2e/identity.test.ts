@@ -27,7 +27,7 @@ test('console under CSP: log in, dashboard, change my password; API docs render;
   t.after(async () => {
     await server.close();
   });
-  const opened = await openBrowser(server.url, 15_000, t);
+  const opened = await openBrowser(server.url, 30_000, t);
   const { page, outside, errors, csp } = opened;
 
   // ---- login page, served with the policy

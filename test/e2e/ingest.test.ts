@@ -82,7 +82,7 @@ test('collect: register a dataset, upload a CSV through the wizard, see counts, 
   const file = path.join(tmp, '人口信息.csv');
   fs.writeFileSync(file, csv, 'utf8');
 
-  const opened = await openBrowser(server.url, 15_000, t);
+  const opened = await openBrowser(server.url, 30_000, t);
   const { page, outside, errors } = opened;
 
   // ---- log in

@@ -58,7 +58,7 @@ test('768 px: register a dataset, upload a file, read the job — without horizo
     await browser?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
-  const opened = await openBrowser(server.url, 15_000);
+  const opened = await openBrowser(server.url, 30_000);
   browser = opened.browser;
   const { page, errors } = opened;
   await page.setViewportSize({ width: 768, height: 900 });
@@ -178,7 +178,7 @@ async function chineseLabels(page: Page): Promise<string[]> {
 test('English: no visible label is Chinese on any page (data excepted)', { timeout: 240_000 }, async (t) => {
   let browser: Browser | undefined;
   t.after(async () => { await browser?.close(); });
-  const opened = await openBrowser(server.url, 15_000);
+  const opened = await openBrowser(server.url, 30_000);
   browser = opened.browser;
   const { page, errors } = opened;
   await login(page, server.url, 'admin', server.adminPassword);

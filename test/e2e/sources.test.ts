@@ -68,7 +68,7 @@ test('sources: add a MySQL source in the console, test the connection, run it, s
     ],
   });
 
-  const opened = await openBrowser(server.url, 15_000, t);
+  const opened = await openBrowser(server.url, 30_000, t);
   const { page, outside, errors } = opened;
 
   // ---- log in and open 数据源 from the menu

@@ -70,6 +70,9 @@ function busyParsers(): number[] {
 
 for (const driver of drivers()) {
   describe(`untrusted parsing is isolated (${driver})`, () => {
+    // The attacks land in the parse process, whatever the control plane: they run on the embedded one;
+    // the sweep of failed and killed jobs' files, which reads the jobs table, runs on both.
+    const parsing = driver === 'pglite';
     let c: City;
     const version = async () => (await c.req('GET', '/datasets/GA_IN', c.officers.GA)).json().currentVersion;
 
@@ -79,7 +82,7 @@ for (const driver of drivers()) {
     });
     after(() => c.close());
 
-    test('a JSON file nested 100,000 levels deep fails its job with 422; the server answers on', async () => {
+    if (parsing) test('a JSON file nested 100,000 levels deep fails its job with 422; the server answers on', async () => {
       const body = deepJson(100_000);
       assert.ok(body.length > 190_000);
       for (const [name, content] of [['deep.json', body], ['deep.ndjson', `{"a":1}\n{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`]]) {
@@ -93,7 +96,7 @@ for (const driver of drivers()) {
       await c.healthy();
     });
 
-    test('pushed records nested too deep answer 400 naming the record', async () => {
+    if (parsing) test('pushed records nested too deep answer 400 naming the record', async () => {
       const body = `[{"a":"x"},{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}]`;
       const r = await c.app.inject({ method: 'POST', url: '/api/v1/datasets/GA_IN/records', headers: { ...c.officers.GA, 'content-type': 'application/json' }, payload: body });
       assert.equal(r.statusCode, 400, r.body);
@@ -105,7 +108,7 @@ for (const driver of drivers()) {
       await c.healthy();
     });
 
-    test('a ZIP that lies about its sizes is stopped while inflating, outside the server', async () => {
+    if (parsing) test('a ZIP that lies about its sizes is stopped while inflating, outside the server', async () => {
       const bomb = await lyingZip(1.25 * 1024 ** 3);
       assert.ok(bomb.length < 4 * 1024 * 1024, `${bomb.length} bytes`);
       const rss0 = process.memoryUsage().rss;
@@ -118,13 +121,13 @@ for (const driver of drivers()) {
       await c.healthy();
     });
 
-    test('a header line over 1 MiB gets a clear error, not a one-column misread', async () => {
+    if (parsing) test('a header line over 1 MiB gets a clear error, not a one-column misread', async () => {
       const r = await c.upload(c.officers.GA, 'GA_IN', 'long.csv', `${'a'.repeat(1.5 * 1024 * 1024)},b\n1,2\n`);
       assert.equal(r.statusCode, 422, r.body);
       assert.match(r.json().detail, /第一行超过 1 MiB/);
     });
 
-    test('a parser that crashes mid-file fails that job with 422 and leaves the server up', async () => {
+    if (parsing) test('a parser that crashes mid-file fails that job with 422 and leaves the server up', async () => {
       const rows = Array.from({ length: 400_000 }, (_, i) => `值${i},${i}`).join('\n');
       const pending = c.upload(c.officers.GA, 'GA_IN', 'big.csv', `a,b\n${rows}\n`);
       let killed: number[] = [];
@@ -145,7 +148,7 @@ for (const driver of drivers()) {
       assert.equal(ok.json().status, 'succeeded', ok.body);
     });
 
-    test('a parse over its time cap is stopped', async () => {
+    if (parsing) test('a parse over its time cap is stopped', async () => {
       process.env.GOVHUB_PARSE_TIMEOUT_S = '0.05';
       try {
         const rows = Array.from({ length: 300_000 }, (_, i) => `值${i},${i}`).join('\n');
