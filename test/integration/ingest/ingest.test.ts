@@ -251,10 +251,15 @@ for (const driver of drivers()) {
     });
 
     test('versions are paged newest first, each with its source file and quality score', async () => {
-      const all = (await req('GET', '/datasets/GA_RK/versions', ga)).json();
-      assert.ok(all.total >= 3, `GA_RK has ${all.total} versions`);
-      const first = (await req('GET', '/datasets/GA_RK/versions?limit=2', ga)).json();
-      const rest = (await req('GET', `/datasets/GA_RK/versions?limit=100&offset=2`, ga)).json();
+      await register('GA_VER');
+      for (const [i, name] of ['户籍人口.csv', 'b.csv', 'c.csv'].entries()) {
+        const r = await upload(t.app, '/datasets/GA_VER/ingest', ga, name, [HEADER, `${id(70 + i)},甲,男,1990-03-07,13812345678,1,H1`].join('\n'), { mode: 'upsert' });
+        assert.equal(r.statusCode, 201, r.body);
+      }
+      const all = (await req('GET', '/datasets/GA_VER/versions', ga)).json();
+      assert.equal(all.total, 3);
+      const first = (await req('GET', '/datasets/GA_VER/versions?limit=2', ga)).json();
+      const rest = (await req('GET', `/datasets/GA_VER/versions?limit=100&offset=2`, ga)).json();
       assert.deepEqual([first.total, first.limit, first.offset, first.items.length], [all.total, 2, 0, 2]);
       assert.deepEqual([...first.items, ...rest.items].map((v: { version: number }) => v.version), Array.from({ length: all.total }, (_, i) => all.total - i));
       const v1 = all.items.find((v: { version: number }) => v.version === 1);
@@ -263,7 +268,7 @@ for (const driver of drivers()) {
       const job = (await req('GET', `/ingest/jobs/${v1.jobId}`, ga)).json();
       assert.equal(v1.quality, job.quality.score);
       // another department sees what the catalog shows of each version, not its workings (files, writer, job)
-      const other = (await req('GET', '/datasets/GA_RK/versions', mz)).json();
+      const other = (await req('GET', '/datasets/GA_VER/versions', mz)).json();
       assert.equal(other.total, all.total);
       for (const v of other.items as Record<string, unknown>[]) {
         assert.deepEqual(Object.keys(v).sort(), ['createdAt', 'mode', 'parentVersion', 'rowCount', 'rowsAdded', 'schema', 'version']);
