@@ -1,3 +1,4 @@
+import { OUTCOME_SQL } from '../ingest/index.ts';
 import { isAdmin, problem, type Caller, type Ctx } from '../kernel/index.ts';
 
 /** One day of ingest work (dates are Asia/Shanghai days, as people count them). */
@@ -67,7 +68,7 @@ export async function overview(ctx: Ctx, caller: Caller, q: { days: number }): P
        FROM ingest_jobs j JOIN datasets ds ON ds.id = j.dataset_id
        WHERE ${inScope('ds')} AND j.created_at >= now() - ($2::int * interval '1 day') - interval '1 day'
      )
-     SELECT d.day, count(j.status)::int AS jobs, count(*) FILTER (WHERE j.status = 'failed')::int AS failed,
+     SELECT d.day, count(j.status)::int AS jobs, count(*) FILTER (WHERE ${OUTCOME_SQL.failed})::int AS failed,
             coalesce(sum(j.accepted) FILTER (WHERE j.status = 'succeeded'), 0)::float8 AS accepted, coalesce(sum(j.rejected), 0)::float8 AS rejected,
             (sum(j.score * j.rows_read) FILTER (WHERE j.score IS NOT NULL) / nullif(sum(j.rows_read) FILTER (WHERE j.score IS NOT NULL), 0))::float8 AS quality
      FROM d LEFT JOIN j ON j.day = d.day GROUP BY d.day ORDER BY d.day`,
@@ -82,14 +83,14 @@ export async function overview(ctx: Ctx, caller: Caller, q: { days: number }): P
 
   const failedJobs = await ctx.db.query<{ id: string; code: string; source_name: string; error: string | null; finished_at: Date | null }>(
     `SELECT j.id, ds.code, j.source_name, j.error, j.finished_at FROM ingest_jobs j JOIN datasets ds ON ds.id = j.dataset_id
-     WHERE ${inScope('ds')} AND j.status = 'failed' AND j.created_at >= now() - ($2::int * interval '1 day')
+     WHERE ${inScope('ds')} AND ${OUTCOME_SQL.failed} AND j.created_at >= now() - ($2::int * interval '1 day')
        AND NOT EXISTS (SELECT 1 FROM ingest_jobs r WHERE r.retry_of = j.id AND r.status = 'succeeded')
      ORDER BY j.created_at DESC LIMIT 20`,
     [dept, days],
   );
   const [partial] = await ctx.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ingest_jobs j JOIN datasets ds ON ds.id = j.dataset_id
-     WHERE ${inScope('ds')} AND j.status = 'succeeded' AND j.rejected > 0 AND j.created_at >= now() - ($2::int * interval '1 day')
+     WHERE ${inScope('ds')} AND ${OUTCOME_SQL.partial} AND j.created_at >= now() - ($2::int * interval '1 day')
        AND NOT EXISTS (SELECT 1 FROM ingest_jobs r WHERE r.retry_of = j.id)`,
     [dept, days],
   );

@@ -5,7 +5,7 @@
  */
 export { ingestFile, ingestTarget } from './jobs/ingestFile.ts';
 export { previewFile, type Preview } from './jobs/preview.ts';
-export { ingestJobs, failInterruptedJobs, recordFailedRun } from './jobs/jobs.ts';
+export { ingestJobs, failInterruptedJobs, recordFailedRun, OUTCOME_SQL } from './jobs/jobs.ts';
 export { sweepWorkDirs, makeWorkDir, removeWorkDir } from './jobs/workDirs.ts';
 export { jsonDepth, MAX_JSON_DEPTH } from './readers/jsonDepth.ts';
 export { warmParser } from './readers/parseIsolated.ts';

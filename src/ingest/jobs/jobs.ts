@@ -18,8 +18,8 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 export const outcomeOf = (status: JobStatus, rejected: number): JobOutcome =>
   status === 'succeeded' ? (rejected > 0 ? 'partial' : 'succeeded') : status === 'failed' ? 'failed' : 'running';
 
-/** SQL condition for an outcome (the same rule as outcomeOf). */
-const OUTCOME_SQL: Record<JobOutcome, string> = {
+/** SQL condition on a job aliased `j` for an outcome (the same rule as outcomeOf). */
+export const OUTCOME_SQL: Record<JobOutcome, string> = {
   succeeded: `j.status = 'succeeded' AND j.rejected = 0`,
   partial: `j.status = 'succeeded' AND j.rejected > 0`,
   failed: `j.status = 'failed'`,
