@@ -58,7 +58,7 @@ export async function overview(ctx: Ctx, caller: Caller, q: { days: number }): P
   const inScope = (alias: string) => `($1::uuid IS NULL OR ${alias}.department_id = $1::uuid)`;
   const days = Math.trunc(q.days);
 
-  const perDay = await ctx.db.query<{ day: string; jobs: number; failed: number; accepted: number; rejected: number; quality: number | null }>(
+  const perDayQ = ctx.db.query<{ day: string; jobs: number; failed: number; accepted: number; rejected: number; quality: number | null }>(
     `WITH d AS (
        SELECT to_char(g::date, 'YYYY-MM-DD') AS day
        FROM generate_series((now() AT TIME ZONE '${TZ}')::date - ($2::int - 1), (now() AT TIME ZONE '${TZ}')::date, interval '1 day') g
@@ -75,20 +75,20 @@ export async function overview(ctx: Ctx, caller: Caller, q: { days: number }): P
     [dept, days],
   );
 
-  const [totals] = await ctx.db.query<{ datasets: number; rows: number; empty: number }>(
+  const totalsQ = ctx.db.query<{ datasets: number; rows: number; empty: number }>(
     `SELECT count(*)::int AS datasets, coalesce(sum(v.row_count), 0)::float8 AS rows, count(*) FILTER (WHERE ds.current_version = 0)::int AS empty
      FROM datasets ds LEFT JOIN dataset_versions v ON v.dataset_id = ds.id AND v.version = ds.current_version WHERE ${inScope('ds')}`,
     [dept],
   );
 
-  const failedJobs = await ctx.db.query<{ id: string; code: string; source_name: string; error: string | null; finished_at: Date | null }>(
+  const failedJobsQ = ctx.db.query<{ id: string; code: string; source_name: string; error: string | null; finished_at: Date | null }>(
     `SELECT j.id, ds.code, j.source_name, j.error, j.finished_at FROM ingest_jobs j JOIN datasets ds ON ds.id = j.dataset_id
      WHERE ${inScope('ds')} AND ${OUTCOME_SQL.failed} AND j.created_at >= now() - ($2::int * interval '1 day')
        AND NOT EXISTS (SELECT 1 FROM ingest_jobs r WHERE r.retry_of = j.id AND r.status = 'succeeded')
      ORDER BY j.created_at DESC LIMIT 20`,
     [dept, days],
   );
-  const [partial] = await ctx.db.query<{ n: number }>(
+  const partialQ = ctx.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ingest_jobs j JOIN datasets ds ON ds.id = j.dataset_id
      WHERE ${inScope('ds')} AND ${OUTCOME_SQL.partial} AND j.created_at >= now() - ($2::int * interval '1 day')
        AND NOT EXISTS (SELECT 1 FROM ingest_jobs r WHERE r.retry_of = j.id)`,
@@ -96,16 +96,19 @@ export async function overview(ctx: Ctx, caller: Caller, q: { days: number }): P
   );
 
   // sources whose newest finished run failed
-  const failingSources = await ctx.db.query<{ id: string; name: string; code: string; error: string | null; finished_at: Date | null }>(
+  const failingSourcesQ = ctx.db.query<{ id: string; name: string; code: string; error: string | null; finished_at: Date | null }>(
     `SELECT s.id, s.name, ds.code, r.error, r.finished_at FROM sources s JOIN datasets ds ON ds.id = s.dataset_id
      JOIN LATERAL (SELECT status, error, finished_at FROM source_runs WHERE source_id = s.id AND status <> 'running' ORDER BY started_at DESC LIMIT 1) r ON true
      WHERE ${inScope('ds')} AND r.status = 'failed' ORDER BY r.finished_at DESC NULLS LAST LIMIT 20`,
     [dept],
   );
 
-  const [unread] = caller.id
-    ? await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notices WHERE user_id = $1 AND read_at IS NULL`, [caller.id])
+  const unreadQ = caller.id
+    ? ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notices WHERE user_id = $1 AND read_at IS NULL`, [caller.id])
     : [{ n: 0 }];
+
+  // the figures are independent of each other: ask for all of them at once
+  const [perDay, [totals], failedJobs, [partial], failingSources, [unread]] = await Promise.all([perDayQ, totalsQ, failedJobsQ, partialQ, failingSourcesQ, unreadQ]);
 
   const dayFigures = perDay.map((d) => ({
     day: d.day, jobs: Number(d.jobs), failed: Number(d.failed), rowsAccepted: Number(d.accepted), rowsRejected: Number(d.rejected),
