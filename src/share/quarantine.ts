@@ -78,6 +78,17 @@ const groupedSql = (q: QuarantineFile, record: string, where: string, limit: num
 const failureMessage = (q: QuarantineFile, f: GroupedRow['failures'][number], lang: 'zh' | 'en' = 'zh') =>
   failureText(f.header ?? q.dataset.fields.find((x) => x.name === f.field)?.title ?? null, f.rule, f.reason, lang);
 
+/** Every quarantine read is audited on the job: its format, what it returned, the basis and what was masked. */
+function audited(ctx: Ctx, caller: Caller, q: QuarantineFile, v: { basis: AccessBasis; maskedFields: string[] }, read: Record<string, unknown>) {
+  return ctx.audit.record(caller, {
+    action: 'ingest.quarantine_read', objectType: 'ingest_job', objectId: q.jobId, departmentId: q.dataset.departmentId,
+    details: { dataset: q.dataset.code, ...read, basis: v.basis, masked: v.maskedFields },
+  });
+}
+
+/** A grouped row's record (the source columns by header, `_raw` for an unreadable line). */
+const recordOf = (r: GroupedRow) => (r.record ? JSON.parse(r.record) : {}) as Record<string, string | null>;
+
 /**
  * Reading a job's rejected rows (the quarantine) through the guard: masked per reader, every read
  * audited as `ingest.quarantine_read` on the job with the basis and what was masked.
@@ -91,10 +102,7 @@ export const quarantineReader = {
         FROM ${scan(q)} ORDER BY row, field NULLS FIRST LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`),
       ctx.lakeReader.query<{ n: number }>(`SELECT count(*) AS n FROM ${scan(q)}`),
     ]);
-    await ctx.audit.record(caller, {
-      action: 'ingest.quarantine_read', objectType: 'ingest_job', objectId: q.jobId, departmentId: q.dataset.departmentId,
-      details: { dataset: q.dataset.code, format: 'json', offset: page.offset, rows: items.length, basis: v.basis, masked: v.maskedFields },
-    });
+    await audited(ctx, caller, q, v, { format: 'json', offset: page.offset, rows: items.length });
     return {
       items: items.map((e) => ({ ...e, row: Number(e.row), message: failureText(e.header ?? e.field, e.rule, e.reason) })),
       total: Number(count[0]?.n ?? 0), limit: page.limit, offset: page.offset, masked: !v.clear, maskedFields: v.maskedFields,
@@ -112,14 +120,11 @@ export const quarantineReader = {
       ctx.lakeReader.query<GroupedRow>(groupedSql(q, v.record, '', page.limit, page.offset)),
       ctx.lakeReader.query<{ n: number }>(`SELECT count(DISTINCT row) AS n FROM ${scan(q)}`),
     ]);
-    await ctx.audit.record(caller, {
-      action: 'ingest.quarantine_read', objectType: 'ingest_job', objectId: q.jobId, departmentId: q.dataset.departmentId,
-      details: { dataset: q.dataset.code, format: 'rows', offset: page.offset, rows: items.length, basis: v.basis, masked: v.maskedFields },
-    });
+    await audited(ctx, caller, q, v, { format: 'rows', offset: page.offset, rows: items.length });
     return {
       columns: v.headers,
       items: items.map((r) => {
-        const rec = (r.record ? JSON.parse(r.record) : {}) as Record<string, string | null>;
+        const rec = recordOf(r);
         return {
           row: Number(r.row), values: Object.fromEntries(v.headers.map((h) => [h, rec[h] ?? null])), raw: rec._raw ?? null,
           failures: r.failures.map((f) => ({ ...f, message: `${failureMessage(q, f)} / ${failureMessage(q, f, 'en')}` })),
@@ -136,16 +141,13 @@ export const quarantineReader = {
    */
   async csv(ctx: Ctx, caller: Caller, q: QuarantineFile): Promise<{ stream: Readable; filename: string; masked: boolean }> {
     const v = await view(ctx, caller, q);
-    await ctx.audit.record(caller, {
-      action: 'ingest.quarantine_read', objectType: 'ingest_job', objectId: q.jobId, departmentId: q.dataset.departmentId,
-      details: { dataset: q.dataset.code, format: 'csv', rows: q.rows, basis: v.basis, masked: v.maskedFields },
-    });
+    await audited(ctx, caller, q, v, { format: 'csv', rows: q.rows });
     async function* rows() {
       let after = -1;
       for (;;) {
         const batch = await ctx.lakeReader.query<GroupedRow>(groupedSql(q, v.record, `WHERE row > ${after}`, 5000, 0));
         for (const r of batch) {
-          const rec = (r.record ? JSON.parse(r.record) : {}) as Record<string, string | null>;
+          const rec = recordOf(r);
           const errors = r.failures.map((f) => `${f.header ?? f.field ?? ''}:${f.rule}${f.reason ? `(${f.reason})` : ''}`).join('; ');
           const reasons = r.failures.map((f) => failureMessage(q, f)).join('；');
           yield [Number(r.row), errors, reasons, rec._raw ?? null, ...v.headers.map((h) => rec[h] ?? null)];
