@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetByCode, datasets, FIELD_TYPES, type Dataset, type FieldType } from '../../catalog/index.ts';
-import { type Caller, type Ctx, newId, notFound, noSuch, Problem, problem, requireRole, requireSameDepartment } from '../../kernel/index.ts';
+import { type Caller, type Ctx, fieldProblem, newId, notFound, noSuch, Problem, problem, requireRole, requireSameDepartment } from '../../kernel/index.ts';
 import { LakeStageError, type StageRunner } from '../../lake/index.ts';
 import { raiseNotice } from '../../identity/index.ts';
 import type { Queryable } from '../../control/index.ts';
@@ -35,15 +35,14 @@ function unwrap(err: unknown): unknown {
 }
 
 function checkInput(input: IngestInput): void {
-  const bad = (field: string, message: string) => problem('validation', `${field}: ${message}`, [{ field, message }]);
-  if (input.mode && !['append', 'upsert', 'replace'].includes(input.mode)) throw bad('mode', 'must be append, upsert or replace');
-  if (input.format && !INGEST_FORMATS.includes(input.format)) throw bad('format', `must be one of ${INGEST_FORMATS.join(', ')}`);
-  if (input.encoding && !INGEST_ENCODINGS.includes(input.encoding)) throw bad('encoding', `must be one of ${INGEST_ENCODINGS.join(', ')}`);
-  if (input.delimiter !== undefined && (input.delimiter.length !== 1 || /[\r\n"]/.test(input.delimiter))) throw bad('delimiter', 'must be one character (not a quote or line break)');
+  if (input.mode && !['append', 'upsert', 'replace'].includes(input.mode)) throw fieldProblem('mode', 'must be append, upsert or replace');
+  if (input.format && !INGEST_FORMATS.includes(input.format)) throw fieldProblem('format', `must be one of ${INGEST_FORMATS.join(', ')}`);
+  if (input.encoding && !INGEST_ENCODINGS.includes(input.encoding)) throw fieldProblem('encoding', `must be one of ${INGEST_ENCODINGS.join(', ')}`);
+  if (input.delimiter !== undefined && (input.delimiter.length !== 1 || /[\r\n"]/.test(input.delimiter))) throw fieldProblem('delimiter', 'must be one character (not a quote or line break)');
   const l = input.errorLimit;
-  if (l?.count !== undefined && (!Number.isInteger(l.count) || l.count < 0)) throw bad('errorLimit.count', 'must be a whole number ≥ 0');
-  if (l?.share !== undefined && (!(l.share >= 0) || l.share > 1)) throw bad('errorLimit.share', 'must be between 0 and 1');
-  if (!input.file || !fs.existsSync(input.file) || !fs.statSync(input.file).isFile()) throw bad('file', 'no such file');
+  if (l?.count !== undefined && (!Number.isInteger(l.count) || l.count < 0)) throw fieldProblem('errorLimit.count', 'must be a whole number ≥ 0');
+  if (l?.share !== undefined && (!(l.share >= 0) || l.share > 1)) throw fieldProblem('errorLimit.share', 'must be between 0 and 1');
+  if (!input.file || !fs.existsSync(input.file) || !fs.statSync(input.file).isFile()) throw fieldProblem('file', 'no such file');
 }
 
 /** Rules in force: the saved ones, overlaid field by field with this run's. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
-import { problem } from '../../kernel/index.ts';
+import { fieldProblem, problem } from '../../kernel/index.ts';
 import { makeWorkDir, removeWorkDir } from './workDirs.ts';
 import type { CleaningSettings, ErrorLimit, IngestEncoding, IngestFormat, RuleSettings } from '../types.ts';
 
@@ -58,14 +58,13 @@ export async function receiveUpload(req: FastifyRequest, dataDir: string): Promi
   return { file, filename, bytes: fs.statSync(file).size, fields, cleanup };
 }
 
-const bad = (field: string, message: string) => problem('validation', `${field}: ${message}`, [{ field, message }]);
 
 function json<T>(field: string, s: string | undefined): T | undefined {
   if (s === undefined || s === '') return undefined;
   try {
     return JSON.parse(s) as T;
   } catch {
-    throw bad(field, 'must be JSON');
+    throw fieldProblem(field, 'must be JSON');
   }
 }
 
@@ -76,11 +75,11 @@ export function parseErrorLimit(s: string | undefined): ErrorLimit | undefined {
   if (v.startsWith('{')) return json<ErrorLimit>('errorLimit', v);
   if (v.endsWith('%')) {
     const n = Number(v.slice(0, -1));
-    if (!(n >= 0 && n <= 100)) throw bad('errorLimit', 'a share must be 0%–100%');
+    if (!(n >= 0 && n <= 100)) throw fieldProblem('errorLimit', 'a share must be 0%–100%');
     return { share: n / 100 };
   }
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw bad('errorLimit', 'rows (100), a share (5% or 0.05) or JSON');
+  if (!Number.isFinite(n) || n < 0) throw fieldProblem('errorLimit', 'rows (100), a share (5% or 0.05) or JSON');
   return Number.isInteger(n) ? { count: n } : { share: n };
 }
 
