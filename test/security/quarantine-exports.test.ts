@@ -78,6 +78,23 @@ for (const driver of drivers()) {
       assert.deepEqual(mine.map((x) => [x.details.format, x.details.basis]), [['json', 'admin'], ['csv', 'admin']]);
     });
 
+    test('the rejected rows under the file\'s columns: masked for an admin, unknown to another department, audited', async () => {
+      const admin = await c.req('GET', `/ingest/jobs/${jobId}/quarantine/rows?limit=100`, c.admin);
+      assert.equal(admin.statusCode, 200, admin.body);
+      const page = admin.json();
+      assert.equal(page.masked, true);
+      const two = page.items.find((x: { row: number }) => x.row === 2);
+      assert.deepEqual([two.values.身份证号, two.values.姓名, two.values.手机号码, two.values.内部编号, two.raw], [`${badId.slice(0, 6)}********${badId.slice(-4)}`, '李*', '139****5678', '***', null]);
+      assert.ok(!admin.body.includes(badId) && !admin.body.includes('李四') && !admin.body.includes('13912345678'), 'no clear L3/L4 value anywhere in the answer');
+      // another department's officer, with the job id in hand, learns nothing — not even that it exists
+      const other = await c.req('GET', `/ingest/jobs/${jobId}/quarantine/rows`, c.officers.MZ);
+      assert.equal(other.statusCode, 404);
+      assert.ok(!other.body.includes('李四') && !other.body.includes(badId));
+      const reads = await c.events('ingest.quarantine_read', jobId);
+      assert.ok(reads.some((x) => x.actorName === 'admin' && x.details.format === 'rows' && x.details.basis === 'admin'), 'the rows read is in the trail');
+      assert.ok(!reads.some((x) => x.details.format === 'rows' && x.actorName !== 'admin'), 'the refused read recorded no read');
+    });
+
     test('exports are safe to open: no formula runs, ID numbers keep every digit, reasons in words', async () => {
       const r = await c.req('GET', `/ingest/jobs/${jobId}/quarantine?format=csv`, c.officers.GA);
       assert.equal(r.statusCode, 200);
