@@ -67,6 +67,12 @@ for (const driver of drivers()) {
       assert.equal(u.statusCode, 201);
       const citizen = await login(c.app, 'citizen_d', 'citizen-pass-2026');
       assert.equal((await c.req('GET', '/dashboard', citizen)).statusCode, 403);
+      // the window is 1–90 days, named as the field at fault
+      for (const days of ['0', '91', 'abc']) {
+        const bad = await c.req('GET', `/dashboard?days=${days}`, c.admin);
+        assert.equal(bad.statusCode, 400, days);
+        assert.equal(bad.json().errors[0].field, 'days');
+      }
     });
   });
 }
