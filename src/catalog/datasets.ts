@@ -18,7 +18,12 @@ interface Row {
   theme: string | null; layer: Dataset['layer']; primary_key: string[]; update_cycle: string | null; share_type: Dataset['shareType'];
   open_type: Dataset['openType']; important: boolean; core: boolean; fields: Field[] | string; current_version: number; row_count: number | null;
   created_at: Date; updated_at: Date;
+  category: Dataset['category']; resource_format: Dataset['resourceFormat']; share_condition: string | null; share_method: Dataset['shareMethod'];
+  share_basis: string | null; open_condition: string | null; keywords: string[] | null; contact: Dataset['contact'] | string; licence: string | null;
+  status: Dataset['status']; review_note: string | null; published_at: Date | null; quality: number | string | null; data_updated_at: Date | null;
 }
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export const toDataset = (r: Row): Dataset => ({
   id: r.id, code: r.code, name: r.name, description: r.description, departmentId: r.department_id, departmentCode: r.department_code,
@@ -26,11 +31,17 @@ export const toDataset = (r: Row): Dataset => ({
   shareType: r.share_type, openType: r.open_type, important: r.important, core: r.core,
   fields: typeof r.fields === 'string' ? JSON.parse(r.fields) : r.fields, currentVersion: r.current_version,
   rowCount: Number(r.row_count ?? 0), createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+  category: r.category, resourceFormat: r.resource_format, shareCondition: r.share_condition, shareMethod: r.share_method, shareBasis: r.share_basis,
+  openCondition: r.open_condition, keywords: r.keywords ?? [], contact: typeof r.contact === 'string' ? JSON.parse(r.contact) : r.contact,
+  licence: r.licence, status: r.status, reviewNote: r.review_note, publishedAt: iso(r.published_at),
+  quality: r.quality === null || r.quality === undefined ? null : Number(r.quality), dataUpdatedAt: iso(r.data_updated_at),
 });
 
-export const DATASET_SELECT = `SELECT ds.*, d.code AS department_code, d.name AS department_name, v.row_count
+export const DATASET_SELECT = `SELECT ds.*, d.code AS department_code, d.name AS department_name, v.row_count, v.created_at AS data_updated_at,
+    (j.quality->>'score')::float8 AS quality
   FROM datasets ds JOIN departments d ON d.id = ds.department_id
-  LEFT JOIN dataset_versions v ON v.dataset_id = ds.id AND v.version = ds.current_version`;
+  LEFT JOIN dataset_versions v ON v.dataset_id = ds.id AND v.version = ds.current_version
+  LEFT JOIN ingest_jobs j ON j.id = v.job_id`;
 
 export async function datasetByCode(q: Queryable, code: string): Promise<Dataset | undefined> {
   const r = await q.one<Row>(`${DATASET_SELECT} WHERE ds.code = $1`, [code]);
@@ -103,24 +114,54 @@ export const datasets = {
 /** What registers a dataset: the body of `POST /datasets`. */
 export type DatasetInput = Static<typeof DatasetBody>;
 
+/** The columns of a catalog entry that its department edits. */
+type EntryColumns = Pick<Dataset, 'name' | 'description' | 'departmentId' | 'theme' | 'layer' | 'primaryKey' | 'updateCycle' | 'shareType' | 'openType'
+  | 'important' | 'core' | 'fields' | 'category' | 'resourceFormat' | 'shareCondition' | 'shareMethod' | 'shareBasis' | 'openCondition' | 'keywords'
+  | 'contact' | 'licence'>;
+
+const ENTRY_DEFAULTS: Omit<EntryColumns, 'name' | 'departmentId' | 'fields'> = {
+  description: '', theme: null, layer: 'raw', primaryKey: [], updateCycle: null, shareType: 'conditional', openType: 'none', important: false, core: false,
+  category: 'department', resourceFormat: 'database', shareCondition: null, shareMethod: null, shareBasis: null, openCondition: null, keywords: [],
+  contact: null, licence: null,
+};
+
+const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/**
+ * The catalog rules an entry must keep: fields and key (checkFields); `none` (不予共享) states its
+ * legal basis; no L3/L4 field is kept in clear in open data.
+ */
+function checkEntry(e: EntryColumns): void {
+  checkFields(e.fields, e.primaryKey);
+  if (e.shareType === 'none' && !e.shareBasis?.trim()) throw fieldProblem('shareBasis', '不予共享须写明法律法规依据 / a dataset not shared must state its legal basis');
+  const i = e.fields.findIndex((f) => (f.sensitivity === 'L3' || f.sensitivity === 'L4') && f.open === 'keep');
+  if (i >= 0) throw fieldProblem(`fields.${i}.open`, `L3/L4 字段开放时只能脱敏或删除 / an L3/L4 field is masked or dropped in open data, never kept: ${e.fields[i]!.name}`);
+}
+
+async function writeEntry(tx: Queryable, id: string, e: EntryColumns): Promise<void> {
+  await tx.query(
+    `UPDATE datasets SET name=$2, description=$3, department_id=$4, theme=$5, layer=$6, primary_key=$7, update_cycle=$8, share_type=$9,
+       open_type=$10, important=$11, core=$12, fields=$13, category=$14, resource_format=$15, share_condition=$16, share_method=$17, share_basis=$18,
+       open_condition=$19, keywords=$20, contact=$21, licence=$22, updated_at=now() WHERE id=$1`,
+    [id, e.name, e.description, e.departmentId, e.theme, e.layer, e.primaryKey, e.updateCycle, e.shareType, e.openType, e.important, e.core,
+      JSON.stringify(e.fields), e.category, e.resourceFormat, e.shareCondition, e.shareMethod, e.shareBasis, e.openCondition, e.keywords,
+      e.contact ? JSON.stringify(e.contact) : null, e.licence],
+  );
+}
+
 /** Register and edit datasets: admins for any department, officers for their own. */
 export const datasetAdmin = {
   async create(ctx: Ctx, caller: Caller, input: DatasetInput): Promise<Dataset> {
     requireRole(caller, 'admin', 'officer');
     requireSameDepartment(caller, input.departmentId);
     if (!DATASET_CODE.test(input.code)) throw fieldProblem('code', '以字母或数字开头，仅含字母、数字、_ . - / must start with a letter or digit; letters, digits, _ . - only');
-    checkFields(input.fields, input.primaryKey ?? []);
+    checkEntry({ ...ENTRY_DEFAULTS, ...defined(input) } as EntryColumns);
     return ctx.db.transaction(async (tx) => {
       if (!(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw noSuch('departmentId', 'department', input.departmentId);
       if (await tx.one('SELECT 1 FROM datasets WHERE code = $1', [input.code])) throw alreadyExists('dataset', 'code', input.code);
       const id = newId();
-      await tx.query(
-        `INSERT INTO datasets (id, code, name, description, department_id, theme, layer, primary_key, update_cycle, share_type, open_type, important, core, fields, created_by)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
-        [id, input.code, input.name, input.description ?? '', input.departmentId, input.theme ?? null, input.layer ?? 'raw', input.primaryKey ?? [],
-          input.updateCycle ?? null, input.shareType ?? 'conditional', input.openType ?? 'none', input.important ?? false, input.core ?? false,
-          JSON.stringify(input.fields), caller.id],
-      );
+      await tx.query(`INSERT INTO datasets (id, code, name, department_id, created_by) VALUES ($1,$2,$3,$4,$5)`, [id, input.code, input.name, input.departmentId, caller.id]);
+      await writeEntry(tx, id, { ...ENTRY_DEFAULTS, ...defined(input) } as EntryColumns);
       await ctx.audit.append(tx, caller, { action: 'dataset.create', objectType: 'dataset', objectId: input.code, departmentId: input.departmentId, details: { name: input.name, fields: input.fields.length } });
       return (await datasetByCode(tx, input.code))!;
     });
@@ -132,14 +173,9 @@ export const datasetAdmin = {
       const cur = await datasets.require(tx, code);
       requireSameDepartment(caller, cur.departmentId);
       if (patch.departmentId) requireSameDepartment(caller, patch.departmentId);
-      const next = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as Dataset;
-      checkFields(next.fields, next.primaryKey);
-      await tx.query(
-        `UPDATE datasets SET name=$2, description=$3, department_id=$4, theme=$5, layer=$6, primary_key=$7, update_cycle=$8, share_type=$9,
-           open_type=$10, important=$11, core=$12, fields=$13, updated_at=now() WHERE id=$1`,
-        [cur.id, next.name, next.description, next.departmentId, next.theme, next.layer, next.primaryKey, next.updateCycle, next.shareType,
-          next.openType, next.important, next.core, JSON.stringify(next.fields)],
-      );
+      const next = { ...cur, ...defined(patch) } as Dataset;
+      checkEntry(next);
+      await writeEntry(tx, cur.id, next);
       await ctx.audit.append(tx, caller, { action: 'dataset.update', objectType: 'dataset', objectId: code, departmentId: next.departmentId, details: { changes: Object.keys(patch) } });
       return (await datasetByCode(tx, code))!;
     });

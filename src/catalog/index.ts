@@ -1,4 +1,4 @@
 export { datasets, datasetAdmin, type DatasetInput, datasetByCode, toDataset, DATASET_SELECT } from './datasets.ts';
 export { catalogRoutes, DatasetSchema } from './routes.ts';
-export type { Dataset, Field, Layer, ShareType, OpenType, Sensitivity, MaskKind } from './types.ts';
+export type { Dataset, Field, Layer, ShareType, OpenType, Sensitivity, MaskKind, Category, ResourceFormat, ShareMethod, EntryStatus, OpenRule, Contact } from './types.ts';
 export { FIELD_TYPES, checkFields, type FieldType } from './fields.ts';

@@ -8,13 +8,26 @@ const SENSITIVITIES = ['L1', 'L2', 'L3', 'L4'] as const;
 const FieldSchema = Type.Object({
   name: Type.String(), title: Type.String(), type: Type.String(), element: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   required: Type.Optional(Type.Boolean()), sensitivity: Literals(SENSITIVITIES), mask: Type.Optional(Type.String()), description: Type.Optional(Type.String()),
+  open: Type.Optional(Type.String()),
 }, { $id: 'DatasetField' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const ContactSchema = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 100 })), phone: Type.Optional(Type.String({ maxLength: 40 })), email: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+export const CATEGORIES = ['base', 'theme', 'department'] as const;
+export const RESOURCE_FORMATS = ['database', 'spreadsheet', 'file', 'api', 'stream', 'image'] as const;
+export const SHARE_METHODS = ['api', 'download', 'exchange'] as const;
+export const OPEN_RULES = ['keep', 'mask', 'drop'] as const;
 export const DatasetSchema = Type.Object({
   id: Type.String(), code: Type.String(), name: Type.String(), description: Type.String(), departmentId: Type.String(),
   departmentCode: Type.String(), departmentName: Type.String(), theme: Type.Union([Type.String(), Type.Null()]), layer: Type.String(),
   primaryKey: Type.Array(Type.String()), updateCycle: Type.Union([Type.String(), Type.Null()]), shareType: Type.String(), openType: Type.String(),
   important: Type.Boolean(), core: Type.Boolean(), fields: Type.Array(FieldSchema), currentVersion: Type.Integer(), rowCount: Type.Integer(),
   createdAt: Type.String(), updatedAt: Type.String(),
+  category: Type.String(), resourceFormat: Type.String(), shareCondition: Nullable(Type.String()), shareMethod: Nullable(Type.String()),
+  shareBasis: Nullable(Type.String()), openCondition: Nullable(Type.String()), keywords: Type.Array(Type.String()), contact: Nullable(ContactSchema),
+  licence: Nullable(Type.String()), status: Type.String(), reviewNote: Nullable(Type.String()), publishedAt: Nullable(Type.String()),
+  quality: Nullable(Type.Number()), dataUpdatedAt: Nullable(Type.String()),
 }, { $id: 'Dataset' });
 /** A version as the catalog shows it; the workings (files, writer, job, source, quality) only to its department and admins. */
 const VersionSchema = Type.Object({
@@ -30,6 +43,7 @@ const FieldInput = Type.Object({
   required: Type.Optional(Type.Boolean()), sensitivity: Literals(SENSITIVITIES),
   mask: Type.Optional(Literals(MASK_KINDS)),
   description: Type.Optional(Type.String({ maxLength: 500 })),
+  open: Type.Optional(Literals(OPEN_RULES)),
 }, { additionalProperties: false });
 export const DatasetBody = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 64, pattern: DATASET_CODE.source }), name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -41,6 +55,11 @@ export const DatasetBody = Type.Object({
   openType: Type.Optional(Literals(['open', 'conditional', 'none'])),
   important: Type.Optional(Type.Boolean()), core: Type.Optional(Type.Boolean()),
   fields: Type.Array(FieldInput, { minItems: 1, maxItems: 1000 }),
+  category: Type.Optional(Literals(CATEGORIES)), resourceFormat: Type.Optional(Literals(RESOURCE_FORMATS)),
+  shareCondition: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))), shareMethod: Type.Optional(Nullable(Literals(SHARE_METHODS))),
+  shareBasis: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))), openCondition: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 30 })),
+  contact: Type.Optional(Nullable(ContactSchema)), licence: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
 }, { additionalProperties: false });
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 

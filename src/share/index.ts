@@ -4,3 +4,4 @@ export { referenceAccess, referenceScan, departmentReader, type ReferenceScan } 
 export { quarantineReader, QUARANTINE_CSV_COLUMNS, type QuarantineFile, type QuarantineEntry } from './quarantine.ts';
 export { spreadsheetCell, unspreadsheetSql, csvDownload } from './exportCsv.ts';
 export { shareRoutes } from './routes.ts';
+export { isOpenEntry, openRule, openColumns, type OpenColumn } from './openData.ts';
