@@ -3,6 +3,8 @@ import { Filter, type Queryable } from '../control/index.ts';
 import type { VersionInfo } from '../lake/index.ts';
 import { listElements } from '../standards/index.ts';
 import { checkFields } from './fields.ts';
+import { seesEntry, visibleEntries } from './visibility.ts';
+import { catalogChanged } from './events.ts';
 import type { Static } from 'typebox';
 import type { DatasetBody } from './routes.ts';
 import type { Dataset, Field } from './types.ts';
@@ -49,13 +51,13 @@ export async function datasetByCode(q: Queryable, code: string): Promise<Dataset
 }
 
 /**
- * Catalog metadata (目录) is visible to every government role: it is how departments find what
- * to request. Citizens see only open datasets. The data itself is behind the share guard.
+ * Catalog metadata (目录): published entries are visible to every government role — it is how
+ * departments find what to request; the public sees published open entries; drafts only their
+ * department and the admin (`seesEntry`). The data itself is behind the share guard.
  */
 export const datasets = {
   list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string; layer?: string; shareType?: string }) {
-    const f = new Filter();
-    if (caller.role === 'citizen') f.add(`ds.open_type = 'open'`);
+    const f = visibleEntries(caller, new Filter());
     if (q.q) {
       // a search finds datasets by code, name and description, and by their fields: name, title and data element (id or title)
       const like = f.param(`%${q.q.replace(/[\\%_]/g, '\\$&')}%`);
@@ -76,11 +78,11 @@ export const datasets = {
 
   /**
    * The dataset with this code, or the not-found problem: when it does not exist, and when a
-   * caller is given who may not see it in the catalog (a citizen, and it is not open).
+   * caller is given who may not see it in the catalog (`seesEntry`).
    */
   async require(q: Queryable, code: string, caller?: Caller): Promise<Dataset> {
     const ds = await datasetByCode(q, code);
-    if (!ds || (caller?.role === 'citizen' && ds.openType !== 'open')) throw notFound('dataset', code);
+    if (!ds || (caller && !seesEntry(caller, ds))) throw notFound('dataset', code);
     return ds;
   },
 
@@ -152,6 +154,18 @@ async function writeEntry(tx: Queryable, id: string, e: EntryColumns): Promise<v
 /** Register and edit datasets: admins for any department, officers for their own. */
 export const datasetAdmin = {
   async create(ctx: Ctx, caller: Caller, input: DatasetInput): Promise<Dataset> {
+    const ds = await datasetAdmin.createEntry(ctx, caller, input);
+    catalogChanged(ctx);
+    return ds;
+  },
+
+  async update(ctx: Ctx, caller: Caller, code: string, patch: Partial<Omit<DatasetInput, 'code'>>): Promise<Dataset> {
+    const ds = await datasetAdmin.updateEntry(ctx, caller, code, patch);
+    catalogChanged(ctx);
+    return ds;
+  },
+
+  async createEntry(ctx: Ctx, caller: Caller, input: DatasetInput): Promise<Dataset> {
     requireRole(caller, 'admin', 'officer');
     requireSameDepartment(caller, input.departmentId);
     if (!DATASET_CODE.test(input.code)) throw fieldProblem('code', '以字母或数字开头，仅含字母、数字、_ . - / must start with a letter or digit; letters, digits, _ . - only');
@@ -167,10 +181,10 @@ export const datasetAdmin = {
     });
   },
 
-  async update(ctx: Ctx, caller: Caller, code: string, patch: Partial<Omit<DatasetInput, 'code'>>): Promise<Dataset> {
+  async updateEntry(ctx: Ctx, caller: Caller, code: string, patch: Partial<Omit<DatasetInput, 'code'>>): Promise<Dataset> {
     requireRole(caller, 'admin', 'officer');
     return ctx.db.transaction(async (tx) => {
-      const cur = await datasets.require(tx, code);
+      const cur = await datasets.require(tx, code, caller);
       requireSameDepartment(caller, cur.departmentId);
       if (patch.departmentId) requireSameDepartment(caller, patch.departmentId);
       const next = { ...cur, ...defined(patch) } as Dataset;

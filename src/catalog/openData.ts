@@ -1,4 +1,4 @@
-import type { Dataset, Field, OpenRule } from '../catalog/index.ts';
+import type { Dataset, Field, OpenRule } from './types.ts';
 
 /** A dataset as open data can show it: published, and open (公开) or conditionally open (有条件开放, API key). */
 export const isOpenEntry = (ds: Pick<Dataset, 'status' | 'openType'>) => ds.status === 'published' && ds.openType !== 'none';
@@ -29,3 +29,17 @@ export function openColumns(ds: Pick<Dataset, 'fields'>): OpenColumn[] {
     return [{ name: f.name, title: f.title, type: masked ? 'string' : f.type, element: f.element ?? null, masked, ...(f.description ? { description: f.description } : {}) }];
   });
 }
+
+/** A catalog entry as the public sees it (portal, open search): no internal ids, fields as open data carries them. */
+export function publicEntry(ds: Dataset) {
+  return {
+    code: ds.code, name: ds.name, description: ds.description, departmentCode: ds.departmentCode, departmentName: ds.departmentName, theme: ds.theme,
+    category: ds.category, layer: ds.layer, resourceFormat: ds.resourceFormat, updateCycle: ds.updateCycle, openType: ds.openType,
+    openCondition: ds.openCondition, keywords: ds.keywords, contact: ds.contact, licence: ds.licence ?? DEFAULT_LICENCE, publishedAt: ds.publishedAt,
+    dataUpdatedAt: ds.dataUpdatedAt, currentVersion: ds.currentVersion, rowCount: ds.rowCount, quality: ds.quality, fields: openColumns(ds),
+  };
+}
+export type PublicEntry = ReturnType<typeof publicEntry>;
+
+/** The licence of open data that names none. */
+export const DEFAULT_LICENCE = 'CC-BY-4.0';
