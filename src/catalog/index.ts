@@ -7,3 +7,4 @@ export { seesEntry, visibleEntries } from './visibility.ts';
 export { onCatalogChange, catalogChanged } from './events.ts';
 export { catalogReview } from './review.ts';
 export { lineage, type Lineage } from './lineage.ts';
+export { portalRoutes } from './portalRoutes.ts';

@@ -6,6 +6,8 @@ import { catalogChanged } from './events.ts';
 import type { Dataset, EntryStatus } from './types.ts';
 
 type Step = 'submit' | 'publish' | 'return' | 'withdraw';
+/** `quiet`: no notices (the platform loading its demo city); the step is audited all the same. */
+interface StepOptions { quiet?: boolean }
 
 /** Which states each review step starts from, and where it leads. */
 const STEPS: Record<Step, { from: EntryStatus[]; to: EntryStatus; zh: string }> = {
@@ -20,7 +22,7 @@ const STEPS: Record<Step, { from: EntryStatus[]; to: EntryStatus; zh: string }> 
  * submitted); the admin publishes or returns it with a reason, and may withdraw a published
  * entry (back to draft, with a reason).
  */
-async function step(ctx: Ctx, caller: Caller, code: string, s: Step, reason?: string): Promise<Dataset> {
+async function step(ctx: Ctx, caller: Caller, code: string, s: Step, reason?: string, opts: StepOptions = {}): Promise<Dataset> {
   if (s === 'submit') requireRole(caller, 'admin', 'officer');
   else requireRole(caller, 'admin');
   const note = reason?.trim() || null;
@@ -42,7 +44,7 @@ async function step(ctx: Ctx, caller: Caller, code: string, s: Step, reason?: st
        WHERE id = $1`,
       [cur.id, to, s === 'submit' ? null : note, caller.id],
     );
-    await raiseNotice(tx, {
+    if (!opts.quiet) await raiseNotice(tx, {
       kind: `catalog.${s}`, objectType: 'dataset', objectId: code, departmentId: cur.departmentId, admins: s === 'submit',
       title: `目录条目${zh}：${cur.name} / catalog entry ${code}: ${s}`, body: note ?? '',
     });
@@ -54,8 +56,8 @@ async function step(ctx: Ctx, caller: Caller, code: string, s: Step, reason?: st
 }
 
 export const catalogReview = {
-  submit: (ctx: Ctx, caller: Caller, code: string) => step(ctx, caller, code, 'submit'),
-  publish: (ctx: Ctx, caller: Caller, code: string) => step(ctx, caller, code, 'publish'),
+  submit: (ctx: Ctx, caller: Caller, code: string, opts?: StepOptions) => step(ctx, caller, code, 'submit', undefined, opts),
+  publish: (ctx: Ctx, caller: Caller, code: string, opts?: StepOptions) => step(ctx, caller, code, 'publish', undefined, opts),
   return: (ctx: Ctx, caller: Caller, code: string, reason: string) => step(ctx, caller, code, 'return', reason),
   withdraw: (ctx: Ctx, caller: Caller, code: string, reason: string) => step(ctx, caller, code, 'withdraw', reason),
 

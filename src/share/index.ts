@@ -7,3 +7,4 @@ export { shareRoutes } from './routes.ts';
 export { openKeys, PUBLIC_READER, OPEN_TERMS_VERSION, type OpenKey, type OpenReader, type OpenKeyApplication } from './openKeys.ts';
 export { openEntry, planOpenRead, openRows, openDownload, OPEN_FORMATS, type OpenFormat, type OpenPlan } from './openRead.ts';
 export { isOpenEntry, openRule, openColumns, type OpenColumn } from '../catalog/index.ts';
+export { openDataRoutes, openKeyOf } from './openRoutes.ts';
