@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Config } from './config.ts';
 import type { Caller } from './context.ts';
 import { problem } from './problems.ts';
 
@@ -41,4 +42,13 @@ export function rateLimitKey(req: FastifyRequest): string {
   if (c?.id) return `user:${c.id}`;
   if (c?.tokenId) return `token:${c.tokenId}`;
   return `ip:${req.ip}`;
+}
+
+/**
+ * The base of the public links an answer hands out (no trailing slash): the configured public
+ * address (GOVHUB_PUBLIC_URL), else the request's own protocol and host. Behind a proxy, or where
+ * answers are cached, set the public address: the Host header is the client's to choose.
+ */
+export function publicBaseUrl(req: FastifyRequest, config: Pick<Config, 'publicUrl'>): string {
+  return config.publicUrl ?? `${req.protocol}://${req.host}`;
 }
