@@ -7,15 +7,15 @@ import { catalogQuads, toJsonLd, toTurtle } from './dcat.ts';
 import { DATASET_SELECT, datasetByCode, toDataset } from './datasets.ts';
 import { dataPackage } from './frictionless.ts';
 
-/** The open entries (published, open or conditionally open), and the region code of each one's department. */
+/** The open entries (published, open or conditionally open), and the region and English name of their departments. */
 async function openEntries(db: Queryable) {
   const rows = await db.query<Parameters<typeof toDataset>[0]>(`${DATASET_SELECT} WHERE ds.status = 'published' AND ds.open_type <> 'none' ORDER BY ds.code`);
   const datasets = rows.map(toDataset);
   const codes = [...new Set(datasets.map((d) => d.departmentCode))];
-  const regions = codes.length
-    ? await db.query<{ code: string; region_code: string }>('SELECT code, region_code FROM departments WHERE code = ANY($1::text[])', [codes])
+  const departments = codes.length
+    ? await db.query<{ code: string; region_code: string; name_en: string | null }>('SELECT code, region_code, name_en FROM departments WHERE code = ANY($1::text[])', [codes])
     : [];
-  return { datasets, regions: Object.fromEntries(regions.map((r) => [r.code, r.region_code.trim()])) };
+  return { datasets, departments: Object.fromEntries(departments.map((d) => [d.code, { region: d.region_code.trim(), nameEn: d.name_en }])) };
 }
 
 async function catalogGraph(ctx: Ctx, req: FastifyRequest) {
@@ -25,7 +25,7 @@ async function catalogGraph(ctx: Ctx, req: FastifyRequest) {
 const sendTurtle = async (ctx: Ctx, req: FastifyRequest, reply: FastifyReply) =>
   reply.type('text/turtle; charset=utf-8').send(await toTurtle(await catalogGraph(ctx, req)));
 const sendJsonLd = async (ctx: Ctx, req: FastifyRequest, reply: FastifyReply) =>
-  reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(await toJsonLd(await catalogGraph(ctx, req))));
+  reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(toJsonLd(await catalogGraph(ctx, req))));
 
 const TEXT = { 200: Type.String() };
 

@@ -6,7 +6,7 @@ import jsonld from 'jsonld';
 import { Parser, Store } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import { ROOT } from '../../../src/kernel/index.ts';
-import { refuseDocuments } from '../../../src/catalog/index.ts';
+import { refuseDocuments } from '../../unit/catalog/fixtures.ts';
 import { id, openCity, type City } from '../../helpers/city.ts';
 import { drivers } from '../../helpers/platform.ts';
 

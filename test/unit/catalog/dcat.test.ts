@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import jsonld from 'jsonld';
-import { DataFactory, Parser, Store, type Quad } from 'n3';
+import { DataFactory, Parser, Store, Writer, type Quad } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import { ROOT } from '../../../src/kernel/index.ts';
-import { catalogQuads, refuseDocuments, toJsonLd, toTurtle } from '../../../src/catalog/index.ts';
-import { BASE, DATASETS, DROPPED, MASKED, REGIONS } from './fixtures.ts';
+import { catalogQuads, JSONLD_CONTEXT, toJsonLd, toTurtle } from '../../../src/catalog/index.ts';
+import { BASE, DATASETS, DROPPED, MASKED, DEPARTMENTS, refuseDocuments } from './fixtures.ts';
 
 const { namedNode } = DataFactory;
 const SHAPES = path.join(ROOT, 'test/fixtures/dcat-ap-3.0.0');
@@ -39,9 +39,9 @@ describe('DCAT-AP 3.0 export of the open catalog', () => {
   const dataset = (code: string) => `${BASE}/portal/datasets/${code}#dataset`;
 
   before(async () => {
-    quads = catalogQuads({ base: BASE, datasets: DATASETS, regions: REGIONS });
+    quads = catalogQuads({ base: BASE, datasets: DATASETS, departments: DEPARTMENTS });
     turtle = await toTurtle(quads);
-    doc = await toJsonLd(quads);
+    doc = toJsonLd(quads);
     store = new Store(quads);
   });
 
@@ -55,6 +55,21 @@ describe('DCAT-AP 3.0 export of the open catalog', () => {
     assert.deepEqual(lines(fromJsonLd), lines(quads));
     assert.equal(typeof doc['@context'], 'object', 'the context is inline, never a URL');
     assert.equal(JSON.stringify(doc['@context']).includes('"@import"'), false);
+  });
+
+  test('the JSON-LD is what jsonld.js makes of the same triples (fromRDF, then compact under the same context)', async () => {
+    const n = new Writer({ format: 'N-Quads' });
+    n.addQuads(quads);
+    const nquads = await new Promise<string>((resolve, reject) => n.end((err, text: string) => (err ? reject(err) : resolve(text))));
+    const expanded = await jsonld.fromRDF(nquads, { format: 'application/n-quads' });
+    const theirs = (await jsonld.compact(expanded, JSONLD_CONTEXT, { documentLoader: refuseDocuments as never })) as { '@graph': { '@id': string }[] };
+    const ours = doc as { '@graph': { '@id': string }[] };
+    /** A value with its keys in a fixed order: the order of keys, nodes and values carries no meaning. */
+    const text = (v: unknown) => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+    const norm = (node: Record<string, unknown>) => Object.fromEntries(Object.entries(node).sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, Array.isArray(v) ? v.map(text).sort() : text(v)]));
+    const byId = (g: { '@id': string }[]) => Object.fromEntries(g.map((node) => [node['@id'], norm(node)]));
+    assert.deepEqual(byId(ours['@graph']), byId(theirs['@graph']));
   });
 
   test('the JSON-LD processor loads no document: a remote context is refused', async () => {
@@ -105,7 +120,7 @@ describe('DCAT-AP 3.0 export of the open catalog', () => {
     assert.deepEqual(one('dct:modified'), ['2026-03-01T01:00:00.000Z']);
     assert.equal(one('dct:spatial').length, 1);
     const [publisher] = objects(d, 'dct:publisher');
-    assert.deepEqual(store.getObjects(publisher!, namedNode(u('foaf:name')), null).map((o) => o.value), ['民政局']);
+    assert.deepEqual(store.getObjects(publisher!, namedNode(u('foaf:name')), null).map((o) => `${o.value}@${(o as { language: string }).language}`).sort(), ['Civil Affairs Bureau@en', '民政局@zh']);
     const [contact] = objects(d, 'dcat:contactPoint');
     assert.ok(store.has(DataFactory.quad(contact as never, namedNode(u('rdf:type')), namedNode(u('vcard:Kind')))));
     assert.deepEqual(store.getObjects(contact!, namedNode(u('vcard:fn')), null).map((o) => o.value), ['民政局数据科']);
@@ -171,6 +186,18 @@ describe('DCAT-AP 3.0 export of the open catalog', () => {
       `Warning ${dataset('MZ_DBJZ')} ${u('dct:temporal')}`,
       `Warning ${dataset('SCJG_QYDJ')} ${u('dct:temporal')}`,
     ].sort());
+  });
+
+  test('free text cannot break the graph: odd contact details, quotes and line breaks in names', async () => {
+    const odd = { ...DATASETS[0]!, name: '名称 "带引号" \n 与换行 > <', keywords: ['a"b', '<x>'], contact: { name: '"科"', email: 'x@y.cn> . <http://evil.example/> <p> "o', phone: '<tel>' } };
+    const q = catalogQuads({ base: BASE, datasets: [odd] });
+    const parsed = new Parser().parse(await toTurtle(q));
+    assert.deepEqual(lines(parsed), lines(q));
+    assert.equal(parsed.some((t) => t.subject.value.includes('evil') || t.object.value.includes('evil.example/')), false);
+    const contact = `${BASE}/portal/datasets/MZ_DBJZ#contact`;
+    assert.deepEqual(parsed.filter((t) => t.subject.value === contact && t.predicate.value === u('vcard:hasEmail')), [], 'no mailto: from an address that is not one');
+    const report = await new SHACLValidator(await shapes('shapes.ttl', 'range.ttl')).validate(new Store(q));
+    assert.equal(report.conforms, true);
   });
 
   test('an empty catalog is still a valid catalog', async () => {
