@@ -42,11 +42,14 @@ const LICENCES: Record<string, Omit<Licence, 'id'>> = {
   'ODC-By-1.0': { url: 'https://opendatacommons.org/licenses/by/1-0/', title: 'Open Data Commons Attribution License v1.0', eu: `${EU_LICENCE}ODC_BY` },
 };
 
+/** Characters a URL may hold and still be written as it is into an IRI (Turtle) and a JSON document. */
+const IRI_SAFE = /^[^\s<>"{}|\\^`]+$/;
+
 /** The licence of an open dataset: its own (an SPDX id or a URL), CC-BY-4.0 when it names none. */
 export function licenceOf(ds: Pick<Dataset, 'licence'>): Licence {
   const l = ds.licence?.trim() || 'CC-BY-4.0';
   const known = Object.entries(LICENCES).find(([id, v]) => id.toLowerCase() === l.toLowerCase() || v.url === l || v.eu === l);
   if (known) return { id: known[0], ...known[1] };
-  if (/^https?:\/\//i.test(l)) return { id: l, url: l, title: l };
+  if (/^https?:\/\//i.test(l) && IRI_SAFE.test(l) && URL.canParse(l)) return { id: l, url: l, title: l };
   return { id: l, url: `https://spdx.org/licenses/${encodeURIComponent(l)}.html`, title: l };
 }

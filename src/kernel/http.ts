@@ -50,5 +50,10 @@ export function rateLimitKey(req: FastifyRequest): string {
  * answers are cached, set the public address: the Host header is the client's to choose.
  */
 export function publicBaseUrl(req: FastifyRequest, config: Pick<Config, 'publicUrl'>): string {
-  return config.publicUrl ?? `${req.protocol}://${req.host}`;
+  if (config.publicUrl) return config.publicUrl;
+  // links are written into documents (Turtle IRIs among them): a host is a name or address and a port, nothing else
+  if (!HOST.test(req.host)) throw problem('bad-request', 'Host 请求头无效 / invalid Host header');
+  return `${req.protocol}://${req.host}`;
 }
+
+const HOST = /^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$/;

@@ -110,6 +110,9 @@ for (const driver of drivers()) {
       try {
         const res = await get('/api/v1/open/datasets/MZ_DB/datapackage.json', { host: 'portal.test:8080' });
         assert.equal(res.json().homepage, 'http://portal.test:8080/portal/datasets/MZ_DB');
+        const odd = await get('/catalog.ttl', { host: 'portal.test> <http://evil.example/x' });
+        assert.equal(odd.statusCode, 400, 'a Host header that is no host is refused, not written into the catalog');
+        assert.match(String(odd.headers['content-type']), /^application\/problem\+json/);
       } finally {
         city.t.p.config.publicUrl = PUBLIC_URL;
       }

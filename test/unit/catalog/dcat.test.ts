@@ -189,13 +189,15 @@ describe('DCAT-AP 3.0 export of the open catalog', () => {
   });
 
   test('free text cannot break the graph: odd contact details, quotes and line breaks in names', async () => {
-    const odd = { ...DATASETS[0]!, name: '名称 "带引号" \n 与换行 > <', keywords: ['a"b', '<x>'], contact: { name: '"科"', email: 'x@y.cn> . <http://evil.example/> <p> "o', phone: '<tel>' } };
+    const odd = { ...DATASETS[0]!, licence: 'https://x.example/a> <http://evil.example/b', name: '名称 "带引号" \n 与换行 > <', keywords: ['a"b', '<x>'], contact: { name: '"科"', email: 'x@y.cn> . <http://evil.example/> <p> "o', phone: '<tel>' } };
     const q = catalogQuads({ base: BASE, datasets: [odd] });
     const parsed = new Parser().parse(await toTurtle(q));
     assert.deepEqual(lines(parsed), lines(q));
-    assert.equal(parsed.some((t) => t.subject.value.includes('evil') || t.object.value.includes('evil.example/')), false);
+    assert.equal(parsed.some((t) => [t.subject, t.predicate, t.object].some((n) => n.termType === 'NamedNode' && n.value.startsWith('http://evil.example'))), false, 'no IRI smuggled in');
     const contact = `${BASE}/portal/datasets/MZ_DBJZ#contact`;
     assert.deepEqual(parsed.filter((t) => t.subject.value === contact && t.predicate.value === u('vcard:hasEmail')), [], 'no mailto: from an address that is not one');
+    const licences = parsed.filter((t) => t.predicate.value === u('dct:license') && t.subject.value.includes('#distribution-')).map((t) => t.object.value);
+    assert.deepEqual([...new Set(licences)], ['https://spdx.org/licenses/https%3A%2F%2Fx.example%2Fa%3E%20%3Chttp%3A%2F%2Fevil.example%2Fb.html'], 'a licence that is no clean URL is quoted, not written as an IRI');
     const report = await new SHACLValidator(await shapes('shapes.ttl', 'range.ttl')).validate(new Store(q));
     assert.equal(report.conforms, true);
   });
