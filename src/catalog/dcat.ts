@@ -105,7 +105,7 @@ export function catalogQuads(input: CatalogInput): Quad[] {
     if (code) add(n, iri('dct:identifier'), literal(code));
     add(n, iri('dct:type'), term(LOCAL_AUTHORITY, 'skos:Concept', 'Local Authority'));
   });
-  const region = (code: string | undefined) => code === undefined ? undefined : shared(`${base}/catalog#region-${code}`, (n) => {
+  const region = (code: string | undefined) => code === undefined ? undefined : shared(`${base}/catalog#region-${encodeURIComponent(code)}`, (n) => {
     add(n, A, iri('dct:Location'));
     add(n, iri('dct:identifier'), literal(code));
     const name = areaFullName(code);

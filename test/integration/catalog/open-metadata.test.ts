@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import jsonld from 'jsonld';
 import { Parser, Store } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
-import { ROOT } from '../../../src/kernel/index.ts';
-import { refuseDocuments } from '../../unit/catalog/fixtures.ts';
+import { dcatShapes, refuseDocuments } from '../../helpers/dcat.ts';
 import { id, openCity, type City } from '../../helpers/city.ts';
 import { drivers } from '../../helpers/platform.ts';
 
@@ -59,9 +56,7 @@ for (const driver of drivers()) {
       assert.deepEqual(datasets, [`${PUBLIC_URL}/portal/datasets/CL_BZ#dataset`, `${PUBLIC_URL}/portal/datasets/MZ_DB#dataset`]);
       assert.ok(quads.some((q) => q.predicate.value === 'http://www.w3.org/ns/dcat#downloadURL' && q.object.value === `${PUBLIC_URL}/api/v1/open/datasets/MZ_DB/download?format=csv`));
       assert.ok(quads.some((q) => q.predicate.value === 'http://purl.org/dc/terms/spatial' && q.object.value === `${PUBLIC_URL}/catalog#region-330102`), 'the department region is the spatial coverage');
-      const shapes = new Store();
-      for (const f of ['shapes.ttl', 'range.ttl']) shapes.addQuads(new Parser().parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/dcat-ap-3.0.0', f), 'utf8')));
-      const report = await new SHACLValidator(shapes).validate(new Store(quads));
+      const report = await new SHACLValidator(dcatShapes('shapes.ttl', 'range.ttl')).validate(new Store(quads));
       assert.deepEqual(report.results.map((r) => `${r.focusNode?.value} ${r.path?.value}`), []);
     });
 

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import jsonld from 'jsonld';
 import { DataFactory, Parser, Store, Writer, type Quad } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
-import { ROOT } from '../../../src/kernel/index.ts';
 import { catalogQuads, JSONLD_CONTEXT, toJsonLd, toTurtle } from '../../../src/catalog/index.ts';
-import { BASE, DATASETS, DROPPED, MASKED, DEPARTMENTS, refuseDocuments } from './fixtures.ts';
+import { dcatShapes as shapes, refuseDocuments } from '../../helpers/dcat.ts';
+import { BASE, DATASETS, DEPARTMENTS, DROPPED, MASKED } from './fixtures.ts';
 
 const { namedNode } = DataFactory;
-const SHAPES = path.join(ROOT, 'test/fixtures/dcat-ap-3.0.0');
 const NS = {
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#', dcat: 'http://www.w3.org/ns/dcat#', dct: 'http://purl.org/dc/terms/',
   foaf: 'http://xmlns.com/foaf/0.1/', vcard: 'http://www.w3.org/2006/vcard/ns#', xsd: 'http://www.w3.org/2001/XMLSchema#',
@@ -23,12 +20,6 @@ const u = (prefixed: string) => {
 
 /** One line per triple, sorted: two graphs without blank nodes are the same when these are. */
 const lines = (quads: Quad[]) => [...new Set(quads.map((q) => `${q.subject.value} ${q.predicate.value} ${JSON.stringify([q.object.termType, q.object.value, q.object.termType === 'Literal' ? [(q.object as { language: string }).language, (q.object as { datatype: { value: string } }).datatype.value] : null])}`))].sort();
-
-async function shapes(...files: string[]) {
-  const s = new Store();
-  for (const f of files) s.addQuads(new Parser().parse(fs.readFileSync(path.join(SHAPES, f), 'utf8')));
-  return s;
-}
 
 describe('DCAT-AP 3.0 export of the open catalog', () => {
   let quads: Quad[];
@@ -156,7 +147,7 @@ describe('DCAT-AP 3.0 export of the open catalog', () => {
 
   test('the official DCAT-AP 3.0.0 SHACL shapes (mandatory, and with the range shapes) find no violation', async () => {
     for (const files of [['shapes.ttl'], ['shapes.ttl', 'range.ttl']]) {
-      const report = await new SHACLValidator(await shapes(...files)).validate(new Store(quads));
+      const report = await new SHACLValidator(shapes(...files)).validate(new Store(quads));
       const found = report.results.map((r) => `${r.focusNode?.value} ${r.path?.value} ${r.message.map((m) => m.value).join(' ')}`);
       assert.deepEqual(found, [], files.join(' + '));
       assert.equal(report.conforms, true);
@@ -168,14 +159,14 @@ describe('DCAT-AP 3.0 export of the open catalog', () => {
     const broken = new Store(quads.filter((q) => !(q.subject.equals(d) && q.predicate.value === u('dct:title'))));
     const dist = namedNode(`${BASE}/portal/datasets/MZ_DBJZ#distribution-csv`);
     broken.addQuad(dist, namedNode(u('dcat:mediaType')), namedNode('http://www.iana.org/assignments/media-types/text/plain'));
-    const report = await new SHACLValidator(await shapes('shapes.ttl')).validate(broken);
+    const report = await new SHACLValidator(shapes('shapes.ttl')).validate(broken);
     assert.equal(report.conforms, false);
     const paths = report.results.map((r) => `${r.focusNode?.value} ${r.path?.value}`).sort();
     assert.deepEqual(paths, [`${d.value} ${u('dct:title')}`, `${dist.value} ${u('dcat:mediaType')}`].sort());
   });
 
   test('the recommended shapes warn only of what the platform does not know: time coverage, region geometry, the CKAN API description', async () => {
-    const report = await new SHACLValidator(await shapes('shapes_recommended.ttl')).validate(new Store(quads));
+    const report = await new SHACLValidator(shapes('shapes_recommended.ttl')).validate(new Store(quads));
     const warnings = report.results.map((r) => `${r.severity?.value.split('#')[1]} ${r.focusNode?.value} ${r.path?.value}`).sort();
     assert.deepEqual(warnings, [
       `Warning ${BASE}/catalog#ckan-api ${u('dcat:endpointDescription')}`,
@@ -198,13 +189,13 @@ describe('DCAT-AP 3.0 export of the open catalog', () => {
     assert.deepEqual(parsed.filter((t) => t.subject.value === contact && t.predicate.value === u('vcard:hasEmail')), [], 'no mailto: from an address that is not one');
     const licences = parsed.filter((t) => t.predicate.value === u('dct:license') && t.subject.value.includes('#distribution-')).map((t) => t.object.value);
     assert.deepEqual([...new Set(licences)], ['https://spdx.org/licenses/https%3A%2F%2Fx.example%2Fa%3E%20%3Chttp%3A%2F%2Fevil.example%2Fb.html'], 'a licence that is no clean URL is quoted, not written as an IRI');
-    const report = await new SHACLValidator(await shapes('shapes.ttl', 'range.ttl')).validate(new Store(q));
+    const report = await new SHACLValidator(shapes('shapes.ttl', 'range.ttl')).validate(new Store(q));
     assert.equal(report.conforms, true);
   });
 
   test('an empty catalog is still a valid catalog', async () => {
     const empty = catalogQuads({ base: BASE, datasets: [] });
-    const report = await new SHACLValidator(await shapes('shapes.ttl', 'range.ttl')).validate(new Store(empty));
+    const report = await new SHACLValidator(shapes('shapes.ttl', 'range.ttl')).validate(new Store(empty));
     assert.equal(report.conforms, true);
     assert.match(await toTurtle(empty), /dcat:Catalog/);
   });

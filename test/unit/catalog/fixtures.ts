@@ -41,8 +41,3 @@ export const DATASETS: Dataset[] = [
 
 export const BASE = 'https://data.example.gov.cn';
 export const DEPARTMENTS = { MZ: { region: '330102', nameEn: 'Civil Affairs Bureau' }, SCJG: { region: '330100' } };
-
-/** A JSON-LD document loader that loads nothing: every remote context or document is refused. */
-export const refuseDocuments = async (url: string): Promise<never> => {
-  throw new Error(`JSON-LD: no document may be loaded (${url})`);
-};
