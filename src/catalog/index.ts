@@ -8,3 +8,6 @@ export { onCatalogChange, catalogChanged } from './events.ts';
 export { catalogReview } from './review.ts';
 export { lineage, type Lineage } from './lineage.ts';
 export { portalRoutes } from './portalRoutes.ts';
+export { ckanRoutes, CKAN_PREFIXES } from './ckan/routes.ts';
+export type { CkanDatastore } from './ckan/actions.ts';
+export { intParam, boolParam } from './ckan/params.ts';

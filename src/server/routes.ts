@@ -1,9 +1,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Ctx, VERSION } from '../kernel/index.ts';
 import { auditRoutes } from '../audit/index.ts';
-import { catalogRoutes, portalRoutes } from '../catalog/index.ts';
+import { catalogRoutes, ckanRoutes, portalRoutes } from '../catalog/index.ts';
 import { identityRoutes } from '../identity/index.ts';
-import { openDataRoutes, shareRoutes } from '../share/index.ts';
+import { ckanDatastore, openDataRoutes, shareRoutes } from '../share/index.ts';
 import { ingestRoutes } from '../ingest/index.ts';
 import { sourceRoutes } from '../connectors/index.ts';
 import { dashboardRoutes } from '../dashboard/index.ts';
@@ -34,5 +34,15 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (api) => {
     for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes]) await api.register(routes(ctx));
+  };
+}
+
+/**
+ * Routes at the server root, outside /api/v1, where outside clients expect them: CKAN's Action API
+ * (`/api/3/action/…`, `/api/action/…`), its DataStore served by share's open-data guard.
+ */
+export function registerRootRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
+  return async (root) => {
+    await root.register(ckanRoutes(ctx, ckanDatastore));
   };
 }
