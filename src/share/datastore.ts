@@ -218,7 +218,8 @@ function rewrite(ast: Json, fns: Set<string>, names: { cte: (n: string) => strin
     if (Array.isArray(o)) return o.forEach((x) => walk(x, key));
     if (!o || typeof o !== 'object') return;
     const n = o as Node;
-    if (key === 'from_table' || key === 'left' || key === 'right' || key === 'source') {
+    // where rows come from (an expression has a class; a comparison's `left`/`right` are expressions)
+    if (['from_table', 'left', 'right', 'source'].includes(key) && typeof n.class !== 'string') {
       if (typeof n.type === 'string' && !TABLE_REFS.has(n.type)) throw denied(`Not authorized to read ${n.type === 'TABLE_FUNCTION' ? 'table functions' : `this kind of table (${n.type})`}`);
     }
     if (n.type === 'TABLE_FUNCTION') throw denied('Not authorized to read table functions');
@@ -251,6 +252,13 @@ function engineMessage(ctx: Ctx, err: unknown): string {
   return msg.replace(/read_parquet\([^)]*\)/g, '…').slice(0, 500);
 }
 
+/** A statement as DuckDB's own parser reads it (`error` set when it does not parse or is not a SELECT). */
+async function parse(ctx: Ctx, sql: string): Promise<Node> {
+  const [parsed] = await ctx.lakeReader.query<{ j: string }>('SELECT json_serialize_sql(?::VARCHAR) AS j', [sql]);
+  // u64 "no location" markers do not survive JSON numbers; the rewritten statement needs no locations
+  return JSON.parse(String(parsed?.j).replace(/"query_location":\d+/g, '"query_location":0')) as Node;
+}
+
 export interface DatastoreSqlResolver {
   /** The datasets behind these (lower-cased) names that are open resources; names that are not are left out. */
   (names: string[]): Promise<Map<string, Dataset>>;
@@ -266,9 +274,7 @@ export interface DatastoreSqlResolver {
 export async function datastoreSearchSql(ctx: Ctx, reader: OpenReader, sql: unknown, resolve: DatastoreSqlResolver) {
   if (typeof sql !== 'string' || !sql.trim()) throw invalid('sql', 'Missing value');
   if (sql.length > 100_000) throw invalid('sql', 'statement too long');
-  const [parsed] = await ctx.lakeReader.query<{ j: string }>('SELECT json_serialize_sql(?::VARCHAR) AS j', [sql]);
-  // u64 "no location" markers do not survive JSON numbers; the rewritten statement needs no locations
-  const ast = JSON.parse(String(parsed?.j).replace(/"query_location":\d+/g, '"query_location":0')) as Node;
+  const ast = await parse(ctx, sql);
   if (ast.error) throw invalid('query', ast.error_type === 'not implemented' ? 'Only SELECT statements are allowed' : `Query is not valid: ${String(ast.error_message ?? '').split('\n')[0]}`);
   const statements = ast.statements as Json[];
   if (!Array.isArray(statements) || statements.length !== 1) throw invalid('query', 'Query is not a single statement.');
@@ -295,6 +301,16 @@ export async function datastoreSearchSql(ctx: Ctx, reader: OpenReader, sql: unkn
   const plans: [string, OpenPlan][] = [];
   for (const name of resources.keys()) plans.push([name, await planOpenRead(ctx, reader, found.get(name)!)]);
   const [back] = await ctx.lakeReader.query<{ s: string }>('SELECT json_deserialize_sql(?::JSON) AS s', [JSON.stringify(ast)]);
+  // what runs is the engine's rendering of the checked statement: parsed and checked once more, it
+  // may name only the generated tables (so no quoting slip can bring back a table or a function)
+  const generated = new Set([...cteNames.values(), ...resources.values()]);
+  const only = (n: string) => {
+    if (!generated.has(n)) throw denied(`Not authorized to read ${n}`);
+    return n;
+  };
+  const again = await parse(ctx, back!.s);
+  if (again.error || (again.statements as Json[]).length !== 1) throw invalid('query', 'Query is not valid');
+  rewrite(again, fns, { cte: only, resource: only });
   const withs = plans.map(([name, plan]) => `${ident(resources.get(name)!)} AS (${numbered(plan)})`).join(', ');
   let records: Record<string, unknown>[];
   try {
