@@ -1,7 +1,8 @@
 /**
  * A city with open data, for the CKAN API tests: on top of the attack city (GA, MZ, CL), datasets
- * published through review — open (with an L3 field masked and an L4 field dropped), conditionally
- * open, published but not open, and a draft — each with rows ingested; an approved open-data key.
+ * published through review (the city's `register` submits and publishes) — open (with an L3 field
+ * masked and an L4 field dropped), conditionally open, published but not open, and a draft — each
+ * with rows ingested; an approved open-data key.
  */
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
@@ -43,10 +44,6 @@ const CSV = (rows: Record<string, unknown>[]) => `姓名,身份证号,区域,年
 export async function openDataCity(driver: TestDriver): Promise<OpenCity> {
   const c = await openCity(driver);
   const ok = (r: LightMyRequestResponse, status = 200) => assert.equal(r.statusCode, status, r.body);
-  const publish = async (as: Auth, code: string) => {
-    ok(await c.req('POST', `/datasets/${code}/submit`, as));
-    ok(await c.req('POST', `/datasets/${code}/publish`, c.admin));
-  };
   const people = async (as: Auth, dept: string, code: string, extra: Record<string, unknown>, rows = PEOPLE) => {
     await c.register(as, dept, code, PEOPLE_FIELDS, { description: `${code} 的人员名单`, ...extra });
     const r = await c.upload(as, code, 'p.csv', CSV(rows));
@@ -55,9 +52,8 @@ export async function openDataCity(driver: TestDriver): Promise<OpenCity> {
   await people(c.officers.GA, 'GA', 'GA_RK', { name: '常住人口名单', theme: '人口', keywords: ['人口', '户籍'], openType: 'open', shareType: 'unconditional', updateCycle: '每月', category: 'base', layer: 'base' });
   await people(c.officers.GA, 'GA', 'GA_COND', { name: '重点人群名单', theme: '人口', keywords: ['人口'], openType: 'conditional', licence: 'CC0-1.0' });
   await people(c.officers.GA, 'GA', 'GA_INNER', { name: '内部人口底册', theme: '人口', keywords: ['内部'], openType: 'none' });
-  await people(c.officers.GA, 'GA', 'GA_DRAFT', { name: '草稿数据集', theme: '人口', keywords: ['草稿'], openType: 'open' });
+  await people(c.officers.GA, 'GA', 'GA_DRAFT', { name: '草稿数据集', theme: '人口', keywords: ['草稿'], openType: 'open', draft: true });
   await people(c.officers.MZ, 'MZ', 'MZ_DB', { name: '低保救助对象', theme: '民生', keywords: ['救助', '低保'], openType: 'open', shareType: 'unconditional' }, PEOPLE.slice(0, 3));
-  for (const [as, code] of [[c.officers.GA, 'GA_RK'], [c.officers.GA, 'GA_COND'], [c.officers.GA, 'GA_INNER'], [c.officers.MZ, 'MZ_DB']] as const) await publish(as, code);
 
   const t = await c.req('POST', '/tokens', c.officers.GA, { name: 'ckan client' });
   ok(t, 201);
