@@ -312,9 +312,12 @@ export async function datastoreSearchSql(ctx: Ctx, reader: OpenReader, sql: unkn
   if (again.error || (again.statements as Json[]).length !== 1) throw invalid('query', 'Query is not valid');
   rewrite(again, fns, { cte: only, resource: only });
   const withs = plans.map(([name, plan]) => `${ident(resources.get(name)!)} AS (${numbered(plan)})`).join(', ');
+  const statement = `WITH ${withs} SELECT * FROM (${back!.s}) AS q`;
   let records: Record<string, unknown>[];
+  let columns: { column_name: string; column_type: string }[];
   try {
-    records = await ctx.lakeReader.query<Record<string, unknown>>(`WITH ${withs} SELECT * FROM (${back!.s}) AS q LIMIT ${DATASTORE_ROWS_MAX + 1}`, [], { timeoutMs: DATASTORE_SQL_TIMEOUT_MS });
+    columns = await ctx.lakeReader.query(`DESCRIBE ${statement}`, [], { timeoutMs: DATASTORE_SQL_TIMEOUT_MS });
+    records = await ctx.lakeReader.query<Record<string, unknown>>(`${statement} LIMIT ${DATASTORE_ROWS_MAX + 1}`, [], { timeoutMs: DATASTORE_SQL_TIMEOUT_MS });
   } catch (err) {
     const msg = engineMessage(ctx, err);
     throw invalid('query', /interrupt/i.test(msg) ? `Query took longer than ${DATASTORE_SQL_TIMEOUT_MS / 1000} s` : msg);
@@ -322,16 +325,22 @@ export async function datastoreSearchSql(ctx: Ctx, reader: OpenReader, sql: unkn
   const truncated = records.length > DATASTORE_ROWS_MAX;
   if (truncated) records = records.slice(0, DATASTORE_ROWS_MAX);
   for (const [name, plan] of plans) await auditOpenRead(ctx, reader, plan, { format: 'ckan.datastore_search_sql', resource: name, rows: records.length, sql: sql.slice(0, 2000) });
-  const first = records[0];
-  return {
-    sql,
-    records,
-    fields: first ? Object.keys(first).map((id) => ({ id, type: typeOf(first[id]) })) : [],
-    ...(truncated ? { records_truncated: true } : {}),
-  };
+  return { sql, records, fields: columns.map((c) => ({ id: c.column_name, type: ckanType(c.column_type) })), ...(truncated ? { records_truncated: true } : {}) };
 }
 
-const typeOf = (v: unknown) => (typeof v === 'number' ? 'numeric' : typeof v === 'boolean' ? 'bool' : 'text');
+/** A DuckDB type by the PostgreSQL name CKAN's DataStore gives it. */
+function ckanType(duck: string): string {
+  const t = duck.toUpperCase();
+  if (/^(BIGINT|HUGEINT|UBIGINT|UINTEGER)$/.test(t)) return 'int8';
+  if (/^(INTEGER|SMALLINT|TINYINT|USMALLINT|UTINYINT)$/.test(t)) return 'int4';
+  if (/^(DOUBLE|FLOAT|REAL)$/.test(t)) return 'float8';
+  if (t.startsWith('DECIMAL')) return 'numeric';
+  if (t === 'BOOLEAN') return 'bool';
+  if (t === 'DATE') return 'date';
+  if (t.startsWith('TIMESTAMP')) return t.includes('TIME ZONE') ? 'timestamptz' : 'timestamp';
+  if (t === 'VARCHAR') return 'text';
+  return t.toLowerCase();
+}
 
 /** The DataStore as the CKAN API calls it: the open-data key (if any) resolves to its reader first. */
 export const ckanDatastore: CkanDatastore = {

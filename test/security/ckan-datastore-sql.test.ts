@@ -58,11 +58,14 @@ for (const driver of drivers()) {
       assert.equal(res.records.length, PEOPLE.length);
       assert.deepEqual(Object.keys(res.records[0]), ['_id', 'xm', 'qy', 'nl', 'bz']);
       assert.equal(res.records[0].xm, '欧**娜');
-      assert.deepEqual(res.fields.map((f: { id: string }) => f.id), ['_id', 'xm', 'qy', 'nl', 'bz']);
+      assert.deepEqual(res.fields, [{ id: '_id', type: 'int8' }, { id: 'xm', type: 'text' }, { id: 'qy', type: 'text' }, { id: 'nl', type: 'int8' }, { id: 'bz', type: 'text' }]);
       clean(r.body);
       const agg = await sql(`WITH w AS (SELECT qy, nl FROM "${open}" WHERE nl > 20) SELECT qy, count(*) AS n FROM w GROUP BY qy ORDER BY n DESC, qy`);
       assert.equal(agg.statusCode, 200, agg.body);
       assert.deepEqual(agg.json().result.records[0], { qy: '西湖区', n: 2 });
+      assert.deepEqual(agg.json().result.fields, [{ id: 'qy', type: 'text' }, { id: 'n', type: 'int8' }]);
+      const empty = await sql(`SELECT qy FROM "${open}" WHERE false`);
+      assert.deepEqual(empty.json().result, { sql: `SELECT qy FROM "${open}" WHERE false`, records: [], fields: [{ id: 'qy', type: 'text' }] });
     });
 
     test('files: table functions, replacement scans and globs over the lake are refused', async () => {
