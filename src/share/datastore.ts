@@ -168,8 +168,11 @@ export async function datastoreSearch(ctx: Ctx, reader: OpenReader, ds: Dataset,
 // ---------------------------------------------------------------------------------------------
 // datastore_search_sql
 
-/** Functions no statement may call: files, settings, the session, the catalog, sleeps and huge generators. */
-const DENIED_FUNCTIONS = /^(read_|glob|getenv|current_|session_user$|user$|query$|query_table|pragma|duckdb_|parquet_|sniff_|which_secret|nextval|currval|setseed|sleep|pg_|has_\w*privilege|in_search_path|json_(serialize|deserialize|execute)_|json_serialize_plan|sql_auto_complete|enable_|disable_|checkpoint|force_checkpoint|load|install|export|import|variant_to_parquet|parse_duckdb_log|repeat$|range$|generate_series|list_resize|array_resize|iceberg|delta_|postgres_|sqlite_|mysql_|http|s3)/;
+/**
+ * Functions no statement may call: files, settings, the session, the catalog, sleeps, and those
+ * that make huge values out of little (padding, widths, repeats, generated series).
+ */
+const DENIED_FUNCTIONS = /^(read_|glob|getenv|current_|session_user$|user$|query$|query_table|pragma|duckdb_|parquet_|sniff_|which_secret|nextval|currval|setseed|sleep|pg_|has_\w*privilege|in_search_path|json_(serialize|deserialize|execute)_|json_serialize_plan|sql_auto_complete|enable_|disable_|checkpoint|force_checkpoint|load|install|export|import|variant_to_parquet|parse_duckdb_log|repeat|range$|generate_series|list_resize|array_resize|lpad$|rpad$|space$|bar$|format$|printf$|iceberg|delta_|postgres_|sqlite_|mysql_|http|s3)/;
 /** Window functions (the AST names them apart from aggregates). */
 const WINDOW_FUNCTIONS = new Set(['row_number', 'rank', 'dense_rank', 'rank_dense', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value', 'first', 'last']);
 

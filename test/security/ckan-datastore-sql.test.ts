@@ -148,6 +148,19 @@ for (const driver of drivers()) {
       assert.deepEqual(Object.keys(r.json().result.records[0]), [`x" FROM read_csv('/etc/passwd') --`, 'y']);
     });
 
+    test('values made huge out of little are refused; a statement running too long is stopped and the server answers on', async () => {
+      for (const f of [`lpad(qy, 1000000000, 'x')`, `repeat(qy, 1000000000)`, `printf('%1000000000d', nl)`, `range(1000000000)`, `list_resize([1], 1000000000)`]) {
+        await refused(`SELECT ${f} FROM "${open}"`, 403, 'Authorization Error');
+      }
+      const started = Date.now();
+      const joins = Array.from({ length: 24 }, (_, i) => `"${open}" t${i}`).join(', ');
+      const e = await refused(`SELECT count(*) AS n FROM ${joins}`, 409, 'Validation Error');
+      assert.match(String(e.json().error.query), /longer than 10 s/);
+      assert.ok(Date.now() - started < 30_000, `stopped after ${Date.now() - started} ms`);
+      await c.healthy();
+      assert.equal((await sql(`SELECT count(*) AS n FROM "${open}"`)).json().result.records[0].n, PEOPLE.length);
+    });
+
     test('every answered read is audited as an open data.read; the server still answers', async () => {
       const events = await c.events('data.read', 'GA_RK');
       assert.ok(events.some((e) => e.details.format === 'ckan.datastore_search_sql' && e.details.open === true && Array.isArray(e.details.masked) && (e.details.masked as string[]).includes('xm')));
