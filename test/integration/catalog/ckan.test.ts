@@ -178,6 +178,7 @@ for (const driver of drivers()) {
       assert.deepEqual(await find({ fq: 'organization:(ga OR mz) +groups:"人口"' }), ['ga_cond', 'ga_rk']);
       assert.deepEqual(await find({ q: 'name:mz_db' }), ['mz_db']);
       assert.deepEqual(await find({ fq: 'extras_category:base' }), ['ga_rk']);
+      assert.deepEqual(await find({ fq: '+dataset_type:dataset +capacity:public organization:mz' }), ['mz_db'], 'what CKAN harvesters send');
       const e = await failure('GET', 'package_search', { fq: 'colour:red' }, 400, 'Search Query Error');
       assert.match(String(e.message), /colour/);
     });
@@ -264,6 +265,10 @@ for (const driver of drivers()) {
       assert.deepEqual(q.records.map((x: { _id: number }) => x._id), [1, 3]);
       assert.equal(q.total, 2);
       assert.equal((await result('GET', 'datastore_search', { resource_id: rid, q: '100%' })).total, 1, '% is a character, not a wildcard');
+      // masked values are searched as masked: a name in clear finds nothing (no oracle for it)
+      assert.equal((await result('GET', 'datastore_search', { resource_id: rid, q: PEOPLE[0]!.xm })).total, 0);
+      assert.equal((await result('POST', 'datastore_search', { resource_id: rid, filters: { xm: PEOPLE[0]!.xm } })).total, 0);
+      assert.equal((await result('POST', 'datastore_search', { resource_id: rid, q: { xm: '欧*' } })).total, 1);
       const f = await result('GET', 'datastore_search', { resource_id: rid, filters: JSON.stringify({ bz: '低保户', qy: ['西湖区', '拱墅区'] }) });
       assert.deepEqual(f.records.map((x: { _id: number }) => x._id), [1, 4]);
       assert.deepEqual((await result('POST', 'datastore_search', { resource_id: rid, filters: { nl: 51 } })).records.map((x: { _id: number }) => x._id), [2]);
