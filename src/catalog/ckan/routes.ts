@@ -16,21 +16,25 @@ const helpOf = (req: FastifyRequest) => {
 const first = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h)?.trim() || undefined;
 
 /**
- * Who calls: a govhub API token in `Authorization` (CKAN clients send it bare; `Bearer` is accepted
- * too) is its user; an open-data key (`gho_…`) may come in `Authorization`, `X-Api-Key`,
- * `X-CKAN-API-Key` or `apikey`. A token that resolves to nobody is refused, not read as anonymous.
+ * Who calls: a govhub API token in `Authorization` or `X-CKAN-API-Key` (CKAN clients send it bare,
+ * often in both; `Bearer` is accepted too) is its user; an open-data key (`gho_…`) may come in
+ * either of those, in `X-Api-Key` or as `apikey`. A token that resolves to nobody is refused, not
+ * read as anonymous.
  */
 async function whoCalls(ctx: Ctx, req: FastifyRequest, params: Record<string, unknown>) {
-  let openKey = first(req.headers['x-api-key']) ?? first(req.headers['x-ckan-api-key']) ?? (typeof params.apikey === 'string' ? params.apikey : undefined);
+  let openKey: string | undefined;
+  let token: string | undefined;
+  for (const v of [first(req.headers.authorization), first(req.headers['x-ckan-api-key'])]) {
+    const t = v && (bearerToken(v) ?? v);
+    if (!t) continue;
+    if (t.startsWith('gho_')) openKey ??= t;
+    else token ??= t;
+  }
+  openKey ??= first(req.headers['x-api-key']) ?? (typeof params.apikey === 'string' ? params.apikey : undefined);
   let caller = req.caller;
-  const auth = first(req.headers.authorization);
-  if (auth && !caller) {
-    const token = bearerToken(auth) ?? auth;
-    if (token.startsWith('gho_')) openKey ??= token;
-    else {
-      caller = await callerFromToken(ctx, token);
-      if (!caller) throw ckanDenied('API 令牌无效、已过期或已吊销 / API token invalid, expired or revoked');
-    }
+  if (token && !caller) {
+    caller = await callerFromToken(ctx, token);
+    if (!caller) throw ckanDenied('API 令牌无效、已过期或已吊销 / API token invalid, expired or revoked');
   }
   return { caller, openKey };
 }

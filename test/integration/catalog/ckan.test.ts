@@ -213,6 +213,12 @@ for (const driver of drivers()) {
       // another department sees GA's published closed entry (catalog rule), not GA's draft
       const mzToken = (await c.req('POST', '/tokens', c.officers.MZ, { name: 'mz ckan' })).json().token;
       assert.deepEqual(names((await result('POST', 'package_search', { include_private: true, sort: 'name asc' }, { authorization: mzToken })).results), ['ga_cond', 'ga_inner', 'ga_rk', 'mz_db']);
+      // ckanapi sends the token in Authorization and X-CKAN-API-Key alike; the DataStore still serves open data to it
+      const both = { authorization: c.gaToken, 'x-ckan-api-key': c.gaToken };
+      assert.equal((await result('POST', 'package_search', { include_private: true }, both)).count, 5);
+      assert.equal((await result('POST', 'package_search', { include_private: true }, { 'x-ckan-api-key': c.gaToken })).count, 5);
+      const rid = (await result('GET', 'package_show', { id: 'ga_rk' })).resources[0].id;
+      assert.equal((await result('POST', 'datastore_search', { resource_id: rid }, both)).total, PEOPLE.length);
       await failure('GET', 'package_search', { include_private: 'perhaps' }, 409, 'Validation Error');
       await failure('GET', 'package_search', {}, 403, 'Authorization Error', { authorization: 'revoked-or-made-up' });
     });
