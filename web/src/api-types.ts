@@ -97,6 +97,22 @@ export interface components {
             regionCode: string;
             updatedAt: string;
         };
+        OpenKey: {
+            acceptedAt: string;
+            createdAt: string;
+            decidedAt: string | null;
+            email: string;
+            id: string;
+            keyPrefix: string | null;
+            lastUsedAt: string | null;
+            name: string;
+            organisation: string;
+            phone: string | null;
+            purpose: string;
+            reason: string | null;
+            status: string;
+            termsVersion: string;
+        };
         Problem: {
             detail?: string;
             errors?: {
