@@ -6,6 +6,7 @@ import { checkFields } from './fields.ts';
 import type { Static } from 'typebox';
 import type { DatasetBody } from './routes.ts';
 import type { Dataset, Field } from './types.ts';
+import { invalidateCatalogSearch } from './search/registry.ts';
 
 /**
  * A dataset code (信息资源代码): starts with a letter or digit, then letters, digits, `_`, `.`, `-`.
@@ -156,7 +157,7 @@ export const datasetAdmin = {
     requireSameDepartment(caller, input.departmentId);
     if (!DATASET_CODE.test(input.code)) throw fieldProblem('code', '以字母或数字开头，仅含字母、数字、_ . - / must start with a letter or digit; letters, digits, _ . - only');
     checkEntry({ ...ENTRY_DEFAULTS, ...defined(input) } as EntryColumns);
-    return ctx.db.transaction(async (tx) => {
+    const created = await ctx.db.transaction(async (tx) => {
       if (!(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw noSuch('departmentId', 'department', input.departmentId);
       if (await tx.one('SELECT 1 FROM datasets WHERE code = $1', [input.code])) throw alreadyExists('dataset', 'code', input.code);
       const id = newId();
@@ -165,11 +166,13 @@ export const datasetAdmin = {
       await ctx.audit.append(tx, caller, { action: 'dataset.create', objectType: 'dataset', objectId: input.code, departmentId: input.departmentId, details: { name: input.name, fields: input.fields.length } });
       return (await datasetByCode(tx, input.code))!;
     });
+    invalidateCatalogSearch(ctx);
+    return created;
   },
 
   async update(ctx: Ctx, caller: Caller, code: string, patch: Partial<Omit<DatasetInput, 'code'>>): Promise<Dataset> {
     requireRole(caller, 'admin', 'officer');
-    return ctx.db.transaction(async (tx) => {
+    const updated = await ctx.db.transaction(async (tx) => {
       const cur = await datasets.require(tx, code);
       requireSameDepartment(caller, cur.departmentId);
       if (patch.departmentId) requireSameDepartment(caller, patch.departmentId);
@@ -179,5 +182,7 @@ export const datasetAdmin = {
       await ctx.audit.append(tx, caller, { action: 'dataset.update', objectType: 'dataset', objectId: code, departmentId: next.departmentId, details: { changes: Object.keys(patch) } });
       return (await datasetByCode(tx, code))!;
     });
+    invalidateCatalogSearch(ctx);
+    return updated;
   },
 };
