@@ -2,7 +2,7 @@ import type { Dataset } from '../types.ts';
 import { openRule } from '../openness.ts';
 import { FACET_LABELS, FACET_VALUE, FACETS, type Facet, type FacetCount } from './facets.ts';
 import { withPrefix } from './prefix.ts';
-import { indexTerms, isCjk, pinyinTerms, queryTerms } from './tokenize.ts';
+import { indexTerms, isCjk, normalize, pinyinTerms, queryTerms } from './tokenize.ts';
 import type { Audience } from './visibility.ts';
 
 /** Where a term was found. A field that open data drops is a bit of its own, so public searches can leave it out. */
@@ -46,27 +46,55 @@ export interface SearchResult {
   facets: Record<Facet, FacetCount[]>;
 }
 
+/** The postings of one term: entries `docs[from..to)` and where the term was found in each (`masks`). */
 interface Postings {
-  docs: Int32Array;
-  masks: Uint8Array;
+  from: number;
+  to: number;
 }
 
-/** Terms of a dataset and where each is found. */
-function documentTerms(d: Dataset): Map<string, number> {
-  const terms = new Map<string, number>();
-  const add = (words: string[], bit: number) => {
+/** The terms of a dataset and where each is found, into `terms` (emptied first). */
+function documentTerms(d: Dataset, terms: Map<string, number>): void {
+  terms.clear();
+  const add = (words: readonly string[], bit: number) => {
     for (const w of words) terms.set(w, (terms.get(w) ?? 0) | bit);
   };
+  const addOne = (w: string, bit: number) => terms.set(w, (terms.get(w) ?? 0) | bit);
   add(indexTerms(d.name), TITLE);
-  add([d.code.toLowerCase(), ...indexTerms(d.code)], CODE);
+  addOne(d.code.toLowerCase(), CODE);
+  add(indexTerms(d.code), CODE);
   add(pinyinTerms(d.name), PINYIN);
-  for (const k of d.keywords) add([k.normalize('NFKC').toLowerCase(), ...indexTerms(k)], KEYWORDS);
+  for (const k of d.keywords) {
+    addOne(normalize(k), KEYWORDS);
+    add(indexTerms(k), KEYWORDS);
+  }
   for (const f of d.fields) {
     const bit = openRule(f) === 'drop' ? CLOSED_FIELDS : FIELDS;
-    add([f.name, ...indexTerms(f.title), ...indexTerms(f.element), ...indexTerms(f.description)], bit);
+    addOne(f.name, bit);
+    add(indexTerms(f.title), bit);
+    add(indexTerms(f.element), bit);
+    add(indexTerms(f.description), bit);
   }
   add(indexTerms(d.description), DESCRIPTION);
-  return terms;
+}
+
+/** A growable pair of int columns: (term id, entry << 8 | where) per posting, in entry order. */
+class PostingLog {
+  terms = new Int32Array(1 << 16);
+  entries = new Int32Array(1 << 16);
+  length = 0;
+  push(term: number, entry: number, mask: number): void {
+    if (this.length === this.terms.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.terms = grow(this.terms);
+      this.entries = grow(this.entries);
+    }
+    this.terms[this.length] = term;
+    this.entries[this.length++] = (entry << 8) | mask;
+  }
 }
 
 /**
@@ -75,34 +103,47 @@ function documentTerms(d: Dataset): Map<string, number> {
  * audience: only the entries it sees are matched, counted and returned.
  */
 export class SearchIndex {
+  /** Term → its postings' range in `postingEntries` and `postingMasks` (one array each for all terms, by term, entries ascending). */
   private readonly postings = new Map<string, Postings>();
+  private readonly postingEntries: Int32Array;
+  private readonly postingMasks: Uint8Array;
   /** Every term, sorted: the prefix index. */
   private readonly terms: string[];
   private readonly boost: Float32Array;
   private readonly updated: Float64Array;
   private readonly nameRank: Int32Array;
-  private readonly facetValues: Record<Facet, (string | null)[]>;
+  /** Per facet: each entry's value as a number (-1: none), and the values by number. */
+  private readonly facetCodes: Record<Facet, { codes: Int32Array; values: string[] }>;
   private readonly departmentNames: Map<string, string>;
+  private readonly visible = new Map<string, { mask: Uint8Array; list: number[] }>();
+  private readonly scratch: { score: Float32Array; hits: Uint8Array; where: Uint8Array; best: Float32Array };
 
   private constructor(private readonly docs: Dataset[], now: number) {
-    const lists = new Map<string, number[]>();
+    const ids = new Map<string, number>();
+    const log = new PostingLog();
+    const terms = new Map<string, number>();
     docs.forEach((d, i) => {
-      for (const [t, mask] of documentTerms(d)) {
-        const l = lists.get(t);
-        if (l) l.push(i, mask);
-        else lists.set(t, [i, mask]);
+      documentTerms(d, terms);
+      for (const [t, mask] of terms) {
+        let id = ids.get(t);
+        if (id === undefined) ids.set(t, (id = ids.size));
+        log.push(id, i, mask);
       }
     });
-    for (const [t, l] of lists) {
-      const n = l.length / 2;
-      const p: Postings = { docs: new Int32Array(n), masks: new Uint8Array(n) };
-      for (let k = 0; k < n; k++) {
-        p.docs[k] = l[2 * k]!;
-        p.masks[k] = l[2 * k + 1]!;
-      }
-      this.postings.set(t, p);
+    // counting sort of the log by term: each term's postings stay in entry order
+    const start = new Int32Array(ids.size + 1);
+    for (let k = 0; k < log.length; k++) start[log.terms[k]! + 1]!++;
+    for (let t = 0; t < ids.size; t++) start[t + 1]! += start[t]!;
+    const next = start.slice(0, ids.size);
+    this.postingEntries = new Int32Array(log.length);
+    this.postingMasks = new Uint8Array(log.length);
+    for (let k = 0; k < log.length; k++) {
+      const at = next[log.terms[k]!]!++;
+      this.postingEntries[at] = log.entries[k]! >>> 8;
+      this.postingMasks[at] = log.entries[k]! & 0xff;
     }
-    this.terms = [...lists.keys()].sort();
+    for (const [t, id] of ids) this.postings.set(t, { from: start[id]!, to: start[id + 1]! });
+    this.terms = [...ids.keys()].sort();
     this.updated = Float64Array.from(docs, (d) => Date.parse(d.dataUpdatedAt ?? d.updatedAt));
     this.boost = Float32Array.from(docs, (d, i) => {
       const ageDays = Math.max(0, (now - this.updated[i]!) / 86_400_000);
@@ -112,8 +153,21 @@ export class SearchIndex {
     const byName = docs.map((_, i) => i).sort((a, b) => collator.compare(docs[a]!.name, docs[b]!.name) || (docs[a]!.code < docs[b]!.code ? -1 : 1));
     this.nameRank = new Int32Array(docs.length);
     byName.forEach((doc, rank) => (this.nameRank[doc] = rank));
+    const n = docs.length;
+    this.scratch = { score: new Float32Array(n), hits: new Uint8Array(n), where: new Uint8Array(n), best: new Float32Array(n) };
     this.departmentNames = new Map(docs.map((d) => [d.departmentCode, d.departmentName]));
-    this.facetValues = Object.fromEntries(FACETS.map((f) => [f, docs.map(FACET_VALUE[f])])) as Record<Facet, (string | null)[]>;
+    this.facetCodes = Object.fromEntries(FACETS.map((f) => {
+      const values: string[] = [];
+      const numbers = new Map<string, number>();
+      const codes = Int32Array.from(docs, (d) => {
+        const v = FACET_VALUE[f](d);
+        if (v === null || v === '') return -1;
+        let c = numbers.get(v);
+        if (c === undefined) numbers.set(v, (c = values.push(v) - 1));
+        return c;
+      });
+      return [f, { codes, values }];
+    })) as Record<Facet, { codes: Int32Array; values: string[] }>;
   }
 
   static build(datasets: readonly Dataset[], opts: { now?: number } = {}): SearchIndex {
@@ -136,101 +190,139 @@ export class SearchIndex {
     return out;
   }
 
+  /** Which entries an audience sees: worked out once per index and audience key (a few hundred keys at most: the departments). */
+  private visibleTo(audience: Audience): { mask: Uint8Array; list: number[] } {
+    let v = this.visible.get(audience.key);
+    if (!v) {
+      const mask = new Uint8Array(this.docs.length);
+      const list: number[] = [];
+      this.docs.forEach((d, i) => {
+        if (audience.sees(d)) {
+          mask[i] = 1;
+          list.push(i);
+        }
+      });
+      if (this.visible.size >= 1024) this.visible.clear();
+      this.visible.set(audience.key, (v = { mask, list }));
+    }
+    return v;
+  }
+
   search(query: SearchQuery, audience: Audience): SearchResult {
     const n = this.docs.length;
-    const visible = new Uint8Array(n);
-    for (let i = 0; i < n; i++) visible[i] = audience.sees(this.docs[i]!) ? 1 : 0;
+    const visible = this.visibleTo(audience);
     const allowed = audience.openFieldsOnly ? ALL & ~CLOSED_FIELDS : ALL;
     const words = queryTerms(query.q ?? '');
-    const score = new Float32Array(n);
-    const where = new Uint8Array(n);
-    const hits = new Uint8Array(n);
+    // per entry: score, query words matched, where; the scratch arrays are zeroed again before returning
+    const { score, hits, where, best } = this.scratch;
+    const touched: number[] = [];
     let mode: SearchResult['mode'] = 'all';
     let candidates: number[] = [];
-    if (!words.length) {
-      for (let i = 0; i < n; i++) if (visible[i]) candidates.push(i);
-    } else {
-      const best = new Float32Array(n);
-      for (const word of words) {
-        const touched: number[] = [];
-        for (const { term, prefix } of this.expand(word)) {
-          const p = this.postings.get(term)!;
-          const idf = Math.log(1 + n / p.docs.length) * (prefix ? PREFIX_FACTOR : 1);
-          for (let k = 0; k < p.docs.length; k++) {
-            const i = p.docs[k]!;
-            const m = p.masks[k]! & allowed;
-            if (!m || !visible[i]) continue;
-            const s = idf * bestWeight[m]!;
-            if (best[i] === 0) touched.push(i);
-            if (s > best[i]!) best[i] = s;
-            where[i]! |= m;
+    try {
+      if (!words.length) {
+        candidates = visible.list;
+      } else {
+        for (const word of words) {
+          const seen: number[] = [];
+          for (const { term, prefix } of this.expand(word)) {
+            const p = this.postings.get(term)!;
+            const idf = Math.log(1 + n / (p.to - p.from)) * (prefix ? PREFIX_FACTOR : 1);
+            for (let k = p.from; k < p.to; k++) {
+              const i = this.postingEntries[k]!;
+              const m = this.postingMasks[k]! & allowed;
+              if (!m || !visible.mask[i]) continue;
+              const s = idf * bestWeight[m]!;
+              if (best[i] === 0) seen.push(i);
+              if (s > best[i]!) best[i] = s;
+              if (where[i] === 0) touched.push(i);
+              where[i]! |= m;
+            }
+          }
+          for (const i of seen) {
+            score[i]! += best[i]!;
+            hits[i]!++;
+            best[i] = 0;
           }
         }
-        for (const i of touched) {
-          score[i]! += best[i]!;
-          hits[i]!++;
-          best[i] = 0;
+        candidates = touched.filter((i) => hits[i] === words.length);
+        mode = 'and';
+        if (!candidates.length) {
+          mode = 'or';
+          candidates = touched;
         }
       }
-      const all = words.length;
-      for (let i = 0; i < n; i++) if (hits[i] === all) candidates.push(i);
-      mode = 'and';
-      if (!candidates.length) {
-        mode = 'or';
-        for (let i = 0; i < n; i++) if (hits[i]) candidates.push(i);
-      }
+      // with query words: relevance times (1 + tie-breaker boost); without: the boost alone
+      for (const i of candidates) score[i] = mode === 'all' ? this.boost[i]! : score[i]! * (1 + this.boost[i]!);
+      const { matching, facets } = this.filterAndCount(candidates, query.filters ?? {});
+      const sort = query.sort ?? 'relevance';
+      const byName = (a: number, b: number) => this.nameRank[a]! - this.nameRank[b]!;
+      matching.sort(
+        sort === 'name' ? byName
+          : sort === 'updated' ? (a, b) => this.updated[b]! - this.updated[a]! || byName(a, b)
+          : (a, b) => score[b]! - score[a]! || byName(a, b),
+      );
+      const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(query.limit ?? 20)));
+      const offset = Math.max(0, Math.floor(query.offset ?? 0));
+      const items = matching.slice(offset, offset + limit).map((i) => ({
+        dataset: this.docs[i]!, score: Math.round(score[i]! * 10_000) / 10_000, matched: matchedNames[where[i]!]!,
+      }));
+      return { total: matching.length, limit, offset, mode, items, facets };
+    } finally {
+      for (const i of touched) score[i] = hits[i] = where[i] = best[i] = 0;
+      if (mode === 'all') for (const i of candidates) score[i] = 0;
     }
-    // with query words: relevance times (1 + tie-breaker boost); without: the boost alone
-    for (const i of candidates) score[i] = mode === 'all' ? this.boost[i]! : score[i]! * (1 + this.boost[i]!);
-
-    const { matching, facets } = this.filterAndCount(candidates, query.filters ?? {});
-    const sort = query.sort ?? 'relevance';
-    const byName = (a: number, b: number) => this.nameRank[a]! - this.nameRank[b]!;
-    matching.sort(
-      sort === 'name' ? byName
-        : sort === 'updated' ? (a, b) => this.updated[b]! - this.updated[a]! || byName(a, b)
-        : (a, b) => score[b]! - score[a]! || byName(a, b),
-    );
-    const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(query.limit ?? 20)));
-    const offset = Math.max(0, Math.floor(query.offset ?? 0));
-    const items = matching.slice(offset, offset + limit).map((i) => ({
-      dataset: this.docs[i]!, score: Math.round(score[i]! * 10_000) / 10_000, matched: matchedNames[where[i]!]!,
-    }));
-    return { total: matching.length, limit, offset, mode, items, facets };
   }
 
   /**
    * The candidates that pass every filter, and the facet counts: each facet counts the candidates
    * that pass every other facet's filter (disjunctive facets: choosing 公安 still shows 民政's count).
+   * Facet values are numbered at build time, so counting is array arithmetic.
    */
   private filterAndCount(candidates: number[], filters: Partial<Record<Facet, string[]>>) {
-    const active = FACETS.filter((f) => filters[f]?.length).map((f) => ({ f, values: new Set(filters[f]), of: this.facetValues[f] }));
-    const counts = Object.fromEntries(FACETS.map((f) => [f, new Map<string, number>()])) as Record<Facet, Map<string, number>>;
-    const count = (f: Facet, i: number) => {
-      const v = this.facetValues[f][i];
-      if (v !== null && v !== undefined && v !== '') counts[f].set(v, (counts[f].get(v) ?? 0) + 1);
-    };
+    const active = FACETS.filter((f) => filters[f]?.length).map((f) => {
+      const { codes, values } = this.facetCodes[f];
+      const chosen = new Uint8Array(values.length);
+      for (const v of filters[f]!) {
+        const c = values.indexOf(v);
+        if (c >= 0) chosen[c] = 1;
+      }
+      return { f: FACETS.indexOf(f), codes, chosen };
+    });
+    const columns = FACETS.map((f) => this.facetCodes[f].codes);
+    const counts = FACETS.map((f) => new Int32Array(this.facetCodes[f].values.length));
     const matching: number[] = [];
     for (const i of candidates) {
-      let failed: Facet | null = null;
+      let failed = -1;
       let failures = 0;
       for (const a of active) {
-        if (!a.values.has(a.of[i] ?? '')) {
+        const c = a.codes[i]!;
+        if (c < 0 || !a.chosen[c]) {
           failed = a.f;
           if (++failures > 1) break;
         }
       }
       if (failures === 0) {
         matching.push(i);
-        for (const f of FACETS) count(f, i);
-      } else if (failures === 1) count(failed!, i);
+        for (let f = 0; f < columns.length; f++) {
+          const c = columns[f]![i]!;
+          if (c >= 0) counts[f]![c]!++;
+        }
+      } else if (failures === 1) {
+        const c = columns[failed]![i]!;
+        if (c >= 0) counts[failed]![c]!++;
+      }
     }
-    const facets = Object.fromEntries(FACETS.map((f) => [f, [...counts[f]]
-      .map(([value, c]): FacetCount => {
+    const facets = Object.fromEntries(FACETS.map((f, k) => {
+      const { values } = this.facetCodes[f];
+      const list: FacetCount[] = [];
+      counts[k]!.forEach((count, c) => {
+        if (!count) return;
+        const value = values[c]!;
         const label = f === 'department' ? this.departmentNames.get(value) : FACET_LABELS[f]?.[value];
-        return label ? { value, label, count: c } : { value, count: c };
-      })
-      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))])) as Record<Facet, FacetCount[]>;
+        list.push(label ? { value, label, count } : { value, count });
+      });
+      return [f, list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))];
+    })) as Record<Facet, FacetCount[]>;
     return { matching, facets };
   }
 }

@@ -20,7 +20,8 @@ const CJK = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
 /** Pinyin terms cover at most this many syllables from their start (long enough for any query). */
 const PINYIN_SPAN = 12;
 
-export const normalize = (s: string) => s.normalize('NFKC').toLowerCase();
+/** NFKC (skipped for plain ASCII and common CJK, which it leaves as they are) and lower case. */
+export const normalize = (s: string) => (/^[\u0000-\u007f\u4e00-\u9fff]*$/.test(s) ? s : s.normalize('NFKC')).toLowerCase();
 
 const keep = (words: string[]) => {
   const out = new Set<string>();
@@ -31,9 +32,26 @@ const keep = (words: string[]) => {
   return [...out];
 };
 
+/**
+ * Terms of the texts seen lately (a rebuild after one edit cuts only the changed texts; field titles
+ * repeat across entries). Emptied when full. Callers must not change the arrays it hands out.
+ */
+const memo = new Map<string, readonly string[]>();
+const MEMO_SIZE = 200_000;
+function remembered(key: string, make: () => string[]): readonly string[] {
+  let terms = memo.get(key);
+  if (!terms) {
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(key, (terms = make()));
+  }
+  return terms;
+}
+
+const NO_TERMS: readonly string[] = [];
+
 /** The terms a text is indexed under: jieba's search-mode words, distinct. */
-export function indexTerms(text: string | null | undefined): string[] {
-  return text ? keep(segmenter().cutForSearch(normalize(text), true)) : [];
+export function indexTerms(text: string | null | undefined): readonly string[] {
+  return text ? remembered(`w${text}`, () => keep(segmenter().cutForSearch(normalize(text), true))) : NO_TERMS;
 }
 
 /** The terms of a query: jieba's precise cut, distinct. */
@@ -49,7 +67,11 @@ export const isCjk = (term: string) => CJK.test(term);
  * and their initials. 城乡居民养老保险 gives chengxiangjuminyanglaobaoxian and cxjmylbx (from 城),
  * yanglaobaoxian and ylbx (from 养老), … so that "ylbx" or "yanglao" find it by prefix.
  */
-export function pinyinTerms(title: string): string[] {
+export function pinyinTerms(title: string): readonly string[] {
+  return remembered(`p${title}`, () => titlePinyin(title));
+}
+
+function titlePinyin(title: string): string[] {
   const out = new Set<string>();
   for (const [run] of normalize(title).matchAll(CJK_RUN)) {
     const syllables = pinyin(run, { toneType: 'none', type: 'array', v: true });

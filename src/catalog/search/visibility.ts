@@ -4,6 +4,8 @@ import type { Dataset } from '../types.ts';
 
 /** Who a search answers: which entries they see, and whether they match on fields open data leaves out. */
 export interface Audience {
+  /** Names the audience: two audiences with one key see the same entries (an index remembers what each key sees). */
+  key: string;
   sees(d: Dataset): boolean;
   /** Public callers: fields dropped from open data neither match nor show. */
   openFieldsOnly: boolean;
@@ -15,10 +17,10 @@ export interface Audience {
  * caller, or a citizen) published entries that are open or conditionally open.
  */
 export function audienceOf(caller: Caller | null): Audience {
-  if (caller?.role === 'admin') return { sees: () => true, openFieldsOnly: false };
+  if (caller?.role === 'admin') return { key: 'admin', sees: () => true, openFieldsOnly: false };
   if (caller && caller.role !== 'citizen') {
     const own = caller.departmentId;
-    return { sees: (d) => d.status === 'published' || (!!own && d.departmentId === own), openFieldsOnly: false };
+    return { key: `government:${own ?? ''}`, sees: (d) => d.status === 'published' || (!!own && d.departmentId === own), openFieldsOnly: false };
   }
-  return { sees: isOpenEntry, openFieldsOnly: true };
+  return { key: 'public', sees: isOpenEntry, openFieldsOnly: true };
 }
