@@ -3,10 +3,11 @@ import { Filter, type Queryable } from '../control/index.ts';
 import type { VersionInfo } from '../lake/index.ts';
 import { listElements } from '../standards/index.ts';
 import { checkFields } from './fields.ts';
+import { seesEntry, visibleEntries } from './visibility.ts';
+import { catalogChanged } from './events.ts';
 import type { Static } from 'typebox';
 import type { DatasetBody } from './routes.ts';
 import type { Dataset, Field } from './types.ts';
-import { invalidateCatalogSearch } from './search/registry.ts';
 
 /**
  * A dataset code (信息资源代码): starts with a letter or digit, then letters, digits, `_`, `.`, `-`.
@@ -50,13 +51,13 @@ export async function datasetByCode(q: Queryable, code: string): Promise<Dataset
 }
 
 /**
- * Catalog metadata (目录) is visible to every government role: it is how departments find what
- * to request. Citizens see only open datasets. The data itself is behind the share guard.
+ * Catalog metadata (目录): published entries are visible to every government role — it is how
+ * departments find what to request; the public sees published open entries; drafts only their
+ * department and the admin (`seesEntry`). The data itself is behind the share guard.
  */
 export const datasets = {
   list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string; layer?: string; shareType?: string }) {
-    const f = new Filter();
-    if (caller.role === 'citizen') f.add(`ds.open_type = 'open'`);
+    const f = visibleEntries(caller, new Filter());
     if (q.q) {
       // a search finds datasets by code, name and description, and by their fields: name, title and data element (id or title)
       const like = f.param(`%${q.q.replace(/[\\%_]/g, '\\$&')}%`);
@@ -77,11 +78,11 @@ export const datasets = {
 
   /**
    * The dataset with this code, or the not-found problem: when it does not exist, and when a
-   * caller is given who may not see it in the catalog (a citizen, and it is not open).
+   * caller is given who may not see it in the catalog (`seesEntry`).
    */
   async require(q: Queryable, code: string, caller?: Caller): Promise<Dataset> {
     const ds = await datasetByCode(q, code);
-    if (!ds || (caller?.role === 'citizen' && ds.openType !== 'open')) throw notFound('dataset', code);
+    if (!ds || (caller && !seesEntry(caller, ds))) throw notFound('dataset', code);
     return ds;
   },
 
@@ -153,11 +154,23 @@ async function writeEntry(tx: Queryable, id: string, e: EntryColumns): Promise<v
 /** Register and edit datasets: admins for any department, officers for their own. */
 export const datasetAdmin = {
   async create(ctx: Ctx, caller: Caller, input: DatasetInput): Promise<Dataset> {
+    const ds = await datasetAdmin.createEntry(ctx, caller, input);
+    catalogChanged(ctx);
+    return ds;
+  },
+
+  async update(ctx: Ctx, caller: Caller, code: string, patch: Partial<Omit<DatasetInput, 'code'>>): Promise<Dataset> {
+    const ds = await datasetAdmin.updateEntry(ctx, caller, code, patch);
+    catalogChanged(ctx);
+    return ds;
+  },
+
+  async createEntry(ctx: Ctx, caller: Caller, input: DatasetInput): Promise<Dataset> {
     requireRole(caller, 'admin', 'officer');
     requireSameDepartment(caller, input.departmentId);
     if (!DATASET_CODE.test(input.code)) throw fieldProblem('code', '以字母或数字开头，仅含字母、数字、_ . - / must start with a letter or digit; letters, digits, _ . - only');
     checkEntry({ ...ENTRY_DEFAULTS, ...defined(input) } as EntryColumns);
-    const created = await ctx.db.transaction(async (tx) => {
+    return ctx.db.transaction(async (tx) => {
       if (!(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw noSuch('departmentId', 'department', input.departmentId);
       if (await tx.one('SELECT 1 FROM datasets WHERE code = $1', [input.code])) throw alreadyExists('dataset', 'code', input.code);
       const id = newId();
@@ -166,14 +179,12 @@ export const datasetAdmin = {
       await ctx.audit.append(tx, caller, { action: 'dataset.create', objectType: 'dataset', objectId: input.code, departmentId: input.departmentId, details: { name: input.name, fields: input.fields.length } });
       return (await datasetByCode(tx, input.code))!;
     });
-    invalidateCatalogSearch(ctx);
-    return created;
   },
 
-  async update(ctx: Ctx, caller: Caller, code: string, patch: Partial<Omit<DatasetInput, 'code'>>): Promise<Dataset> {
+  async updateEntry(ctx: Ctx, caller: Caller, code: string, patch: Partial<Omit<DatasetInput, 'code'>>): Promise<Dataset> {
     requireRole(caller, 'admin', 'officer');
-    const updated = await ctx.db.transaction(async (tx) => {
-      const cur = await datasets.require(tx, code);
+    return ctx.db.transaction(async (tx) => {
+      const cur = await datasets.require(tx, code, caller);
       requireSameDepartment(caller, cur.departmentId);
       if (patch.departmentId) requireSameDepartment(caller, patch.departmentId);
       const next = { ...cur, ...defined(patch) } as Dataset;
@@ -182,7 +193,5 @@ export const datasetAdmin = {
       await ctx.audit.append(tx, caller, { action: 'dataset.update', objectType: 'dataset', objectId: code, departmentId: next.departmentId, details: { changes: Object.keys(patch) } });
       return (await datasetByCode(tx, code))!;
     });
-    invalidateCatalogSearch(ctx);
-    return updated;
   },
 };

@@ -4,6 +4,8 @@ import { DATASET_CODE, datasetAdmin, datasets } from './datasets.ts';
 import { FIELD_TYPES, type FieldType } from './fields.ts';
 import { MASK_KINDS } from '../lake/index.ts';
 import { searchRoutes } from './search/routes.ts';
+import { catalogReview } from './review.ts';
+import { lineage } from './lineage.ts';
 
 const SENSITIVITIES = ['L1', 'L2', 'L3', 'L4'] as const;
 const FieldSchema = Type.Object({
@@ -83,6 +85,29 @@ export function catalogRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       (req) => datasetAdmin.update(ctx, callerOf(req), req.params.code, req.body));
     app.get('/datasets/:code', { schema: { tags: ['datasets'], params: CodeParams, response: { 200: DatasetSchema } } },
       (req) => datasets.get(ctx, callerOf(req), req.params.code));
+    const ReasonBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
+    app.post('/datasets/:code/submit', { schema: { tags: ['catalog'], summary: '提交目录审核 / submit the entry for review', params: CodeParams, response: { 200: DatasetSchema } } },
+      (req) => catalogReview.submit(ctx, callerOf(req), req.params.code));
+    app.post('/datasets/:code/publish', { schema: { tags: ['catalog'], summary: '审核通过并发布（管理员）/ publish (admin)', params: CodeParams, response: { 200: DatasetSchema } } },
+      (req) => catalogReview.publish(ctx, callerOf(req), req.params.code));
+    app.post('/datasets/:code/return', { schema: { tags: ['catalog'], summary: '退回并说明原因（管理员）/ return with a reason (admin)', params: CodeParams, body: ReasonBody, response: { 200: DatasetSchema } } },
+      (req) => catalogReview.return(ctx, callerOf(req), req.params.code, req.body.reason));
+    app.post('/datasets/:code/withdraw', { schema: { tags: ['catalog'], summary: '撤回发布（管理员）/ withdraw a published entry (admin)', params: CodeParams, body: ReasonBody, response: { 200: DatasetSchema } } },
+      (req) => catalogReview.withdraw(ctx, callerOf(req), req.params.code, req.body.reason));
+    app.get('/catalog/review', {
+      schema: {
+        tags: ['catalog'], summary: '审核队列：管理员看待审核条目，部门看本部门未发布条目 / review queue',
+        querystring: Type.Intersect([PageQuery, Type.Object({ status: Type.Optional(Literals(['draft', 'submitted', 'published', 'returned'])) })]),
+        response: { 200: Page(DatasetSchema) },
+      },
+    }, (req) => catalogReview.queue(ctx, callerOf(req), { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0, status: req.query.status }));
+    const LineageSchema = Type.Object({
+      dataset: Type.String(),
+      nodes: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), label: Type.String(), detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())) })),
+      edges: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), kind: Type.String() })),
+    }, { $id: 'Lineage' });
+    app.get('/datasets/:code/lineage', { schema: { tags: ['catalog'], summary: '血缘：来源、任务、版本、引用与派生 / lineage graph', params: CodeParams, response: { 200: LineageSchema } } },
+      (req) => lineage(ctx, callerOf(req), req.params.code));
     app.get('/datasets/:code/versions', {
       schema: { tags: ['datasets'], summary: '版本历史（新的在前，分页）/ versions, newest first, paged', params: CodeParams, querystring: PageQuery, response: { 200: Page(VersionSchema) } },
     }, (req) => datasets.versions(ctx, callerOf(req), req.params.code, { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));

@@ -12,6 +12,8 @@ export const CITY = {
   basedOn: '杭州市',
   postcodePrefix: '31',
   phoneAreaCode: '0571',
+  /** Mail domain of the city's departments (a reserved example domain). */
+  domain: 'demo-city.example.cn',
 } as const;
 
 export interface District {

@@ -12,6 +12,8 @@ export interface DemoField {
   element: string | null;
   required: boolean;
   sensitivity: Sensitivity;
+  /** What open data does with the field (masked or dropped; L3/L4 are never kept). */
+  open?: 'mask' | 'drop';
 }
 
 export interface DemoDataset {
@@ -26,6 +28,10 @@ export interface DemoDataset {
   shareType: 'unconditional' | 'conditional' | 'none';
   openType: 'open' | 'conditional' | 'none';
   updateCycle: 'realtime' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
+  /** Catalog keywords (目录关键词). */
+  keywords?: string[];
+  /** Left in review on first start, so the review queue has work: `submitted` or `draft`; else published. */
+  review?: 'submitted' | 'draft';
   /** What one row is about: a person, an enterprise, or a case. */
   subject: 'person' | 'enterprise' | 'case';
 }
@@ -76,9 +82,9 @@ export const DEPARTMENTS: DemoDepartment[] = [
   dept('MZ', '民政局', 'Civil Affairs Bureau', [{
     code: 'MZ_DBJZ', name: '最低生活保障对象', nameEn: 'Minimum living allowance recipients', subject: 'person',
     description: '城乡最低生活保障救助对象（户主）及保障金额。',
-    fields: [f('jzdxbh', '救助对象编号', 'string', null, true, 'L2'), xm, gmsfhm, xb, f('jtrks', '家庭人口数', 'integer', null, false, 'L2'),
+    fields: [f('jzdxbh', '救助对象编号', 'string', null, true, 'L2'), { ...xm, open: 'mask' }, gmsfhm, xb, f('jtrks', '家庭人口数', 'integer', null, false, 'L2'),
       f('bzje', '月保障金额（元）', 'decimal', null, false, 'L2'), jzdz, f('sqrq', '申请日期', 'date', 'date', true, 'L2'), lxdh],
-    primaryKey: ['jzdxbh'], shareType: 'conditional', openType: 'none', updateCycle: 'monthly',
+    primaryKey: ['jzdxbh'], shareType: 'conditional', openType: 'open', updateCycle: 'monthly', keywords: ['低保', '社会救助', '公示'],
   }, {
     code: 'MZ_HYDJ', name: '婚姻登记信息', nameEn: 'Marriage registrations', subject: 'person',
     description: '结婚、离婚登记记录，含男女双方身份信息。',
@@ -104,7 +110,7 @@ export const DEPARTMENTS: DemoDepartment[] = [
       f('fddbr_gmsfhm', '法定代表人公民身份号码', 'string', 'id_card', true, 'L4'), f('zczb', '注册资本（万元）', 'decimal', null, false, 'L1'),
       f('clrq', '成立日期', 'date', 'date', true, 'L1'), f('jyfw', '经营范围', 'string', null, false, 'L1'),
       f('zs', '住所', 'string', null, true, 'L1'), f('djjg', '登记机关', 'string', null, false, 'L1'), f('djzt', '登记状态', 'string', null, false, 'L1')],
-    primaryKey: ['tyshxydm'], shareType: 'unconditional', openType: 'conditional', updateCycle: 'daily',
+    primaryKey: ['tyshxydm'], shareType: 'unconditional', openType: 'conditional', updateCycle: 'daily', keywords: ['企业登记', '市场主体', '统一社会信用代码', '营商环境'],
   }]),
   dept('ZJ', '住房和城乡建设局', 'Housing and Urban-Rural Development Bureau', [{
     code: 'ZJ_FWDJ', name: '房屋登记信息', nameEn: 'Housing registrations', subject: 'person',
@@ -144,9 +150,9 @@ export const DEPARTMENTS: DemoDepartment[] = [
     description: '市民上报及巡查发现的市容环境问题案件。',
     fields: [f('ajbh', '案件编号', 'string', null, true, 'L1'), f('ajlx', '案件类型', 'string', null, true, 'L1'),
       f('fsdz', '发生地址', 'string', null, true, 'L1'), f('sbrq', '上报日期', 'date', 'date', true, 'L1'),
-      f('sbrxm', '上报人姓名', 'string', null, false, 'L3'), f('sbrdh', '上报人电话', 'string', 'mobile', false, 'L3'),
+      { ...f('sbrxm', '上报人姓名', 'string', null, false, 'L3'), open: 'mask' }, f('sbrdh', '上报人电话', 'string', 'mobile', false, 'L3'),
       f('clzt', '处理状态', 'string', null, false, 'L1'), f('jarq', '结案日期', 'date', 'date', false, 'L1')],
-    primaryKey: ['ajbh'], shareType: 'unconditional', openType: 'open', updateCycle: 'realtime',
+    primaryKey: ['ajbh'], shareType: 'unconditional', openType: 'open', updateCycle: 'realtime', keywords: ['市容', '城市管理', '案件', '数字城管'],
   }]),
   dept('HB', '生态环境局', 'Ecology and Environment Bureau', [{
     code: 'HB_PWXK', name: '排污许可信息', nameEn: 'Pollutant discharge permits', subject: 'enterprise',
@@ -155,7 +161,7 @@ export const DEPARTMENTS: DemoDepartment[] = [
       f('tyshxydm', '统一社会信用代码', 'string', 'uscc', true, 'L1'), f('hylb', '行业类别', 'string', null, false, 'L1'),
       f('scjydz', '生产经营场所地址', 'string', null, false, 'L1'), f('fzrq', '发证日期', 'date', 'date', true, 'L1'),
       f('yxqz', '有效期至', 'date', 'date', false, 'L1'), f('fddbr', '法定代表人', 'string', null, false, 'L2')],
-    primaryKey: ['xkzbh'], shareType: 'unconditional', openType: 'open', updateCycle: 'monthly',
+    primaryKey: ['xkzbh'], shareType: 'unconditional', openType: 'open', updateCycle: 'monthly', keywords: ['排污许可', '环境保护', '企业'],
   }]),
   dept('SW', '税务局', 'Taxation Bureau', [{
     code: 'SW_NSRDJ', name: '纳税人登记信息', nameEn: 'Taxpayer registrations', subject: 'enterprise',
@@ -164,7 +170,7 @@ export const DEPARTMENTS: DemoDepartment[] = [
       f('fddbr', '法定代表人', 'string', null, true, 'L2'), f('fddbr_gmsfhm', '法定代表人公民身份号码', 'string', 'id_card', false, 'L4'),
       f('djrq', '登记日期', 'date', 'date', true, 'L2'), f('nsrzt', '纳税人状态', 'string', null, false, 'L2'),
       f('hy', '行业', 'string', null, false, 'L1'), f('nsrlx', '纳税人类型', 'string', null, false, 'L2')],
-    primaryKey: ['nsrsbh'], shareType: 'conditional', openType: 'none', updateCycle: 'daily',
+    primaryKey: ['nsrsbh'], shareType: 'conditional', openType: 'open', updateCycle: 'daily', keywords: ['纳税人', '税务登记', '企业'],
   }]),
   dept('YB', '医疗保障局', 'Healthcare Security Bureau', [{
     code: 'YB_CBRY', name: '医疗保障参保人员信息', nameEn: 'Medical insurance enrolment', subject: 'person',
@@ -176,9 +182,9 @@ export const DEPARTMENTS: DemoDepartment[] = [
   dept('JT', '交通运输局', 'Transport Bureau', [{
     code: 'JT_CYRY', name: '道路运输从业人员信息', nameEn: 'Licensed road transport workers', subject: 'person',
     description: '客运、货运、出租汽车及网约车驾驶员从业资格信息。',
-    fields: [f('cyzgzh', '从业资格证号', 'string', null, true, 'L2'), xm, gmsfhm, xb, f('zglb', '资格类别', 'string', null, false, 'L1'),
+    fields: [f('cyzgzh', '从业资格证号', 'string', null, true, 'L2'), { ...xm, open: 'mask' }, gmsfhm, xb, f('zglb', '资格类别', 'string', null, false, 'L1'),
       f('fzrq', '发证日期', 'date', 'date', false, 'L2'), f('yxqz', '有效期至', 'date', 'date', false, 'L2'), lxdh],
-    primaryKey: ['cyzgzh'], shareType: 'conditional', openType: 'none', updateCycle: 'monthly',
+    primaryKey: ['cyzgzh'], shareType: 'conditional', openType: 'open', updateCycle: 'monthly', keywords: ['从业资格', '道路运输', '驾驶员', '网约车'],
   }]),
   dept('ZR', '规划和自然资源局', 'Planning and Natural Resources Bureau', [{
     code: 'ZR_ZJDDJ', name: '宅基地使用权登记信息', nameEn: 'Rural homestead registrations', subject: 'person',
@@ -186,7 +192,7 @@ export const DEPARTMENTS: DemoDepartment[] = [
     fields: [f('bdcqzh', '不动产权证号', 'string', null, true, 'L2'), f('qlr', '权利人', 'string', null, true, 'L3'),
       f('qlr_gmsfhm', '权利人公民身份号码', 'string', 'id_card', true, 'L4'), f('zdzl', '宗地坐落', 'string', null, true, 'L2'),
       f('zdmj', '宗地面积（平方米）', 'decimal', null, false, 'L2'), f('djrq', '登记日期', 'date', 'date', true, 'L2')],
-    primaryKey: ['bdcqzh'], shareType: 'conditional', openType: 'none', updateCycle: 'quarterly',
+    primaryKey: ['bdcqzh'], shareType: 'conditional', openType: 'none', updateCycle: 'quarterly', review: 'draft',
   }]),
   dept('CL', '残疾人联合会', "Disabled Persons' Federation", [{
     code: 'CL_CJR', name: '持证残疾人信息', nameEn: 'Registered persons with disabilities', subject: 'person',
@@ -200,9 +206,18 @@ export const DEPARTMENTS: DemoDepartment[] = [
     description: '退役军人基本信息及服役经历。',
     fields: [xm, gmsfhm, xb, f('rwrq', '入伍日期', 'date', 'date', false, 'L3'), f('tyrq', '退役日期', 'date', 'date', true, 'L3'),
       f('tylb', '退役类别', 'string', null, false, 'L2'), jzdz, lxdh],
-    primaryKey: ['gmsfhm'], shareType: 'conditional', openType: 'none', updateCycle: 'monthly',
+    primaryKey: ['gmsfhm'], shareType: 'conditional', openType: 'none', updateCycle: 'monthly', review: 'submitted',
   }]),
 ];
+
+/** The catalog theme (主题) of each department's data. */
+export const DEPARTMENT_THEMES: Record<string, string> = {
+  GA: '公共安全', MZ: '社会救助', RS: '社会保障', SC: '市场监管', ZJ: '城乡建设', WJ: '医疗卫生', JY: '教育文化', CG: '城市管理',
+  HB: '生态环境', SW: '财税金融', YB: '社会保障', JT: '交通运输', ZR: '资源环境', CL: '社会救助', TY: '社会保障',
+};
+
+/** 基础信息资源 (population, legal persons, natural resources); every other dataset is a department resource. */
+export const BASE_DATASETS = new Set(['GA_HJRK', 'SC_QYDJ', 'ZR_ZJDDJ']);
 
 /** How each dataset is written: most as UTF-8 CSV; one old system exports GBK, one Excel-style with BOM, two as NDJSON. */
 export const FILE_FORMATS: Record<string, { format: 'csv' | 'ndjson'; encoding: 'utf-8' | 'gbk'; bom: boolean }> = {

@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { datasetAdmin, datasetByCode } from '../catalog/index.ts';
+import { catalogReview, datasetAdmin, datasetByCode } from '../catalog/index.ts';
 import { SYSTEM, type Caller, type Ctx } from '../kernel/index.ts';
 import { departments, users } from '../identity/index.ts';
 import { ingestFile, type IngestJob } from '../ingest/index.ts';
 import { generateCity, type CityManifest } from './generate.ts';
+import { CITY } from './city.ts';
+import { BASE_DATASETS, DEPARTMENT_THEMES } from './departments.ts';
 
 /** Password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -52,9 +54,15 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
       if (await datasetByCode(ctx.db, ds.code)) continue;
       await datasetAdmin.create(ctx, SYSTEM, {
         code: ds.code, name: ds.name, description: ds.description, departmentId: dept.id, layer: ds.layer, primaryKey: ds.primaryKey,
-        updateCycle: ds.updateCycle, shareType: ds.shareType, openType: ds.openType, theme: ds.subject,
-        fields: ds.fields.map((f) => ({ name: f.name, title: f.title, type: f.type, element: f.element, required: f.required, sensitivity: f.sensitivity })),
+        updateCycle: ds.updateCycle, shareType: ds.shareType, openType: ds.openType, theme: DEPARTMENT_THEMES[d.code] ?? null,
+        category: BASE_DATASETS.has(ds.code) ? 'base' : 'department', keywords: ds.keywords ?? [], resourceFormat: 'database',
+        shareMethod: 'api', shareCondition: ds.shareType === 'conditional' ? '经数据局审批，限申请用途使用 / approved requests only, for the stated purpose' : null,
+        openCondition: ds.openType === 'conditional' ? '注册并同意开放数据使用条款，经审核获得密钥 / register, accept the terms, and get an approved key' : null,
+        contact: { name: `${d.name}数据专员`, phone: `${CITY.phoneAreaCode}-12345`, email: `data-${d.code.toLowerCase()}@${CITY.domain}` },
+        fields: ds.fields.map((f) => ({ name: f.name, title: f.title, type: f.type, element: f.element, required: f.required, sensitivity: f.sensitivity, ...(f.open ? { open: f.open } : {}) })),
       });
+      if (ds.review !== 'draft') await catalogReview.submit(ctx, SYSTEM, ds.code, { quiet: true });
+      if (!ds.review) await catalogReview.publish(ctx, SYSTEM, ds.code, { quiet: true });
     }
     opts.onProgress?.({ step: 'setup', done: ++done, total: manifest.departments.length, label: d.name });
   }

@@ -41,6 +41,7 @@ export const OBJECTS = {
   job: { zh: '导入任务', en: 'ingest job' },
   notice: { zh: '通知', en: 'notice' },
   element: { zh: '自定义数据元', en: 'custom element' },
+  openKey: { zh: '开放数据密钥申请', en: 'open-data key application' },
 } as const satisfies Record<string, Text & { key?: Text }>;
 
 export type ObjectKind = keyof typeof OBJECTS;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { maskMacroSql } from './masks.ts';
-import { toParam, toPlain } from './toPlain.ts';
+import { toParam, toPlain, type Plain } from './toPlain.ts';
 import { LakeStageError } from './LakeStageError.ts';
 import { StageRunner } from './StageRunner.ts';
 import { literalList } from './sql.ts';
@@ -104,6 +104,27 @@ export class Engine {
       return await fn(c);
     } finally {
       c.disconnectSync();
+    }
+  }
+
+  /**
+   * Run one query and yield its rows as plain JS arrays, a chunk (≈2,048 rows) at a time: the
+   * result is never held whole. The connection goes back to the pool when the loop ends or breaks.
+   */
+  async *stream(sql: string): AsyncGenerator<Plain[][]> {
+    const c = await this.acquire();
+    let ok = false;
+    try {
+      let result;
+      try {
+        result = await c.stream(sql);
+      } catch (err) {
+        throw new LakeStageError('lake.stream', 'query', err, sql);
+      }
+      for await (const rows of result.yieldConvertedRows(toPlain)) yield rows as Plain[][];
+      ok = true;
+    } finally {
+      this.release(c, ok);
     }
   }
 

@@ -74,7 +74,14 @@ export class Lake {
 
   /** The face only the share guard gets (ctx.lakeReader): the table expression of a version, and queries. */
   reader(): LakeReader {
-    return { scan: (v) => this.scanSql(v), query: (sql, params) => this.query(sql, params) };
+    return {
+      scan: (v) => this.scanSql(v),
+      query: (sql, params) => this.query(sql, params),
+      stream: (sql) => this.engine.stream(sql),
+      copyToParquet: async (sql, file) => {
+        await this.engine.query(`COPY (${sql}) TO ${literal(file)} (FORMAT parquet, COMPRESSION zstd)`);
+      },
+    };
   }
 
   /** DuckDB table expression reading exactly version v. */

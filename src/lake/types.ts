@@ -1,3 +1,4 @@
+import type { Plain } from './toPlain.ts';
 import type { PageResult, Queryable } from '../control/index.ts';
 import type { StageRunner } from './StageRunner.ts';
 
@@ -113,4 +114,8 @@ export interface LakeReader {
   scan(v: VersionInfo): string;
   /** Run SQL on a pooled connection; values come back as plain JS. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Run a query and yield its rows (plain JS arrays) a chunk at a time, never holding the result whole. */
+  stream(sql: string): AsyncGenerator<Plain[][]>;
+  /** Write a query's result to a new Parquet file at `file` (a path the caller owns and removes). */
+  copyToParquet(sql: string, file: string): Promise<void>;
 }

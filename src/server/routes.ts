@@ -1,9 +1,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Ctx, VERSION } from '../kernel/index.ts';
 import { auditRoutes } from '../audit/index.ts';
-import { catalogRoutes } from '../catalog/index.ts';
+import { catalogRoutes, portalRoutes } from '../catalog/index.ts';
 import { identityRoutes } from '../identity/index.ts';
-import { shareRoutes } from '../share/index.ts';
+import { openDataRoutes, shareRoutes } from '../share/index.ts';
 import { ingestRoutes } from '../ingest/index.ts';
 import { sourceRoutes } from '../connectors/index.ts';
 import { dashboardRoutes } from '../dashboard/index.ts';
@@ -33,6 +33,6 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
 export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (api) => {
-    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, shareRoutes, ingestRoutes, sourceRoutes, dashboardRoutes]) await api.register(routes(ctx));
+    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes]) await api.register(routes(ctx));
   };
 }

@@ -3,7 +3,7 @@ import type { Queryable } from '../../control/index.ts';
 import { DATASET_SELECT, toDataset } from '../datasets.ts';
 import { searchFor } from './registry.ts';
 import { SearchIndex, type SearchQuery, type SearchResult } from './SearchIndex.ts';
-import { audienceOf } from './visibility.ts';
+import { audienceOf } from './audience.ts';
 
 /**
  * What changes when the catalog changes, cheap to read: entries (count), their edits and reviews

@@ -1,9 +1,9 @@
 import type { Dataset } from '../types.ts';
-import { openRule } from '../openness.ts';
+import { openRule } from '../openData.ts';
 import { FACET_LABELS, FACET_VALUE, FACETS, type Facet, type FacetCount } from './facets.ts';
 import { withPrefix } from './prefix.ts';
 import { indexTerms, isCjk, normalize, pinyinTerms, queryTerms } from './tokenize.ts';
-import type { Audience } from './visibility.ts';
+import type { Audience } from './audience.ts';
 
 /** Where a term was found. A field that open data drops is a bit of its own, so public searches can leave it out. */
 const TITLE = 1, CODE = 2, PINYIN = 4, KEYWORDS = 8, FIELDS = 16, CLOSED_FIELDS = 32, DESCRIPTION = 64;

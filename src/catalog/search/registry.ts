@@ -1,8 +1,9 @@
 /**
  * One catalog search per control plane (per `ctx.db`), so every request of a process shares one
- * index. Kept apart from CatalogSearch so that the catalog's writers can invalidate it without
- * importing what loads datasets.
+ * index; told of every catalog change this process makes (onCatalogChange).
  */
+import { onCatalogChange } from '../events.ts';
+
 interface Invalidatable {
   invalidate(): void;
 }
@@ -20,3 +21,5 @@ export function searchFor<T extends Invalidatable>(db: object, make: () => T): T
 export function invalidateCatalogSearch(ctx: { db: object }): void {
   searches.get(ctx.db)?.invalidate();
 }
+
+onCatalogChange(invalidateCatalogSearch);

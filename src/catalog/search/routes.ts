@@ -4,7 +4,7 @@ import type { DatasetSchema } from '../routes.ts';
 import { type Ctx, callerOf, fieldProblem, Literals } from '../../kernel/index.ts';
 import { catalogSearch } from './CatalogSearch.ts';
 import { FACET_LABELS, FACETS, type Facet } from './facets.ts';
-import { publicEntry } from './publicEntry.ts';
+import { publicEntry } from '../openData.ts';
 import { MAX_LIMIT, type SearchQuery } from './SearchIndex.ts';
 
 /** The query parameter of each facet filter (resourceFormat is `format`). */
@@ -53,14 +53,18 @@ const Result = <T extends TSchema>(entry: T) => Type.Object({
   facets: FacetsSchema,
 });
 
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** The public entry of the portal (publicEntry): no internal ids, fields as open data carries them. */
 const PublicEntrySchema = Type.Object({
   code: Type.String(), name: Type.String(), description: Type.String(), departmentCode: Type.String(), departmentName: Type.String(),
-  theme: Type.Union([Type.String(), Type.Null()]), layer: Type.String(), category: Type.String(), resourceFormat: Type.String(),
-  updateCycle: Type.Union([Type.String(), Type.Null()]), openType: Type.String(), openCondition: Type.Union([Type.String(), Type.Null()]),
-  keywords: Type.Array(Type.String()), licence: Type.Union([Type.String(), Type.Null()]), rowCount: Type.Integer(),
-  quality: Type.Union([Type.Number(), Type.Null()]), publishedAt: Type.Union([Type.String(), Type.Null()]),
-  dataUpdatedAt: Type.Union([Type.String(), Type.Null()]), updatedAt: Type.String(),
-  fields: Type.Array(Type.Object({ title: Type.String(), type: Type.String() })),
+  theme: Nullable(Type.String()), category: Type.String(), layer: Type.String(), resourceFormat: Type.String(), updateCycle: Nullable(Type.String()),
+  openType: Type.String(), openCondition: Nullable(Type.String()), keywords: Type.Array(Type.String()),
+  contact: Nullable(Type.Object({ name: Type.Optional(Type.String()), phone: Type.Optional(Type.String()), email: Type.Optional(Type.String()) })),
+  licence: Type.String(), publishedAt: Nullable(Type.String()), dataUpdatedAt: Nullable(Type.String()), currentVersion: Type.Integer(),
+  rowCount: Type.Integer(), quality: Nullable(Type.Number()),
+  fields: Type.Array(Type.Object({
+    name: Type.String(), title: Type.String(), type: Type.String(), element: Nullable(Type.String()), masked: Type.Boolean(), description: Type.Optional(Type.String()),
+  })),
 }, { $id: 'OpenCatalogEntry' });
 
 /**
