@@ -4,7 +4,10 @@
  * the same run: PostgreSQL full-text search on the same entries (jieba-segmented tsvector, GIN
  * index, plainto_tsquery ranked by ts_rank, LIMIT 20, a pool of 32 connections).
  *
- *   npm run bench -- catalog [--entries N] [--duration S] [--database-url URL]
+ *   npm run bench -- catalog [--entries N] [--duration S] [--download-rows N (0: skip)] [--database-url URL]
+ *
+ * Then the download half (bench/_catalogDownload.ts): one open dataset streamed as CSV, beside
+ * PostgreSQL COPY TO STDOUT.
  *
  * The govhub server runs in this process on the control plane of production (a PostgreSQL server,
  * in a schema of its own; embedded PGlite when no server answers), its HTTP client in a worker
@@ -24,12 +27,15 @@ import { loadConfig, newId } from '../src/kernel/index.ts';
 import { openPlatform } from '../src/platform.ts';
 import { buildApp } from '../src/server/index.ts';
 import { arg, defaultPgUrl, printTable, ratio, timed, withPostgres } from './_peers.ts';
+import { downloadBench } from './_catalogDownload.ts';
 
 export interface CatalogBenchOptions {
   entries?: number;
   durationS?: number;
   connections?: number;
   databaseUrl?: string | null;
+  /** Rows of the download benchmark (default 1,000,000; 0 leaves it out). */
+  downloadRows?: number;
   log?: (line: string) => void;
 }
 
@@ -137,7 +143,7 @@ export async function run(opts: CatalogBenchOptions = {}): Promise<Record<string
   const out: Record<string, number> = {};
   const table: string[][] = [];
   const { departments, entries } = generateEntries(n);
-  log(`catalog bench: ${n.toLocaleString('en')} entries, ${QUERIES.length} queries, ${connections} connections, ${duration} s per side, ${os.cpus().length} CPUs`);
+  log(`catalog bench: ${n.toLocaleString('en')} entries, ${QUERIES.length} queries, ${connections} connections, ${duration} s per side, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}`);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-bench-catalog-'));
   const pgUrl = opts.databaseUrl === undefined ? defaultPgUrl() : opts.databaseUrl;
@@ -261,6 +267,9 @@ export async function run(opts: CatalogBenchOptions = {}): Promise<Record<string
   if (r !== undefined) out.ratio_qps_vs_postgres_fts = r;
 
   printTable(log, ['engine', 'requests', 'p50 ms', 'p95 ms', 'qps', 'answers with'], table);
+
+  // the download half of the catalog benchmark (bench/_catalogDownload.ts): one open dataset as CSV beside PostgreSQL COPY
+  if (opts.downloadRows !== 0) Object.assign(out, await downloadBench({ log, databaseUrl: opts.databaseUrl, rows: opts.downloadRows }));
   for (const [k, v] of Object.entries(out)) log(`${k}=${v}`);
   return out;
 }
@@ -314,9 +323,8 @@ async function insertBatch(db: { query(sql: string, params?: unknown[]): Promise
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const entries = arg('--entries');
-  const duration = arg('--duration');
-  run({ entries: entries ? Number(entries) : undefined, durationS: duration ? Number(duration) : undefined, databaseUrl: arg('--database-url') }).catch((err) => {
+  const num = (flag: string) => (arg(flag) === undefined ? undefined : Number(arg(flag)));
+  run({ entries: num('--entries'), durationS: num('--duration'), downloadRows: num('--download-rows'), databaseUrl: arg('--database-url') }).catch((err) => {
     console.error(err);
     process.exitCode = 1;
   });
