@@ -185,7 +185,7 @@ export class SearchIndex {
   /** The terms a query word is looked up under: itself, and for a short Chinese word or any Latin word the terms it starts. */
   private expand(word: string): { term: string; prefix: boolean }[] {
     const out = this.postings.has(word) ? [{ term: word, prefix: false }] : [];
-    const short = isCjk(word) ? word.length <= 2 : /^[a-z0-9]+$/.test(word);
+    const short = isCjk(word) ? word.length <= 2 : /^[a-z0-9_.-]+$/.test(word); // Latin: pinyin and codes
     if (short) for (const t of withPrefix(this.terms, word, MAX_EXPANSION)) if (t !== word) out.push({ term: t, prefix: true });
     return out;
   }

@@ -60,6 +60,7 @@ describe('SearchIndex', () => {
     assert.deepEqual(codes(idx.search({ q: 'cxjm' }, audienceOf(admin))), ['RS_YLBX']);
     assert.deepEqual(codes(idx.search({ q: '户' }, audienceOf(admin))), ['GA_HJ']);
     assert.deepEqual(codes(idx.search({ q: 'rs_ylbx' }, audienceOf(admin))), ['RS_YLBX']);
+    assert.deepEqual(codes(idx.search({ q: 'MZ_' }, audienceOf(admin))).sort(), ['MZ_DB', 'MZ_YLY']); // a code by its beginning
   });
 
   test('all words must match; when none matches them all, any word (and the answer says so)', () => {
