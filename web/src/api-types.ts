@@ -158,6 +158,53 @@ export interface components {
             title: string;
             type: string;
         };
+        SearchFacets: {
+            category: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            department: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            layer: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            openType: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            resourceFormat: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            shareType: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            status: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            theme: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            updateCycle: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+        };
         User: {
             createdAt: string;
             departmentId: string | null;

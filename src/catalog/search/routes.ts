@@ -43,9 +43,10 @@ function toQuery(qs: Querystring): SearchQuery {
   return { q: qs.q, filters, sort: qs.sort, limit: qs.limit ?? 20, offset: qs.offset ?? 0 };
 }
 
+/** Per facet, its values with their counts (a shared component of the OpenAPI document). */
 const FacetsSchema = Type.Object(Object.fromEntries(FACETS.map((f) => [f, Type.Array(Type.Object({
   value: Type.String(), label: Type.Optional(Type.String()), count: Type.Integer(),
-}))])));
+}))])), { $id: 'SearchFacets' });
 const Result = <T extends TSchema>(entry: T) => Type.Object({
   total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(),
   mode: Literals(['and', 'or', 'all'] as const),
