@@ -267,7 +267,10 @@ for (const driver of drivers()) {
       assert.ok(typeof v1.quality === 'number' && v1.quality > 0 && v1.quality <= 100, `quality ${v1.quality}`);
       const job = (await req('GET', `/ingest/jobs/${v1.jobId}`, ga)).json();
       assert.equal(v1.quality, job.quality.score);
-      // another department sees what the catalog shows of each version, not its workings (files, writer, job)
+      // another department sees what the catalog shows of each version, not its workings (files, writer, job),
+      // once the entry is published (a draft does not exist for it)
+      assert.equal((await req('GET', '/datasets/GA_VER/versions', mz)).statusCode, 404);
+      for (const [step, by] of [['submit', ga], ['publish', admin]] as const) assert.equal((await req('POST', `/datasets/GA_VER/${step}`, by)).statusCode, 200);
       const other = (await req('GET', '/datasets/GA_VER/versions', mz)).json();
       assert.equal(other.total, all.total);
       for (const v of other.items as Record<string, unknown>[]) {
