@@ -16,10 +16,17 @@ export interface components {
             username: string;
         };
         Dataset: {
+            category: string;
             code: string;
+            contact: {
+                email?: string;
+                name?: string;
+                phone?: string;
+            } | null;
             core: boolean;
             createdAt: string;
             currentVersion: number;
+            dataUpdatedAt: string | null;
             departmentCode: string;
             departmentId: string;
             departmentName: string;
@@ -27,12 +34,23 @@ export interface components {
             fields: components["schemas"]["DatasetField"][];
             id: string;
             important: boolean;
+            keywords: string[];
             layer: string;
+            licence: string | null;
             name: string;
+            openCondition: string | null;
             openType: string;
             primaryKey: string[];
+            publishedAt: string | null;
+            quality: number | null;
+            resourceFormat: string;
+            reviewNote: string | null;
             rowCount: number;
+            shareBasis: string | null;
+            shareCondition: string | null;
+            shareMethod: string | null;
             shareType: string;
+            status: string;
             theme: string | null;
             updateCycle: string | null;
             updatedAt: string;
@@ -42,6 +60,7 @@ export interface components {
             element?: string | null;
             mask?: string;
             name: string;
+            open?: string;
             required?: boolean;
             sensitivity: "L1" | "L2" | "L3" | "L4";
             title: string;
@@ -77,6 +96,22 @@ export interface components {
             parentId: string | null;
             regionCode: string;
             updatedAt: string;
+        };
+        OpenKey: {
+            acceptedAt: string;
+            createdAt: string;
+            decidedAt: string | null;
+            email: string;
+            id: string;
+            keyPrefix: string | null;
+            lastUsedAt: string | null;
+            name: string;
+            organisation: string;
+            phone: string | null;
+            purpose: string;
+            reason: string | null;
+            status: string;
+            termsVersion: string;
         };
         Problem: {
             detail?: string;
