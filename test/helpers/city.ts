@@ -27,7 +27,8 @@ export interface City {
   officers: Record<'GA' | 'MZ' | 'CL', Auth>;
   dept: Record<string, string>;
   req(method: string, url: string, auth?: Auth, payload?: unknown): Promise<LightMyRequestResponse>;
-  register(as: Auth, dept: string, code: string, fields: unknown[], extra?: Record<string, unknown>): Promise<void>;
+  /** Register a dataset and publish its catalog entry (submitted by `as`, published by the admin); `draft: true` leaves it a draft. */
+  register(as: Auth, dept: string, code: string, fields: unknown[], extra?: Record<string, unknown> & { draft?: boolean }): Promise<void>;
   upload(as: Auth, code: string, name: string, content: string | Buffer, fields?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** Audit events of an action on an object, oldest first. */
   events(action: string, objectId: string): Promise<{ actorName: string; details: Record<string, unknown>; departmentId: string | null }[]>;
@@ -57,9 +58,16 @@ export async function openCity(driver: TestDriver): Promise<City> {
   };
   return {
     t, app, admin, officers, dept, req,
-    async register(as, d, code, fields, extra = {}) {
-      const r = await req('POST', '/datasets', as, { code, name: code, departmentId: dept[d], fields, ...extra });
+    async register(as, d, code, fields, { draft, ...extra } = {}) {
+      const shareBasis = extra.shareType === 'none' ? { shareBasis: '《示例条例》第十条 / example regulation, art. 10' } : {};
+      const r = await req('POST', '/datasets', as, { code, name: code, departmentId: dept[d], fields, ...shareBasis, ...extra });
       assert.equal(r.statusCode, 201, r.body);
+      if (draft) return;
+      // published through review, as entries other departments find in the catalog are
+      for (const [step, by] of [['submit', as], ['publish', admin]] as const) {
+        const s = await req('POST', `/datasets/${code}/${step}`, by);
+        assert.equal(s.statusCode, 200, s.body);
+      }
     },
     upload: (as, code, name, content, fields = {}) => upload(app, `/datasets/${code}/ingest`, as, name, content, fields),
     async events(action, objectId) {

@@ -44,8 +44,12 @@ for (const driver of drivers()) {
       });
       assert.equal(bad.statusCode, 400);
       assert.deepEqual(bad.json().errors.map((e: { field: string }) => e.field).sort(), ['fields.0.name', 'fields.1.element', 'primaryKey.0']);
+      assert.equal((await req('GET', '/datasets?q=户籍', mz)).json().total, 0, 'a draft is its department\'s and the admin\'s alone');
+      assert.equal((await req('GET', '/datasets/GA_HJ', mz)).statusCode, 404);
+      assert.equal((await req('POST', '/datasets/GA_HJ/submit', ga)).statusCode, 200);
+      assert.equal((await req('POST', '/datasets/GA_HJ/publish', admin)).statusCode, 200);
       assert.equal((await req('PATCH', '/datasets/GA_HJ', mz, { name: '改' })).statusCode, 403);
-      assert.equal((await req('GET', '/datasets?q=户籍', mz)).json().total, 1, 'the catalog entry is visible to other departments');
+      assert.equal((await req('GET', '/datasets?q=户籍', mz)).json().total, 1, 'the published entry is visible to other departments');
     });
 
     test('reads go through the guard: owner in clear, others denied or masked, every read audited', async () => {
@@ -79,7 +83,8 @@ for (const driver of drivers()) {
       const adminView = (await req('GET', '/datasets/GA_HJ/rows', admin)).json();
       assert.ok(adminView.rows.every((r: { id_number: string }) => r.id_number.includes('****')), 'admin sees L3 masked');
 
-      await req('PATCH', '/datasets/GA_HJ', ga, { shareType: 'none' });
+      assert.equal((await req('PATCH', '/datasets/GA_HJ', ga, { shareType: 'none' })).statusCode, 400, 'not shared states its legal basis');
+      assert.equal((await req('PATCH', '/datasets/GA_HJ', ga, { shareType: 'none', shareBasis: '《示例条例》第十条' })).statusCode, 200);
       assert.equal((await req('GET', '/datasets/GA_HJ/rows', mz)).statusCode, 403);
       assert.equal((await req('GET', '/datasets/GA_HJ/rows?fields=nope', ga)).statusCode, 400);
 
