@@ -67,7 +67,8 @@ async function problemOf(res: Response): Promise<Problem> {
 
 let expiredShown = false;
 function handleUnauthorized(path: string): void {
-  if (path === '/auth/login') return;
+  // a wrong password, or an open-data API key refused: not the end of a session
+  if (path === '/auth/login' || path.startsWith('/open/')) return;
   const wasLoggedIn = !!session.token;
   clearSession();
   if (wasLoggedIn && !expiredShown) {
