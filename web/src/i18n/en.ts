@@ -1091,7 +1091,7 @@ const en: Messages = {
       title: 'Developers',
       intro: 'Open data is also served through APIs: the catalog speaks the CKAN Action API and is published as DCAT and as Frictionless data packages.',
       ckan: 'CKAN-compatible API',
-      ckanHint: '/api/3/action/package_search and more; existing CKAN clients work as they are',
+      ckanHint: 'package_search, package_show and more; existing CKAN clients work as they are',
       dcatTtl: 'DCAT catalog (Turtle)',
       dcatJsonld: 'DCAT catalog (JSON-LD)',
       datapackage: 'Frictionless data package (datapackage.json)',

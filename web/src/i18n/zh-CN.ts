@@ -1090,7 +1090,7 @@ const zhCN = {
       title: '开发者',
       intro: '开放数据也可通过接口获取：目录兼容 CKAN Action API，并以 DCAT 与 Frictionless 数据包的形式发布。',
       ckan: 'CKAN 兼容接口',
-      ckanHint: '/api/3/action/package_search 等，现有 CKAN 客户端可直接使用',
+      ckanHint: 'package_search、package_show 等，现有 CKAN 客户端可直接使用',
       dcatTtl: 'DCAT 目录（Turtle）',
       dcatJsonld: 'DCAT 目录（JSON-LD）',
       datapackage: 'Frictionless 数据包（datapackage.json）',
