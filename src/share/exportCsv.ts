@@ -36,7 +36,8 @@ export function unspreadsheetSql(expr: string): string {
  * a header row, then the rows as they come, every cell through `spreadsheetCell`.
  */
 export function csvDownload(header: string[], rows: AsyncIterable<unknown[]>): Readable {
-  const csv = stringify({ bom: true, eof: true, record_delimiter: '\r\n' });
+  // a line break of either kind inside a cell is quoted (RFC 4180), not only the record delimiter
+  const csv = stringify({ bom: true, eof: true, record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
   void (async () => {
     try {
       csv.write(header.map(spreadsheetCell));
@@ -48,3 +49,35 @@ export function csvDownload(header: string[], rows: AsyncIterable<unknown[]>): R
   })();
   return csv;
 }
+
+const NUMBER_RE = PLAIN_NUMBER.source.slice(1, -1);
+const FRAGILE_RE = FRAGILE_DIGITS.source.slice(1, -1);
+
+/**
+ * SQL (DuckDB) writing each row of `from` as one finished CSV line, cells as `spreadsheetCell`
+ * writes them and quoted as RFC 4180 asks: the data plane formats the file, vectorised, and a
+ * download only joins the lines. `text` names the columns that may hold text (the others are
+ * numbers, dates and booleans, which need no neutralising).
+ */
+export function csvLinesSql(from: string, columns: { name: string; text: boolean }[]): string {
+  const q = (n: string) => `"${n.replaceAll('"', '""')}"`;
+  const safe = (c: { name: string; text: boolean }) => {
+    const v = `CAST(${q(c.name)} AS VARCHAR)`;
+    if (!c.text) return `${v} AS ${q(c.name)}`;
+    return `CASE WHEN regexp_full_match(${v}, '${FRAGILE_RE}') THEN '="' || ${v} || '"'
+      WHEN regexp_matches(${v}, '^[=+\\-@\\t\\r]') AND NOT regexp_full_match(${v}, '${NUMBER_RE}') THEN '''' || ${v} ELSE ${v} END AS ${q(c.name)}`;
+  };
+  const quoted = (c: { name: string }) =>
+    `CASE WHEN ${q(c.name)} IS NULL THEN '' WHEN regexp_matches(${q(c.name)}, '[",\\r\\n]') THEN '"' || replace(${q(c.name)}, '"', '""') || '"' ELSE ${q(c.name)} END`;
+  return `SELECT ${columns.map(quoted).join(` || ',' || `)} AS line FROM (SELECT ${columns.map(safe).join(', ')} FROM (${from}))`;
+}
+
+/** A CSV download of lines made by `csvLinesSql`: the byte-order mark, the header, then the lines as they come. */
+export function csvLinesDownload(header: string[], lines: AsyncIterable<unknown[][]>): Readable {
+  return Readable.from((async function* () {
+    yield `\uFEFF${header.map((h) => csvQuote(spreadsheetCell(h))).join(',')}\r\n`;
+    for await (const chunk of lines) if (chunk.length) yield `${chunk.map((r) => r[0]).join('\r\n')}\r\n`;
+  })());
+}
+
+const csvQuote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);

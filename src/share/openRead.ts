@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 
 import { type Ctx, newId, notFound, problem } from '../kernel/index.ts';
 import { ident, type VersionInfo } from '../lake/index.ts';
-import { csvDownload, spreadsheetCell } from './exportCsv.ts';
+import { csvLinesDownload, csvLinesSql, spreadsheetCell } from './exportCsv.ts';
 import { maskedColumn } from './masking.ts';
 import { isOpenEntry, openColumns, type OpenColumn } from '../catalog/index.ts';
 import type { OpenReader } from './openKeys.ts';
@@ -134,7 +134,7 @@ export async function openDownload(ctx: Ctx, reader: OpenReader, ds: Dataset, fo
     throw problem('unprocessable', `超过 Excel 行数上限，请下载 CSV 或 Parquet / more rows than a worksheet holds: use CSV or Parquet`, [{ field: 'format', message: 'too many rows for xlsx' }]);
   }
   await audited(ctx, reader, plan, { format, rows: plan.version.rowCount });
-  const stream = format === 'csv' ? csvDownload(plan.columns.map((c) => c.name), rowsOf(ctx, plan))
+  const stream = format === 'csv' ? csvLinesDownload(plan.columns.map((c) => c.name), ctx.lakeReader.stream(csvLinesSql(plan.sql, plan.columns.map((c) => ({ name: c.name, text: c.type === 'string' })))))
     : format === 'json' ? jsonStream(ctx, plan)
       : format === 'xlsx' ? xlsxStream(ctx, plan)
         : await parquetStream(ctx, plan);

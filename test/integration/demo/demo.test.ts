@@ -46,6 +46,18 @@ for (const driver of drivers()) {
       assert.ok(!text.includes('\ufffd'), 'no replacement characters');
     });
 
+    test('the open-data portal is not empty: six published open datasets, masked fields, one conditional, two entries in review', async () => {
+      const home = (await t.app.inject({ method: 'GET', url: '/api/v1/open/home' })).json();
+      assert.ok(home.datasets >= 6, `${home.datasets} open datasets`);
+      const open = home.latest as { code: string; openType: string; fields: { masked: boolean }[]; keywords: string[] }[];
+      assert.ok(open.some((d) => d.openType === 'conditional'));
+      assert.ok(open.filter((d) => d.fields.some((f) => f.masked)).length >= 2, 'some open datasets show masked fields');
+      const cg = (await t.app.inject({ method: 'GET', url: '/api/v1/open/datasets/CG_SRAJ/preview?limit=5' })).json();
+      assert.ok(cg.rows.length > 0 && cg.columns.every((c: { name: string }) => c.name !== 'sbrdh'), 'the reporter phone is dropped');
+      const queue = (await t.app.inject({ method: 'GET', url: '/api/v1/catalog/review', headers: await login(t.app) })).json();
+      assert.ok(queue.items.length >= 1, 'the review queue has work');
+    });
+
     test('loading again is idempotent', async () => {
       const before = await t.p.db.query<{ code: string; row_count: number }>('SELECT ds.code, v.row_count FROM datasets ds JOIN dataset_versions v ON v.dataset_id = ds.id AND v.version = ds.current_version ORDER BY ds.code');
       await loadDemo(t.p, { people: 1500, seed: 7 });
