@@ -961,6 +961,7 @@ const en: Messages = {
     quality: 'Quality',
     updated: 'Data updated',
     matched: 'Matched',
+    matchedIn: { title: 'name', keywords: 'keywords', fields: 'fields', description: 'description' },
     unavailable: 'Catalog search is not available',
   },
   review: {

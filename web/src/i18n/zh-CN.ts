@@ -960,6 +960,7 @@ const zhCN = {
     quality: '质量',
     updated: '数据更新',
     matched: '命中',
+    matchedIn: { title: '名称', keywords: '关键词', fields: '数据项', description: '描述' },
     unavailable: '目录检索服务暂不可用',
   },
   review: {
