@@ -163,7 +163,7 @@ test('review: submit, return with a reason, resubmit, publish; another departmen
   await page.locator('[data-test=ds-keywords]').waitFor({ state: 'visible' });
   await page.locator('[data-test=ds-keywords]').fill('端到端');
   await page.keyboard.press('Enter');
-  await page.locator('[data-test=ds-contact-name]').fill('王专员');
+  await page.locator('[data-test=ds-contactName]').fill('王专员');
   await shot(page, 'review-01-editor');
   await page.locator('[data-test=ds-save]').click();
   await dialog.waitFor({ state: 'hidden' });
@@ -222,5 +222,45 @@ test('review: submit, return with a reason, resubmit, publish; another departmen
   assert.match(await page.locator(`[data-test=result-${CODE}] [data-test=result-status]`).innerText(), /已发布/);
   await shot(page, 'review-05-found');
 
+  assert.deepEqual(errors, [], 'errors in the page');
+});
+
+test('open-data keys: the admin approves an application; the key then opens a conditional dataset on the portal', { timeout: 120_000 }, async (t) => {
+  const { page, errors } = await openBrowser(server.url, 30_000, t);
+  const CODE = 'SC_QYDJ'; // 市场主体登记信息: conditionally open
+  const applied = await server.app.inject({
+    method: 'POST', url: '/api/v1/open/keys',
+    payload: { name: '赵敏', organisation: '示范数据科技有限公司', email: 'zhaomin@example.com', purpose: '企业名录核验', acceptTerms: true },
+  });
+  assert.equal(applied.statusCode, 201, applied.body);
+  const { key } = applied.json() as { key: string };
+
+  // pending: the portal says why it cannot read yet
+  await page.goto(`${server.url}/portal/datasets/${CODE}`);
+  await page.locator('[data-test=portal-conditional]').waitFor();
+  assert.equal(await page.locator('[data-test=portal-download-csv]').count(), 0, 'no download without a key');
+  await page.locator('[data-test=portal-apikey]').fill(key);
+  await page.locator('[data-test=portal-apikey-use]').click();
+  await page.locator('[data-test=portal-preview-error]').filter({ hasText: '审核' }).waitFor();
+
+  // the admin approves it
+  await page.evaluate(() => sessionStorage.clear());
+  await logIn(page, server.url, 'admin', server.adminPassword);
+  await page.goto(`${server.url}/share/open-keys`);
+  const row = page.locator('[data-test=openkey-table] .el-table__body tr').filter({ hasText: 'zhaomin@example.com' });
+  await row.waitFor();
+  await shot(page, 'keys-01-pending');
+  await row.locator('[data-test=openkey-approve]').click();
+  await confirmBox(page);
+  await row.locator('[data-test=openkey-row-status]').filter({ hasText: '已批准' }).waitFor();
+
+  // the key opens the preview and the downloads
+  await page.evaluate(() => sessionStorage.clear());
+  await page.goto(`${server.url}/portal/datasets/${CODE}`);
+  await page.locator('[data-test=portal-apikey]').fill(key);
+  await page.locator('[data-test=portal-apikey-use]').click();
+  await page.locator('[data-test=portal-preview] .el-table__body tr').first().waitFor();
+  assert.match(await page.locator('[data-test=portal-download-csv]').getAttribute('href') ?? '', /apikey=gho_/);
+  await shot(page, 'keys-02-conditional-open');
   assert.deepEqual(errors, [], 'errors in the page');
 });
