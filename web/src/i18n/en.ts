@@ -1002,6 +1002,7 @@ const en: Messages = {
     intro: 'Applications for keys to conditional open data: check the applicant and purpose, then approve or reject; an approved key can be revoked at any time.',
     status: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', revoked: 'Revoked' },
     allStatus: 'All states',
+    statusLabel: 'Status',
     name: 'Applicant',
     organisation: 'Organisation',
     email: 'E-mail',

@@ -1001,6 +1001,7 @@ const zhCN = {
     intro: '公众与企业申请的有条件开放数据密钥：核对申请人与用途后批准，或拒绝；已批准的密钥可随时吊销。',
     status: { pending: '待审核', approved: '已批准', rejected: '已拒绝', revoked: '已吊销' },
     allStatus: '全部状态',
+    statusLabel: '状态',
     name: '申请人',
     organisation: '单位',
     email: '电子邮箱',
