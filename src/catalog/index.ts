@@ -8,3 +8,7 @@ export { onCatalogChange, catalogChanged } from './events.ts';
 export { catalogReview } from './review.ts';
 export { lineage, type Lineage } from './lineage.ts';
 export { portalRoutes } from './portalRoutes.ts';
+export { catalogFileRoutes, openMetadataRoutes } from './openMetadataRoutes.ts';
+export { catalogQuads, toTurtle, toJsonLd, JSONLD_CONTEXT, RDF_PREFIXES, DEFAULT_CATALOG_INFO, type CatalogInfo, type CatalogInput } from './dcat.ts';
+export { dataPackage, tableSchema, type TableSchema, type TableField } from './frictionless.ts';
+export { openLinks, licenceOf, DOWNLOAD_FORMATS, type DownloadFormat, type Licence } from './openLinks.ts';

@@ -28,6 +28,11 @@ export interface Config {
   sourceTestsPerMinute: number;
   /** How long a connection to a source may take; every failed connection answers after exactly this long. */
   sourceConnectTimeoutMs: number;
+  /**
+   * The platform's public address (`https://data.example.gov.cn`), the base of the links that open
+   * metadata (DCAT, Frictionless, portal) hands out; absent: the request's protocol and host.
+   */
+  publicUrl?: string;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -54,8 +59,10 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     sourceDeny: list(env.GOVHUB_SOURCE_DENY),
     sourceTestsPerMinute: num(env.GOVHUB_SOURCE_TESTS_PER_MINUTE, 10),
     sourceConnectTimeoutMs: num(env.GOVHUB_SOURCE_CONNECT_TIMEOUT_MS, 5000),
+    publicUrl: env.GOVHUB_PUBLIC_URL?.trim() || undefined,
   };
   const merged = { ...cfg, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) } as Config;
   merged.dataDir = path.resolve(merged.dataDir);
+  if (merged.publicUrl) merged.publicUrl = merged.publicUrl.replace(/\/+$/, '');
   return merged;
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Config } from './config.ts';
 import type { Caller } from './context.ts';
 import { problem } from './problems.ts';
 
@@ -42,3 +43,17 @@ export function rateLimitKey(req: FastifyRequest): string {
   if (c?.tokenId) return `token:${c.tokenId}`;
   return `ip:${req.ip}`;
 }
+
+/**
+ * The base of the public links an answer hands out (no trailing slash): the configured public
+ * address (GOVHUB_PUBLIC_URL), else the request's own protocol and host. Behind a proxy, or where
+ * answers are cached, set the public address: the Host header is the client's to choose.
+ */
+export function publicBaseUrl(req: FastifyRequest, config: Pick<Config, 'publicUrl'>): string {
+  if (config.publicUrl) return config.publicUrl;
+  // links are written into documents (Turtle IRIs among them): a host is a name or address and a port, nothing else
+  if (!HOST.test(req.host)) throw problem('bad-request', 'Host 请求头无效 / invalid Host header');
+  return `${req.protocol}://${req.host}`;
+}
+
+const HOST = /^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$/;

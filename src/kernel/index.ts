@@ -10,5 +10,5 @@ export { loadConfig, type Config } from './config.ts';
 export * from './ids.ts';
 export * from './owner.ts';
 export { ROOT, VERSION } from './version.ts';
-export { callerOf, bearerToken, rateLimitKey } from './http.ts';
+export { callerOf, bearerToken, rateLimitKey, publicBaseUrl } from './http.ts';
 export { requireRole, requireSameDepartment, isAdmin, managesDepartment } from './permissions.ts';

@@ -12,7 +12,7 @@ import { authPlugin } from './auth.ts';
 import { installErrorHandler } from './errorHandler.ts';
 import { CSP_DIRECTIVES, HELMET } from './headers.ts';
 import { installInputGuard } from './inputGuard.ts';
-import { registerRoutes } from './routes.ts';
+import { registerRootRoutes, registerRoutes } from './routes.ts';
 
 export const WEB_DIST = path.join(ROOT, 'web', 'dist');
 
@@ -64,6 +64,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(registerRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(registerRootRoutes(ctx));
 
   const serveWeb = opts.web ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

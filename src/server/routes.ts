@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Ctx, VERSION } from '../kernel/index.ts';
 import { auditRoutes } from '../audit/index.ts';
-import { catalogRoutes, portalRoutes } from '../catalog/index.ts';
+import { catalogFileRoutes, catalogRoutes, openMetadataRoutes, portalRoutes } from '../catalog/index.ts';
 import { identityRoutes } from '../identity/index.ts';
 import { openDataRoutes, shareRoutes } from '../share/index.ts';
 import { ingestRoutes } from '../ingest/index.ts';
@@ -33,6 +33,13 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
 export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (api) => {
-    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes]) await api.register(routes(ctx));
+    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes]) await api.register(routes(ctx));
+  };
+}
+
+/** Routes at the server root, outside /api/v1: the open catalog files harvesters look for (DCAT-AP). */
+export function registerRootRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
+  return async (root) => {
+    for (const routes of [catalogFileRoutes]) await root.register(routes(ctx));
   };
 }
