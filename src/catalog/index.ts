@@ -12,3 +12,6 @@ export { catalogFileRoutes, openMetadataRoutes } from './openMetadataRoutes.ts';
 export { catalogQuads, toTurtle, toJsonLd, JSONLD_CONTEXT, RDF_PREFIXES, DEFAULT_CATALOG_INFO, type CatalogInfo, type CatalogInput } from './dcat.ts';
 export { dataPackage, tableSchema, type TableSchema, type TableField } from './frictionless.ts';
 export { openLinks, licenceOf, DOWNLOAD_FORMATS, type DownloadFormat, type Licence } from './openLinks.ts';
+export { ckanRoutes, CKAN_PREFIXES } from './ckan/routes.ts';
+export type { CkanDatastore } from './ckan/actions.ts';
+export { intParam, boolParam } from './ckan/params.ts';

@@ -6,6 +6,12 @@ import { LakeStageError } from './LakeStageError.ts';
 import { StageRunner } from './StageRunner.ts';
 import { literalList } from './sql.ts';
 
+/** Limits of one query. */
+export interface QueryOptions {
+  /** Interrupt the statement after this many milliseconds. */
+  timeoutMs?: number;
+}
+
 export interface EngineOptions {
   threads?: number;
   memoryLimit?: string;
@@ -128,14 +134,20 @@ export class Engine {
     }
   }
 
-  /** Run one statement and return its rows as plain JS objects. */
-  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  /**
+   * Run one statement and return its rows as plain JS objects. With `timeoutMs`, a statement still
+   * running after that long is interrupted and fails (its connection is dropped, not reused).
+   */
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<T[]> {
     return this.withConnection(async (c) => {
+      const timer = opts.timeoutMs ? setTimeout(() => c.interrupt(), opts.timeoutMs) : undefined;
       try {
         const reader = await c.runAndReadAll(sql, params.length ? params.map(toParam) : undefined);
         return reader.convertRowObjects(toPlain) as T[];
       } catch (err) {
         throw new LakeStageError('lake.query', 'query', err, sql);
+      } finally {
+        clearTimeout(timer);
       }
     });
   }

@@ -76,7 +76,7 @@ export class Lake {
   reader(): LakeReader {
     return {
       scan: (v) => this.scanSql(v),
-      query: (sql, params) => this.query(sql, params),
+      query: (sql, params, opts) => this.engine.query(sql, params, opts),
       stream: (sql) => this.engine.stream(sql),
       copyToParquet: async (sql, file) => {
         await this.engine.query(`COPY (${sql}) TO ${literal(file)} (FORMAT parquet, COMPRESSION zstd)`);

@@ -112,8 +112,8 @@ export interface LakeWriter {
 export interface LakeReader {
   /** DuckDB table expression reading exactly version v. */
   scan(v: VersionInfo): string;
-  /** Run SQL on a pooled connection; values come back as plain JS. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Run SQL on a pooled connection; values come back as plain JS. `timeoutMs` interrupts a statement that runs longer. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { timeoutMs?: number }): Promise<T[]>;
   /** Run a query and yield its rows (plain JS arrays) a chunk at a time, never holding the result whole. */
   stream(sql: string): AsyncGenerator<Plain[][]>;
   /** Write a query's result to a new Parquet file at `file` (a path the caller owns and removes). */

@@ -1,9 +1,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Ctx, VERSION } from '../kernel/index.ts';
 import { auditRoutes } from '../audit/index.ts';
-import { catalogFileRoutes, catalogRoutes, openMetadataRoutes, portalRoutes } from '../catalog/index.ts';
+import { catalogFileRoutes, catalogRoutes, ckanRoutes, openMetadataRoutes, portalRoutes } from '../catalog/index.ts';
 import { identityRoutes } from '../identity/index.ts';
-import { openDataRoutes, shareRoutes } from '../share/index.ts';
+import { ckanDatastore, openDataRoutes, shareRoutes } from '../share/index.ts';
 import { ingestRoutes } from '../ingest/index.ts';
 import { sourceRoutes } from '../connectors/index.ts';
 import { dashboardRoutes } from '../dashboard/index.ts';
@@ -37,9 +37,15 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   };
 }
 
-/** Routes at the server root, outside /api/v1: the open catalog files harvesters look for (DCAT-AP). */
+/**
+ * Routes at the server root, outside /api/v1, where outside clients expect them: CKAN's Action API
+ * (`/api/3/action/…`, `/api/action/…`), its DataStore served by share's open-data guard; the DCAT-AP
+ * catalog files (`/catalog.ttl`, `/catalog.jsonld`).
+ */
 export function registerRootRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (root) => {
-    for (const routes of [catalogFileRoutes]) await root.register(routes(ctx));
+    await root.register(ckanRoutes(ctx, ckanDatastore));
+    // the open catalog files harvesters look for (DCAT-AP)
+    await root.register(catalogFileRoutes(ctx));
   };
 }

@@ -58,7 +58,8 @@ export async function planOpenRead(ctx: Ctx, reader: OpenReader, ds: Dataset, ve
   return { dataset: ds, version, columns, sql: `SELECT ${exprs.join(', ')} FROM ${ctx.lakeReader.scan(version)}` };
 }
 
-async function audited(ctx: Ctx, reader: OpenReader, plan: OpenPlan, details: Record<string, unknown>) {
+/** Leave the trail of a read of open data (`data.read`, marked open, with the key, version, fields and what was masked). */
+export async function auditOpenRead(ctx: Ctx, reader: OpenReader, plan: OpenPlan, details: Record<string, unknown>) {
   await ctx.audit.record(reader.caller, {
     action: 'data.read', objectType: 'dataset', objectId: plan.dataset.code, departmentId: plan.dataset.departmentId,
     details: { open: true, key: reader.keyId, version: plan.version.version, fields: plan.columns.map((c) => c.name), masked: plan.columns.filter((c) => c.masked).map((c) => c.name), ...details },
@@ -69,7 +70,7 @@ async function audited(ctx: Ctx, reader: OpenReader, plan: OpenPlan, details: Re
 export async function openRows(ctx: Ctx, reader: OpenReader, ds: Dataset, q: { version?: number; limit: number; offset: number }) {
   const plan = await planOpenRead(ctx, reader, ds, q.version);
   const rows = await ctx.lakeReader.query<Record<string, unknown>>(`${plan.sql} LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`);
-  await audited(ctx, reader, plan, { format: 'rows', offset: q.offset, rows: rows.length });
+  await auditOpenRead(ctx, reader, plan, { format: 'rows', offset: q.offset, rows: rows.length });
   return { columns: plan.columns, rows, total: plan.version.rowCount, version: plan.version.version };
 }
 
@@ -133,7 +134,7 @@ export async function openDownload(ctx: Ctx, reader: OpenReader, ds: Dataset, fo
   if (format === 'xlsx' && plan.version.rowCount > XLSX_MAX_ROWS) {
     throw problem('unprocessable', `超过 Excel 行数上限，请下载 CSV 或 Parquet / more rows than a worksheet holds: use CSV or Parquet`, [{ field: 'format', message: 'too many rows for xlsx' }]);
   }
-  await audited(ctx, reader, plan, { format, rows: plan.version.rowCount });
+  await auditOpenRead(ctx, reader, plan, { format, rows: plan.version.rowCount });
   const stream = format === 'csv' ? csvLinesDownload(plan.columns.map((c) => c.name), ctx.lakeReader.stream(csvLinesSql(plan.sql, plan.columns.map((c) => ({ name: c.name, text: c.type === 'string' })))))
     : format === 'json' ? jsonStream(ctx, plan)
       : format === 'xlsx' ? xlsxStream(ctx, plan)
