@@ -91,6 +91,8 @@ test('portal, anonymous: search in Chinese, open a dataset, download its CSV wit
   assert.doesNotMatch(fieldsText, /上报人电话/, 'the dropped field is not');
   await page.locator('[data-test=portal-masked-tag]').filter({ hasText: '已脱敏' }).first().waitFor();
   await shot(page, 'portal-03-dataset');
+  const datapackage = await page.locator('[data-test=dev-datapackage]').getAttribute('href');
+  assert.equal((await fetch(`${server.url}${datapackage}`)).status, 200, `${datapackage}`);
 
   // ---- download the CSV
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=portal-download-csv]').click()]);
@@ -130,6 +132,11 @@ test('portal, anonymous: search in Chinese, open a dataset, download its CSV wit
   await page.locator('[data-test=portal-nav-developer]').click();
   await page.locator('[data-test=dev-ckan]').waitFor();
   assert.equal(await page.locator('[data-test=dev-dcatTtl]').getAttribute('href'), '/catalog.ttl');
+  for (const k of ['ckan', 'dcatTtl', 'dcatJsonld']) {
+    const href = await page.locator(`[data-test=dev-${k}]`).getAttribute('href');
+    const r = await fetch(`${server.url}${href}`);
+    assert.equal(r.status, 200, `${k}: ${href} answers ${r.status}`);
+  }
 
   // a deep link to the portal is served the app, not a 404
   const deep = await fetch(`${server.url}/portal/datasets/${CODE}`);
