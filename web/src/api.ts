@@ -195,7 +195,8 @@ export function useFieldErrors() {
     if (!(e instanceof ApiError)) return;
     for (const fe of e.problem.errors ?? []) {
       const key = fe.field.replace(/^body\./, '');
-      errors[key] = errors[key] ? `${errors[key]}; ${fe.message}` : fe.message;
+      const message = bilingual(fe.message);
+      errors[key] = errors[key] ? `${errors[key]}; ${message}` : message;
     }
   }
   return { errors, clear, apply };
