@@ -15,3 +15,4 @@ export { openLinks, licenceOf, DOWNLOAD_FORMATS, type DownloadFormat, type Licen
 export { ckanRoutes, CKAN_PREFIXES } from './ckan/routes.ts';
 export type { CkanDatastore } from './ckan/actions.ts';
 export { intParam, boolParam } from './ckan/params.ts';
+export * from './search/index.ts';

@@ -3,6 +3,7 @@ import { type Ctx, callerOf, Literals, Page, PageQuery } from '../kernel/index.t
 import { DATASET_CODE, datasetAdmin, datasets } from './datasets.ts';
 import { FIELD_TYPES, type FieldType } from './fields.ts';
 import { MASK_KINDS } from '../lake/index.ts';
+import { searchRoutes } from './search/routes.ts';
 import { catalogReview } from './review.ts';
 import { lineage } from './lineage.ts';
 
@@ -110,5 +111,6 @@ export function catalogRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     app.get('/datasets/:code/versions', {
       schema: { tags: ['datasets'], summary: '版本历史（新的在前，分页）/ versions, newest first, paged', params: CodeParams, querystring: PageQuery, response: { 200: Page(VersionSchema) } },
     }, (req) => datasets.versions(ctx, callerOf(req), req.params.code, { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+    await app.register(searchRoutes(ctx, DatasetSchema));
   };
 }

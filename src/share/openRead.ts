@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 
 import { type Ctx, newId, notFound, problem } from '../kernel/index.ts';
 import { ident, type VersionInfo } from '../lake/index.ts';
-import { csvLinesDownload, csvLinesSql, spreadsheetCell } from './exportCsv.ts';
+import { csvLinesDownload, csvLinesSql } from './exportCsv.ts';
 import { maskedColumn } from './masking.ts';
 import { isOpenEntry, openColumns, type OpenColumn } from '../catalog/index.ts';
 import type { OpenReader } from './openKeys.ts';
@@ -100,7 +100,8 @@ function xlsxStream(ctx: Ctx, plan: OpenPlan): Readable {
   void (async () => {
     try {
       ws.addRow(plan.columns.map((c) => c.title)).commit();
-      for await (const r of rowsOf(ctx, plan)) ws.addRow(r.map((v) => (typeof v === 'string' ? spreadsheetCell(v) : v ?? null))).commit();
+      // strings are written as text cells, which spreadsheets never run as formulas and keep digit for digit
+      for await (const r of rowsOf(ctx, plan)) ws.addRow(r.map((v) => v ?? null)).commit();
       ws.commit();
       await wb.commit();
     } catch (err) {

@@ -97,6 +97,40 @@ export interface components {
             regionCode: string;
             updatedAt: string;
         };
+        OpenCatalogEntry: {
+            category: string;
+            code: string;
+            contact: {
+                email?: string;
+                name?: string;
+                phone?: string;
+            } | null;
+            currentVersion: number;
+            dataUpdatedAt: string | null;
+            departmentCode: string;
+            departmentName: string;
+            description: string;
+            fields: {
+                description?: string;
+                element: string | null;
+                masked: boolean;
+                name: string;
+                title: string;
+                type: string;
+            }[];
+            keywords: string[];
+            layer: string;
+            licence: string;
+            name: string;
+            openCondition: string | null;
+            openType: string;
+            publishedAt: string | null;
+            quality: number | null;
+            resourceFormat: string;
+            rowCount: number;
+            theme: string | null;
+            updateCycle: string | null;
+        };
         OpenKey: {
             acceptedAt: string;
             createdAt: string;
@@ -123,6 +157,53 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        SearchFacets: {
+            category: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            department: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            layer: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            openType: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            resourceFormat: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            shareType: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            status: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            theme: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
+            updateCycle: {
+                count: number;
+                label?: string;
+                value: string;
+            }[];
         };
         User: {
             createdAt: string;

@@ -94,6 +94,9 @@ for (const driver of drivers()) {
       const ws = wb.worksheets[0]!;
       assert.deepEqual((ws.getRow(1).values as unknown[]).slice(1), ['姓名', '区域', '备注']);
       assert.equal(ws.rowCount, 3);
+      const formula = ws.getColumn(3).values.find((v) => typeof v === 'string' && v.startsWith('='));
+      assert.equal(formula, '=1+1', 'text starting with = is a text cell, shown as written');
+      assert.ok(ws.getColumn(3).values.every((v) => typeof v !== 'object' || v === null), 'no formula cells');
       noSecrets(xlsx.rawPayload.toString('latin1'), 'xlsx (zip)');
       const cells = ws.getSheetValues().flat().map(String).join('|');
       noSecrets(cells, 'xlsx cells');
