@@ -49,7 +49,7 @@ async function confirmBox(page: Page, reason?: string): Promise<void> {
 }
 
 test('portal, anonymous: search in Chinese, open a dataset, download its CSV without any L3/L4 value', { timeout: 180_000 }, async (t) => {
-  const { page, errors, outside } = await openBrowser(server.url, 30_000, t);
+  const { page, errors, outside, csp } = await openBrowser(server.url, 30_000, t);
   const CODE = 'CG_SRAJ'; // 市容环境案件: 上报人姓名 (L3) opened masked, 上报人电话 (L3) left out
 
   // what the department itself holds, in clear: the values open data must carry, and those it must not
@@ -144,6 +144,7 @@ test('portal, anonymous: search in Chinese, open a dataset, download its CSV wit
   assert.match(deep.headers.get('content-type') ?? '', /text\/html/);
 
   assert.deepEqual(outside, [], 'nothing fetched from outside');
+  assert.deepEqual(csp, [], 'no Content-Security-Policy violation');
   assert.deepEqual(errors, [], 'errors in the page');
 });
 
