@@ -97,40 +97,6 @@ export interface components {
             regionCode: string;
             updatedAt: string;
         };
-        OpenCatalogEntry: {
-            category: string;
-            code: string;
-            contact: {
-                email?: string;
-                name?: string;
-                phone?: string;
-            } | null;
-            currentVersion: number;
-            dataUpdatedAt: string | null;
-            departmentCode: string;
-            departmentName: string;
-            description: string;
-            fields: {
-                description?: string;
-                element: string | null;
-                masked: boolean;
-                name: string;
-                title: string;
-                type: string;
-            }[];
-            keywords: string[];
-            layer: string;
-            licence: string;
-            name: string;
-            openCondition: string | null;
-            openType: string;
-            publishedAt: string | null;
-            quality: number | null;
-            resourceFormat: string;
-            rowCount: number;
-            theme: string | null;
-            updateCycle: string | null;
-        };
         OpenKey: {
             acceptedAt: string;
             createdAt: string;

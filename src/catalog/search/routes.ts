@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Static, TSchema } from 'typebox';
+import type { Static, TObject, TSchema } from 'typebox';
 import type { DatasetSchema } from '../routes.ts';
 import { type Ctx, callerOf, fieldProblem, Literals } from '../../kernel/index.ts';
 import { catalogSearch } from './CatalogSearch.ts';
@@ -68,9 +68,23 @@ const PublicEntrySchema = Type.Object({
   })),
 }, { $id: 'OpenCatalogEntry' });
 
+/** How many field titles a hit names. */
+const TITLES_SHOWN = 12;
+
 /**
- * `GET /catalog/search` for logged-in callers (entries as the caller may see them, whole) and
- * `GET /open/search` for everyone (published open entries, in their public shape). The dataset
+ * A hit names its entry's fields by title only (the first dozen, and how many there are): a page of
+ * results stays small; the entry's page has the fields whole.
+ */
+function summary<T extends { fields: { title: string }[] }>(entry: T): Omit<T, 'fields'> & { fieldCount: number; fieldTitles: string[] } {
+  const { fields, ...rest } = entry;
+  return { ...rest, fieldCount: fields.length, fieldTitles: fields.slice(0, TITLES_SHOWN).map((f) => f.title) };
+}
+const Summary = <T extends TObject>(entry: T) =>
+  Type.Intersect([Type.Omit(entry, ['fields']), Type.Object({ fieldCount: Type.Integer(), fieldTitles: Type.Array(Type.String()) })]);
+
+/**
+ * `GET /catalog/search` for logged-in callers (entries as the caller may see them) and
+ * `GET /open/search` for everyone (published open entries, in their public shape), each hit a summary. The dataset
  * schema is handed in by the catalog's routes, which own it.
  */
 export function searchRoutes(ctx: Ctx, datasetSchema: typeof DatasetSchema): FastifyPluginAsyncTypebox {
@@ -78,18 +92,21 @@ export function searchRoutes(ctx: Ctx, datasetSchema: typeof DatasetSchema): Fas
     app.get('/catalog/search', {
       schema: {
         tags: ['catalog'], summary: '目录检索（中文分词、拼音、分面）/ catalog search (Chinese words, pinyin, facets)',
-        querystring: SearchQuerystring, response: { 200: Result(datasetSchema) },
+        querystring: SearchQuerystring, response: { 200: Result(Summary(datasetSchema)) },
       },
-    }, (req) => catalogSearch.search(ctx, callerOf(req), toQuery(req.query)));
+    }, async (req) => {
+      const r = await catalogSearch.search(ctx, callerOf(req), toQuery(req.query));
+      return { ...r, items: r.items.map((h) => ({ ...h, dataset: summary(h.dataset) })) };
+    });
     app.get('/open/search', {
       config: { public: true },
       schema: {
         tags: ['open data'], summary: '开放目录检索 / search the open catalog', security: [],
-        querystring: SearchQuerystring, response: { 200: Result(PublicEntrySchema) },
+        querystring: SearchQuerystring, response: { 200: Result(Summary(PublicEntrySchema)) },
       },
     }, async (req) => {
       const r = await catalogSearch.search(ctx, null, toQuery(req.query));
-      return { ...r, items: r.items.map((h) => ({ ...h, dataset: publicEntry(h.dataset) })) };
+      return { ...r, items: r.items.map((h) => ({ ...h, dataset: summary(publicEntry(h.dataset)) })) };
     });
   };
 }
