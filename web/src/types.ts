@@ -107,9 +107,15 @@ export interface SearchResult<T> {
   items: { dataset: T; score: number; matched: string[] }[];
   facets: Partial<Schemas['SearchFacets']>;
 }
-/** A catalog entry as the public sees it, its fields as open data carries them (dropped ones left out, masked ones marked). */
-export type PublicEntry = Schemas['OpenCatalogEntry'];
-export type OpenColumn = PublicEntry['fields'][number];
+/** A column as open data carries it: dropped fields left out, masked ones marked. */
+export interface OpenColumn { name: string; title: string; type: string; element?: string | null; masked: boolean; description?: string }
+/** A catalog entry as the public sees it (a search hit carries field titles and a count instead of the fields). */
+export interface PublicEntry {
+  code: string; name: string; description: string; departmentCode: string; departmentName: string; theme: string | null;
+  category: string; layer: string; resourceFormat: string; updateCycle: string | null; openType: string; openCondition: string | null;
+  keywords: string[]; contact?: { name?: string; phone?: string; email?: string } | null; licence: string | null; publishedAt: string | null;
+  dataUpdatedAt: string | null; currentVersion?: number; rowCount: number; quality: number | null; fields: OpenColumn[];
+}
 export interface OpenVersion { version: number; mode: string; rowCount: number; rowsAdded: number; createdAt: string; quality: number | null }
 export interface OpenHome {
   datasets: number; rows: number; departments: number;
