@@ -67,7 +67,8 @@ async function problemOf(res: Response): Promise<Problem> {
 
 let expiredShown = false;
 function handleUnauthorized(path: string): void {
-  if (path === '/auth/login') return;
+  // a wrong password, or an open-data API key refused: not the end of a session
+  if (path === '/auth/login' || path.startsWith('/open/')) return;
   const wasLoggedIn = !!session.token;
   clearSession();
   if (wasLoggedIn && !expiredShown) {
@@ -194,7 +195,8 @@ export function useFieldErrors() {
     if (!(e instanceof ApiError)) return;
     for (const fe of e.problem.errors ?? []) {
       const key = fe.field.replace(/^body\./, '');
-      errors[key] = errors[key] ? `${errors[key]}; ${fe.message}` : fe.message;
+      const message = bilingual(fe.message);
+      errors[key] = errors[key] ? `${errors[key]}; ${message}` : message;
     }
   }
   return { errors, clear, apply };

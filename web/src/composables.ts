@@ -1,6 +1,6 @@
 import { onBeforeUnmount, reactive, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
-import { useFieldErrors, type PageResult } from './api.ts';
+import { api, useFieldErrors, type PageResult } from './api.ts';
 
 export interface Paged<T> {
   items: ShallowRef<T[]>;
@@ -58,6 +58,21 @@ export function useQueryFilters<K extends string>(...keys: K[]): Record<K, Ref<s
     void router.replace({ query: Object.fromEntries(keys.filter((k) => filters[k].value).map((k) => [k, filters[k].value as string])) });
   }
   return { ...filters, syncQuery };
+}
+
+/**
+ * A paged list filtered by `status`, the filter kept in the route query (the review queue, key applications).
+ * `filter()` after the status changes.
+ */
+export function useStatusList<T>(path: string) {
+  const { status, syncQuery } = useQueryFilters('status');
+  const list = usePaged<T>((limit, offset) => api.get<PageResult<T>>(path, { limit, offset, status: status.value }));
+  void list.reload();
+  function filter() {
+    syncQuery();
+    void list.search();
+  }
+  return { status, list, filter };
 }
 
 /**

@@ -42,9 +42,11 @@ export const MENU: MenuEntry[] = [
   },
   {
     key: 'share', icon: Connection, children: [
-      { key: 'catalog', path: '/share/catalog' },
+      { key: 'catalog', path: '/share/catalog', view: () => import('./views/CatalogView.vue') },
+      { key: 'reviewQueue', path: '/share/review', view: () => import('./views/ReviewQueueView.vue'), roles: ['admin', 'officer'] },
       { key: 'shareRequests', path: '/share/requests' },
-      { key: 'openPortal', path: '/share/portal' },
+      { key: 'openPortal', path: '/share/portal', view: () => import('./views/OpenPortalView.vue') },
+      { key: 'openKeys', path: '/share/open-keys', view: () => import('./views/OpenKeysView.vue'), roles: ['admin'] },
       { key: 'dataServices', path: '/share/services' },
     ],
   },

@@ -47,6 +47,19 @@ const routes: RouteRecordRaw[] = [
       { path: '/datasets/:code', name: 'dataset', component: () => import('./views/DatasetDetailView.vue'), props: true, meta: { title: 'menu.resources', menu: '/datasets' } },
     ],
   },
+  {
+    // 开放数据门户: public pages, no login
+    path: '/portal',
+    component: () => import('./layouts/PortalLayout.vue'),
+    meta: { public: true, title: 'portal.title' },
+    children: [
+      { path: '', name: 'portal', component: () => import('./views/portal/PortalHomeView.vue') },
+      { path: 'search', name: 'portalSearch', component: () => import('./views/portal/PortalSearchView.vue'), meta: { title: 'portal.nav.search' } },
+      { path: 'datasets/:code', name: 'portalDataset', component: () => import('./views/portal/PortalDatasetView.vue'), props: true },
+      { path: 'apply', name: 'portalApply', component: () => import('./views/portal/PortalApplyView.vue'), meta: { title: 'portal.apply.title' } },
+      { path: 'developer', name: 'portalDeveloper', component: () => import('./views/portal/PortalDeveloperView.vue'), meta: { title: 'portal.dev.title' } },
+    ],
+  },
   { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
 ];
 

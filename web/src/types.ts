@@ -90,3 +90,35 @@ export interface SettingsView {
   dataset: string; fields: FieldSettingsView[]; unique: string[]; references?: ReferenceRule[];
   saved: { cleaning: Record<string, FieldCleaning>; rules: RuleSettings };
 }
+
+// ---- catalog (目录) and open data (开放)
+export type EntryStatus = 'draft' | 'submitted' | 'published' | 'returned';
+export type OpenKey = Schemas['OpenKey'];
+export interface LineageNode { id: string; kind: 'dataset' | 'version' | 'job' | 'source' | 'file' | 'push' | 'other'; label: string; detail?: Record<string, unknown> }
+export interface Lineage { dataset: string; nodes: LineageNode[]; edges: { from: string; to: string; kind: string }[] }
+/** The catalog's facets; each is a filter too (`resourceFormat` is the `format` parameter). */
+export const FACETS = ['department', 'theme', 'layer', 'category', 'shareType', 'openType', 'resourceFormat', 'updateCycle', 'status'] as const;
+export type Facet = (typeof FACETS)[number];
+export interface FacetCount { value: string; label?: string; count: number }
+export interface SearchResult<T> {
+  total: number; limit: number; offset: number;
+  /** and: every term matched; or: some did; all: no query. */
+  mode: 'and' | 'or' | 'all';
+  items: { dataset: T; score: number; matched: string[] }[];
+  facets: Partial<Schemas['SearchFacets']>;
+}
+/** A column as open data carries it: dropped fields left out, masked ones marked. */
+export interface OpenColumn { name: string; title: string; type: string; element?: string | null; masked: boolean; description?: string }
+/** A catalog entry as the public sees it (a search hit carries field titles and a count instead of the fields). */
+export interface PublicEntry {
+  code: string; name: string; description: string; departmentCode: string; departmentName: string; theme: string | null;
+  category: string; layer: string; resourceFormat: string; updateCycle: string | null; openType: string; openCondition: string | null;
+  keywords: string[]; contact?: { name?: string; phone?: string; email?: string } | null; licence: string | null; publishedAt: string | null;
+  dataUpdatedAt: string | null; currentVersion?: number; rowCount: number; quality: number | null; fields: OpenColumn[];
+}
+export interface OpenVersion { version: number; mode: string; rowCount: number; rowsAdded: number; createdAt: string; quality: number | null }
+export interface OpenHome {
+  datasets: number; rows: number; departments: number;
+  themes: { value: string; count: number }[]; byDepartment: { value: string; count: number }[]; latest: PublicEntry[];
+}
+export interface OpenRows { columns: OpenColumn[]; rows: Record<string, unknown>[]; total: number; version: number }
