@@ -1,7 +1,24 @@
+import { Filter, type Queryable } from '../control/index.ts';
+import { notFound } from '../kernel/index.ts';
+import { DATASET_SELECT, datasetByCode, toDataset } from './datasets.ts';
+import { visibleEntries } from './visibility.ts';
 import type { Dataset, Field, OpenRule } from './types.ts';
 
 /** A dataset as open data can show it: published, and open (公开) or conditionally open (有条件开放, API key). */
 export const isOpenEntry = (ds: Pick<Dataset, 'status' | 'openType'>) => ds.status === 'published' && ds.openType !== 'none';
+
+/** A published open entry by code, or not-found (drafts, closed and unknown entries are all the same to the public). */
+export async function openEntry(q: Queryable, code: string): Promise<Dataset> {
+  const ds = await datasetByCode(q, code);
+  if (!ds || !isOpenEntry(ds)) throw notFound('dataset', code);
+  return ds;
+}
+
+/** Every open entry (what the public sees of the catalog: `visibleEntries` for no caller), by code. */
+export async function openEntries(q: Queryable): Promise<Dataset[]> {
+  const f = visibleEntries(null, new Filter());
+  return (await q.query<Parameters<typeof toDataset>[0]>(`${DATASET_SELECT} ${f.where} ORDER BY ds.code`, f.params)).map(toDataset);
+}
 
 /** What open data does with field f: its rule, else L1/L2 kept and L3/L4 dropped. An L3/L4 field is never kept. */
 export function openRule(f: Pick<Field, 'sensitivity' | 'open'>): Exclude<OpenRule, 'keep'> | 'keep' {

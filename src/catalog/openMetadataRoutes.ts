@@ -1,16 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Ctx, notFound, publicBaseUrl } from '../kernel/index.ts';
+import { type Ctx, publicBaseUrl } from '../kernel/index.ts';
 import type { Queryable } from '../control/index.ts';
-import { isOpenEntry } from './openData.ts';
+import { openEntries, openEntry } from './openData.ts';
 import { catalogQuads, toJsonLd, toTurtle } from './dcat.ts';
-import { DATASET_SELECT, datasetByCode, toDataset } from './datasets.ts';
 import { dataPackage } from './frictionless.ts';
 
 /** The open entries (published, open or conditionally open), and the region and English name of their departments. */
-async function openEntries(db: Queryable) {
-  const rows = await db.query<Parameters<typeof toDataset>[0]>(`${DATASET_SELECT} WHERE ds.status = 'published' AND ds.open_type <> 'none' ORDER BY ds.code`);
-  const datasets = rows.map(toDataset);
+async function openCatalog(db: Queryable) {
+  const datasets = await openEntries(db);
   const codes = [...new Set(datasets.map((d) => d.departmentCode))];
   const departments = codes.length
     ? await db.query<{ code: string; region_code: string; name_en: string | null }>('SELECT code, region_code, name_en FROM departments WHERE code = ANY($1::text[])', [codes])
@@ -19,7 +17,7 @@ async function openEntries(db: Queryable) {
 }
 
 async function catalogGraph(ctx: Ctx, req: FastifyRequest) {
-  return catalogQuads({ base: publicBaseUrl(req, ctx.config), ...(await openEntries(ctx.db)) });
+  return catalogQuads({ base: publicBaseUrl(req, ctx.config), ...(await openCatalog(ctx.db)) });
 }
 
 const sendTurtle = async (ctx: Ctx, req: FastifyRequest, reply: FastifyReply) =>
@@ -54,8 +52,7 @@ export function openMetadataRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         response: { 200: Type.String(), 404: Type.Ref('Problem') },
       },
     }, async (req, reply) => {
-      const ds = await datasetByCode(ctx.db, req.params.code);
-      if (!ds || !isOpenEntry(ds)) throw notFound('dataset', req.params.code);
+      const ds = await openEntry(ctx.db, req.params.code);
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(dataPackage(ds, publicBaseUrl(req, ctx.config)), null, 2));
     });
   };

@@ -1,7 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Ctx, notFound } from '../kernel/index.ts';
-import { DATASET_SELECT, datasetByCode, toDataset } from './datasets.ts';
-import { isOpenEntry, publicEntry } from './openData.ts';
+import type { Ctx } from '../kernel/index.ts';
+import { openEntries, openEntry, publicEntry } from './openData.ts';
 
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 const Count = Type.Object({ value: Type.String(), count: Type.Integer() });
@@ -21,7 +20,7 @@ export function portalRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         },
       },
     }, async () => {
-      const open = (await ctx.db.query<Parameters<typeof toDataset>[0]>(`${DATASET_SELECT} WHERE ds.status = 'published' AND ds.open_type <> 'none'`)).map(toDataset);
+      const open = await openEntries(ctx.db);
       const count = (key: (d: (typeof open)[number]) => string) => {
         const m = new Map<string, number>();
         for (const d of open) m.set(key(d), (m.get(key(d)) ?? 0) + 1);
@@ -46,8 +45,7 @@ export function portalRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         },
       },
     }, async (req) => {
-      const ds = await datasetByCode(ctx.db, req.params.code);
-      if (!ds || !isOpenEntry(ds)) throw notFound('dataset', req.params.code);
+      const ds = await openEntry(ctx.db, req.params.code);
       const versions = await ctx.db.query<{ version: number; mode: string; row_count: string | number; rows_added: string | number; created_at: Date; quality: number | null }>(
         `SELECT v.version, v.mode, v.row_count, v.rows_added, v.created_at, (j.quality->>'score')::float8 AS quality
            FROM dataset_versions v LEFT JOIN ingest_jobs j ON j.id = v.job_id WHERE v.dataset_id = $1 ORDER BY v.version DESC LIMIT 100`, [ds.id]);

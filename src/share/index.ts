@@ -5,7 +5,7 @@ export { quarantineReader, QUARANTINE_CSV_COLUMNS, type QuarantineFile, type Qua
 export { spreadsheetCell, unspreadsheetSql, csvDownload, csvLinesSql, csvLinesDownload } from './exportCsv.ts';
 export { shareRoutes } from './routes.ts';
 export { openKeys, PUBLIC_READER, OPEN_TERMS_VERSION, type OpenKey, type OpenReader, type OpenKeyApplication } from './openKeys.ts';
-export { openEntry, planOpenRead, openRows, openDownload, auditOpenRead, OPEN_FORMATS, type OpenFormat, type OpenPlan } from './openRead.ts';
-export { isOpenEntry, openRule, openColumns, type OpenColumn } from '../catalog/index.ts';
+export { planOpenRead, openRows, openDownload, auditOpenRead, OPEN_FORMATS, type OpenFormat, type OpenPlan } from './openRead.ts';
+export { isOpenEntry, openEntry, openRule, openColumns, type OpenColumn } from '../catalog/index.ts';
 export { openDataRoutes, openKeyOf } from './openRoutes.ts';
 export { datastoreSearch, datastoreSearchSql, ckanDatastore, DATASTORE_ROWS_MAX, type DatastoreField, type DatastoreSearchParams, type DatastoreLinks, type DatastoreSqlResolver } from './datastore.ts';

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { datasetByCode, type Dataset } from '../catalog/index.ts';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -8,7 +7,7 @@ import { type Ctx, newId, notFound, problem } from '../kernel/index.ts';
 import { ident, type VersionInfo } from '../lake/index.ts';
 import { csvLinesDownload, csvLinesSql } from './exportCsv.ts';
 import { maskedColumn } from './masking.ts';
-import { isOpenEntry, openColumns, type OpenColumn } from '../catalog/index.ts';
+import { isOpenEntry, openColumns, type Dataset, type OpenColumn } from '../catalog/index.ts';
 import type { OpenReader } from './openKeys.ts';
 
 export const OPEN_FORMATS = {
@@ -28,13 +27,6 @@ export interface OpenPlan {
   columns: OpenColumn[];
   /** The one SQL open data runs: kept columns, masked ones masked, dropped ones absent. */
   sql: string;
-}
-
-/** A published open entry by code, or not-found (drafts, closed and unknown entries are all the same to the public). */
-export async function openEntry(ctx: Ctx, code: string): Promise<Dataset> {
-  const ds = await datasetByCode(ctx.db, code);
-  if (!ds || !isOpenEntry(ds)) throw notFound('dataset', code);
-  return ds;
 }
 
 /**

@@ -2,7 +2,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify';
 import { type Ctx, callerOf, IdParams, Literals, Page, PageQuery } from '../kernel/index.ts';
 import { openKeys } from './openKeys.ts';
-import { OPEN_FORMATS, openDownload, openEntry, openRows, type OpenFormat } from './openRead.ts';
+import { openEntry } from '../catalog/index.ts';
+import { OPEN_FORMATS, openDownload, openRows, type OpenFormat } from './openRead.ts';
 
 const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })), apikey: Type.Optional(Type.String({ maxLength: 100 })) });
@@ -33,7 +34,7 @@ export function openDataRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       },
     }, async (req) => {
       const reader = await openKeys.reader(ctx, openKeyOf(req));
-      return openRows(ctx, reader, await openEntry(ctx, req.params.code), { version: req.query.version, limit: req.query.limit ?? 20, offset: req.query.offset ?? 0 });
+      return openRows(ctx, reader, await openEntry(ctx.db, req.params.code), { version: req.query.version, limit: req.query.limit ?? 20, offset: req.query.offset ?? 0 });
     });
 
     app.get('/open/datasets/:code/download', {
@@ -44,7 +45,7 @@ export function openDataRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       },
     }, async (req, reply) => {
       const reader = await openKeys.reader(ctx, openKeyOf(req));
-      const d = await openDownload(ctx, reader, await openEntry(ctx, req.params.code), req.query.format ?? 'csv', req.query.version);
+      const d = await openDownload(ctx, reader, await openEntry(ctx.db, req.params.code), req.query.format ?? 'csv', req.query.version);
       return reply.type(d.contentType)
         .header('content-disposition', `attachment; filename="${d.filename.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(d.filename)}`)
         .header('x-govhub-version', String(d.version))
