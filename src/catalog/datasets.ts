@@ -1,4 +1,4 @@
-import { type Caller, type Ctx, isUuid, newId, fieldProblem, notFound, alreadyExists, noSuch, managesDepartment, requireRole, requireSameDepartment } from '../kernel/index.ts';
+import { type Caller, type Ctx, isUuid, newId, fieldProblem, notFound, alreadyExists, noSuch, managesDepartment, requireRole, requireSameDepartment, iso } from '../kernel/index.ts';
 import { Filter, type Queryable } from '../control/index.ts';
 import type { VersionInfo } from '../lake/index.ts';
 import { listElements } from '../standards/index.ts';
@@ -25,7 +25,6 @@ interface Row {
   status: Dataset['status']; review_note: string | null; published_at: Date | null; quality: number | string | null; data_updated_at: Date | null;
 }
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export const toDataset = (r: Row): Dataset => ({
   id: r.id, code: r.code, name: r.name, description: r.description, departmentId: r.department_id, departmentCode: r.department_code,

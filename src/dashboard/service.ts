@@ -1,5 +1,5 @@
 import { OUTCOME_SQL } from '../ingest/index.ts';
-import { isAdmin, problem, type Caller, type Ctx } from '../kernel/index.ts';
+import { isAdmin, problem, type Caller, type Ctx, iso } from '../kernel/index.ts';
 
 /** One day of ingest work (dates are Asia/Shanghai days, as people count them). */
 export interface DayFigures {
@@ -43,7 +43,6 @@ export interface Overview {
 }
 
 const TZ = 'Asia/Shanghai';
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 /**
  * What an officer needs each morning, for one scope: their department (officers, analysts,

@@ -1,4 +1,4 @@
-import { type Caller, type Ctx, type Role, newId, newSecret, fieldProblem, problem, notFound, isAdmin } from '../kernel/index.ts';
+import { type Caller, type Ctx, type Role, newId, newSecret, fieldProblem, problem, notFound, isAdmin, iso } from '../kernel/index.ts';
 import { hashToken } from './callers.ts';
 import { paged } from '../control/index.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
@@ -19,7 +19,6 @@ interface Row {
   id: string; name: string | null; prefix: string; user_id: string; username: string; created_at: Date; expires_at: Date;
   revoked_at: Date | null; last_used_at: Date | null;
 }
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const toToken = (r: Row): ApiToken => ({
   id: r.id, name: r.name, prefix: r.prefix, userId: r.user_id, username: r.username, createdAt: iso(r.created_at)!,
   expiresAt: iso(r.expires_at)!, revokedAt: iso(r.revoked_at), lastUsedAt: iso(r.last_used_at),

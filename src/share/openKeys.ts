@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Filter } from '../control/index.ts';
 import { hashToken } from '../identity/index.ts';
-import { type Caller, type Ctx, fieldProblem, newId, notFound, problem, requireRole } from '../kernel/index.ts';
+import { type Caller, type Ctx, fieldProblem, newId, notFound, problem, requireRole, iso } from '../kernel/index.ts';
 
 /** The terms an applicant accepts for conditional open data (有条件开放); their version is kept with each application. */
 export const OPEN_TERMS_VERSION = '2026-1';
@@ -25,7 +25,6 @@ interface Row {
   id: string; name: string; organisation: string; email: string; phone: string | null; purpose: string; terms_version: string; accepted_at: Date;
   status: OpenKey['status']; key_prefix: string | null; decided_at: Date | null; reason: string | null; last_used_at: Date | null; created_at: Date;
 }
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const toKey = (r: Row): OpenKey => ({
   id: r.id, name: r.name, organisation: r.organisation, email: r.email, phone: r.phone, purpose: r.purpose, termsVersion: r.terms_version,
   acceptedAt: iso(r.accepted_at)!, status: r.status, keyPrefix: r.key_prefix, decidedAt: iso(r.decided_at), reason: r.reason,

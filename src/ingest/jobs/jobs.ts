@@ -1,4 +1,4 @@
-import { type Caller, type Ctx, isUuid, newId, notFound, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole } from '../../kernel/index.ts';
+import { type Caller, type Ctx, isUuid, newId, notFound, problem, OWNER, ownerGone, isAdmin, managesDepartment, requireRole, iso } from '../../kernel/index.ts';
 import { departmentScope, type Queryable } from '../../control/index.ts';
 import type { IngestJob, IngestProgress, JobOrigin, JobOutcome, JobStatus, QualityReport } from '../types.ts';
 
@@ -12,7 +12,6 @@ interface JobRow {
 }
 
 const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** How a job ended as people read it: a job that wrote a version but rejected rows only partly succeeded. */
 export const outcomeOf = (status: JobStatus, rejected: number): JobOutcome =>
