@@ -11,8 +11,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { drivers } from '../../helpers/platform.ts';
-import { id, openCity, type City } from '../../helpers/city.ts';
+import { drivers } from '../helpers/platform.ts';
+import { id, openCity, type City } from '../helpers/city.ts';
 
 const FIELDS = [
   { name: 'xm', title: '姓名', type: 'string', sensitivity: 'L3', mask: 'name', open: 'mask' },
