@@ -8,6 +8,7 @@ import { ingestRoutes } from '../ingest/index.ts';
 import { sourceRoutes } from '../connectors/index.ts';
 import { dashboardRoutes } from '../dashboard/index.ts';
 import { standardsRoutes } from '../standards/index.ts';
+import { calendarRoutes } from '../calendar/index.ts';
 
 const Health = Type.Object({ status: Type.String(), version: Type.String(), controlPlane: Type.String(), dataPlane: Type.String() });
 
@@ -33,7 +34,7 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
 export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (api) => {
-    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes]) await api.register(routes(ctx));
+    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes, calendarRoutes]) await api.register(routes(ctx));
   };
 }
 
