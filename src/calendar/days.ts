@@ -4,6 +4,8 @@
  * arithmetic is done on day numbers (days since 1970-01-01), never with the machine's local time
  * zone, so a server set to UTC (or anything else) counts the same days.
  */
+import { shanghaiDay } from '../kernel/index.ts';
+
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -18,13 +20,6 @@ export function isDay(s: unknown): s is string {
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.toISOString().slice(0, 10) === s;
-}
-
-/** The Shanghai calendar day an instant falls on. */
-export function shanghaiDay(instant: Date): string {
-  const t = instant.getTime();
-  if (Number.isNaN(t)) throw new RangeError('calendar: invalid date');
-  return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** The day's number: days since 1970-01-01. Accepts a day text or an instant. */

@@ -4,7 +4,7 @@
  * requests, work orders, cases) take their deadlines from here.
  */
 export { WorkCalendar, type SpecialDay } from './WorkCalendar.ts';
-export { type DayLike, isDay, shanghaiDay } from './days.ts';
+export { type DayLike, isDay } from './days.ts';
 export { BUILTIN_DAYS, BUILTIN_YEARS, builtinCalendar } from './builtin.ts';
 export { calendar, type CalendarDay, type CalendarYear } from './service.ts';
 export { calendarRoutes } from './routes.ts';

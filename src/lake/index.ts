@@ -4,7 +4,8 @@ export type { ColumnSchema, LakeFile, LakeOptions, LakeReader, LakeWriter, Paren
 export { Engine, type EngineOptions } from './Engine.ts';
 export { LakeStageError } from './LakeStageError.ts';
 export { StageRunner } from './StageRunner.ts';
-export { MASK_KINDS, MASK_MACROS, maskSql, pseudonym, type MaskKind, type MaskOptions } from './masks.ts';
+export { MASK_KINDS, MASK_MACROS, MASK_STRICTNESS, isTighter, maskRank, maskSql, pseudonym, type MaskKind, type MaskOptions } from './masks.ts';
+export { maskValue } from './maskValue.ts';
 export { ident, literal, literalList } from './sql.ts';
 export { PARQUET_COPY_OPTIONS } from './parquetFiles.ts';
 export { toPlain, type Plain } from './toPlain.ts';

@@ -87,7 +87,9 @@ describe('lake masking macros', () => {
 
   test('maskSql builds the expression for each kind', async () => {
     const col = '"姓 名"';
-    const sql = MASK_KINDS.map((k) => `${maskSql(k, k === 'year' ? 'd' : col, { key: "o'k", first: 1, last: 0 })} AS "${k}"`).join(', ');
+    const dated = new Set(['year', 'month', 'ageband']);
+    const today = new Date('2026-06-15T12:00:00+08:00');
+    const sql = MASK_KINDS.map((k) => `${maskSql(k, dated.has(k) ? 'd' : col, { key: "o'k", first: 1, last: 0, today })} AS "${k}"`).join(', ');
     const [r] = await engine.query(`SELECT ${sql} FROM (SELECT '欧阳娜娜' AS "姓 名", DATE '1990-01-01' AS d)`);
     assert.deepEqual(r, {
       name: '欧**娜',
@@ -95,7 +97,10 @@ describe('lake masking macros', () => {
       phone: '****',
       address: '****',
       email: '欧***',
+      bankcard: '****',
       year: 1990,
+      month: '1990-01',
+      ageband: '30-39',
       keep: '欧***',
       pseudonym: pseudonym('欧阳娜娜', "o'k"),
       null: null,
