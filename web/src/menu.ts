@@ -67,6 +67,7 @@ export const MENU: MenuEntry[] = [
       { key: 'users', path: '/system/users', view: () => import('./views/UsersView.vue'), roles: ['admin', 'officer'] },
       { key: 'tokens', path: '/system/tokens', view: () => import('./views/TokensView.vue') },
       { key: 'audit', path: '/system/audit', view: () => import('./views/AuditView.vue') },
+      { key: 'calendar', path: '/system/calendar', view: () => import('./views/CalendarView.vue') },
     ],
   },
 ];
