@@ -92,6 +92,6 @@ export const calendar = {
         details: { holidays: input.filter((d) => d.kind === 'holiday').length, workdays: input.filter((d) => d.kind === 'workday').length, builtin: input.length === 0 },
       });
     });
-    return this.list(ctx, caller, year);
+    return calendar.list(ctx, caller, year);
   },
 };
