@@ -36,6 +36,24 @@ export function auditRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         response: { 200: Page(EventSchema) },
       },
     }, (req) => auditService.list(ctx, callerOf(req), { ...req.query, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
+    const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
+    app.get('/me/data-uses', {
+      schema: {
+        tags: ['audit'], summary: '谁用了我的数据（公众）/ who used my data (citizens)',
+        description: '返回读取过本人数据行的每一次访问：部门、应用、数据集、用途、授权 / every read that returned rows about me',
+        querystring: PageQuery,
+        response: {
+          200: Type.Object({
+            total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(),
+            items: Type.Array(Type.Object({
+              seq: Type.Integer(), at: Type.String(), reader: Type.String(), department: Type.String(), application: Nullable(Type.String()),
+              dataset: Type.String(), datasetName: Nullable(Type.String()), owner: Nullable(Type.String()), purpose: Nullable(Type.String()),
+              grantId: Nullable(Type.String()), via: Nullable(Type.String()), fields: Type.Array(Type.String()), hash: Type.String(),
+            })),
+          }),
+        },
+      },
+    }, (req) => auditService.dataUses(ctx, callerOf(req), { limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }));
     app.post('/audit/verify', {
       schema: {
         tags: ['audit'], summary: '校验审计链（可附见证链头）/ verify the chain, optionally against witnessed heads',

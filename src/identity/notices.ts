@@ -31,8 +31,8 @@ export interface NoticeInput {
   body: string;
   objectType: string;
   objectId: string;
-  /** The department whose officers are told. */
-  departmentId: string;
+  /** The department whose officers are told (null: only the admins). */
+  departmentId: string | null;
   /** Tell every admin too (default true). */
   admins?: boolean;
 }

@@ -31,7 +31,10 @@ const Me = Type.Object({
 });
 const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD });
 export const DeptBody = Type.Object({ code: Code, name: Name, nameEn: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])), parentId: Type.Optional(NullableUuid), regionCode: Region }, { additionalProperties: false });
-export const UserBody = Type.Object({ username: Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }), displayName: Name, password: Password, role: Role, departmentId: Type.Optional(NullableUuid) }, { additionalProperties: false });
+export const UserBody = Type.Object({
+  username: Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }), displayName: Name, password: Password, role: Role, departmentId: Type.Optional(NullableUuid),
+  idNumber: Type.Optional(Type.String({ minLength: 15, maxLength: 18, description: '公民账号绑定的身份证号（只保存其密钥化假名，用于“谁用了我的数据”）/ a citizen\'s ID number: only its keyed pseudonym is kept, for "who used my data"' })),
+}, { additionalProperties: false });
 export const UserPatchBody = Type.Object({
   displayName: Type.Optional(Name), password: Type.Optional(Password),
   currentPassword: Type.Optional(Type.String({ maxLength: MAX_PASSWORD, description: '修改自己的密码时必填 / required when changing your own password' })),

@@ -1,6 +1,8 @@
 import type { Static } from 'typebox';
 import { type Caller, type Ctx, type Role, newId, fieldProblem, problem, notFound, alreadyExists, noSuch, isAdmin, requireRole } from '../kernel/index.ts';
 import { Filter } from '../control/index.ts';
+import { pseudonym } from '../lake/index.ts';
+import { validateIdCard } from '../standards/index.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts';
 import type { UserBody, UserPatchBody } from './routes.ts';
 
@@ -77,6 +79,17 @@ async function checkCurrentPassword(ctx: Ctx, caller: Caller, id: string, curren
   throw fieldProblem('currentPassword', '当前密码不正确 / the current password is wrong');
 }
 
+/**
+ * A citizen account's link to a person: the keyed pseudonym of their (validated, 18-digit) ID number —
+ * the same key every read of their rows leaves in the audit trail. The number itself is not kept.
+ */
+function citizenSubject(ctx: Ctx, role: Role, idNumber: string): string {
+  if (role !== 'citizen') throw fieldProblem('idNumber', '只有公众账号可以绑定身份证号 / only citizen accounts link an ID number');
+  const v = validateIdCard(idNumber);
+  if (!v.ok) throw fieldProblem('idNumber', `身份证号无效 / not a valid ID number (${v.reason})`);
+  return pseudonym(v.normalized!, ctx.config.secretKey ?? '');
+}
+
 export const users = {
   list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; q?: string; departmentId?: string; role?: Role }) {
     const f = new Filter();
@@ -104,16 +117,17 @@ export const users = {
     requireManage(ctx, caller, { role: input.role, departmentId: input.departmentId ?? null });
     checkRoleDepartment(input.role, input.departmentId);
     checkPasswordPolicy(input.password, input.username);
+    const subject = input.idNumber === undefined ? null : citizenSubject(ctx, input.role, input.idNumber);
     const passwordHash = await hashPassword(input.password);
     return ctx.db.transaction(async (tx) => {
       if (await tx.one('SELECT 1 FROM users WHERE username = $1', [input.username])) throw alreadyExists('user', 'username', input.username);
       if (input.departmentId && !(await tx.one('SELECT 1 FROM departments WHERE id = $1', [input.departmentId]))) throw noSuch('departmentId', 'department', input.departmentId);
       const id = newId();
       await tx.query(
-        `INSERT INTO users (id, username, display_name, password_hash, role, department_id) VALUES ($1,$2,$3,$4,$5,$6)`,
-        [id, input.username, input.displayName, passwordHash, input.role, input.departmentId ?? null],
+        `INSERT INTO users (id, username, display_name, password_hash, role, department_id, id_number_hash) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+        [id, input.username, input.displayName, passwordHash, input.role, input.departmentId ?? null, subject],
       );
-      await ctx.audit.append(tx, caller, { action: 'user.create', objectType: 'user', objectId: id, departmentId: input.departmentId ?? null, details: { username: input.username, role: input.role } });
+      await ctx.audit.append(tx, caller, { action: 'user.create', objectType: 'user', objectId: id, departmentId: input.departmentId ?? null, details: { username: input.username, role: input.role, idLinked: !!subject } });
       return toUser((await tx.one<Row>(`${SELECT} WHERE u.id = $1`, [id]))!);
     });
   },

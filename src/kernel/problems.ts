@@ -42,6 +42,9 @@ export const OBJECTS = {
   notice: { zh: '通知', en: 'notice' },
   element: { zh: '自定义数据元', en: 'custom element' },
   openKey: { zh: '开放数据密钥申请', en: 'open-data key application' },
+  shareRequest: { zh: '共享申请', en: 'share request' },
+  grant: { zh: '共享授权', en: 'share grant' },
+  alert: { zh: '告警', en: 'alert' },
 } as const satisfies Record<string, Text & { key?: Text }>;
 
 export type ObjectKind = keyof typeof OBJECTS;

@@ -117,13 +117,13 @@ export class Engine {
    * Run one query and yield its rows as plain JS arrays, a chunk (≈2,048 rows) at a time: the
    * result is never held whole. The connection goes back to the pool when the loop ends or breaks.
    */
-  async *stream(sql: string): AsyncGenerator<Plain[][]> {
+  async *stream(sql: string, params: unknown[] = []): AsyncGenerator<Plain[][]> {
     const c = await this.acquire();
     let ok = false;
     try {
       let result;
       try {
-        result = await c.stream(sql);
+        result = await c.stream(sql, params.length ? params.map(toParam) : undefined);
       } catch (err) {
         throw new LakeStageError('lake.stream', 'query', err, sql);
       }

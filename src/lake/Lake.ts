@@ -77,9 +77,9 @@ export class Lake {
     return {
       scan: (v) => this.scanSql(v),
       query: (sql, params, opts) => this.engine.query(sql, params, opts),
-      stream: (sql) => this.engine.stream(sql),
-      copyToParquet: async (sql, file) => {
-        await this.engine.query(`COPY (${sql}) TO ${literal(file)} (FORMAT parquet, COMPRESSION zstd)`);
+      stream: (sql, params) => this.engine.stream(sql, params),
+      copyToParquet: async (sql, file, params) => {
+        await this.engine.query(`COPY (${sql}) TO ${literal(file)} (FORMAT parquet, COMPRESSION zstd)`, params);
       },
     };
   }

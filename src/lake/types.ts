@@ -115,7 +115,7 @@ export interface LakeReader {
   /** Run SQL on a pooled connection; values come back as plain JS. `timeoutMs` interrupts a statement that runs longer. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { timeoutMs?: number }): Promise<T[]>;
   /** Run a query and yield its rows (plain JS arrays) a chunk at a time, never holding the result whole. */
-  stream(sql: string): AsyncGenerator<Plain[][]>;
+  stream(sql: string, params?: unknown[]): AsyncGenerator<Plain[][]>;
   /** Write a query's result to a new Parquet file at `file` (a path the caller owns and removes). */
-  copyToParquet(sql: string, file: string): Promise<void>;
+  copyToParquet(sql: string, file: string, params?: unknown[]): Promise<void>;
 }

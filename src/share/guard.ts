@@ -1,9 +1,12 @@
 import type { Dataset, Field } from '../catalog/index.ts';
 import { type Caller, type Ctx, problem } from '../kernel/index.ts';
-import { ident, maskSql, type VersionInfo } from '../lake/index.ts';
-import { maskedColumn } from './masking.ts';
+import { ident, maskSql, type MaskKind, type VersionInfo } from '../lake/index.ts';
+import { compileFilter, filterFields, type RowFilter } from './filter.ts';
+import { activeGrant, type Grant } from './grants.ts';
+import { maskExprAs } from './masking.ts';
 
-export type AccessBasis = 'owner' | 'admin' | 'unconditional';
+/** Why the caller may read: its own department's data, or a grant. */
+export type AccessBasis = 'owner' | 'grant';
 
 export interface PlannedColumn {
   name: string;
@@ -11,83 +14,94 @@ export interface PlannedColumn {
   type: string;
   sensitivity: Field['sensitivity'];
   masked: boolean;
+  /** The mask applied (absent when shown as it is). */
+  mask?: MaskKind;
 }
 
 export interface ReadPlan {
   dataset: Dataset;
   version: VersionInfo;
   basis: AccessBasis;
+  /** The grant read under (null for the owner). */
+  grant: Grant | null;
   columns: PlannedColumn[];
-  /** The one SQL the caller may run: allowed columns, masks applied, row filter in place. */
+  /** The filter the caller asked for (the grant's own filter is applied too, and not shown here). */
+  filter: RowFilter | null;
+  /**
+   * The one SQL the caller may run, with positional `?` parameters in `params`: allowed columns,
+   * masks applied, the grant's and the caller's row filters in place. When the dataset holds ID numbers,
+   * a last column `__subjects` lists the keyed pseudonyms of the persons each row is about (for the trail).
+   */
   sql: string;
+  params: unknown[];
+  /** Whether `sql` ends with the `__subjects` column. */
+  subjects: boolean;
 }
 
 export interface ReadRequest {
   fields?: string[];
   version?: number;
+  /** Rows the caller wants (on fields it sees as they are). */
+  filter?: RowFilter;
+  /** Read under this grant (else the newest active grant that holds). */
+  grantId?: string;
 }
 
-const SENSITIVE = new Set(['L3', 'L4']);
+/** The reader's own department: no grant needed, every field in clear. */
+export const isOwner = (caller: Caller, ds: Pick<Dataset, 'departmentId'>) => !!caller.departmentId && caller.departmentId === ds.departmentId && caller.role !== 'citizen';
 
-/** Does a reader on this basis see field f only masked? (A field whose mask is `none` is never masked.) */
-export const masksField = (basis: AccessBasis, f: Pick<Field, 'sensitivity' | 'mask'>) => basis !== 'owner' && SENSITIVE.has(f.sensitivity) && f.mask !== 'none';
-
-/**
- * Why the caller may read the dataset, or a 403. Deny by default:
- *  - members of the providing department read their own data in clear;
- *  - the platform admin reads L1/L2 in clear and L3/L4 masked;
- *  - other departments read `unconditional` (无条件共享) datasets with L3/L4 masked;
- *    `conditional` (有条件共享) needs an approved grant, `none` (不予共享) is never shared.
- */
-export function basisFor(caller: Caller, ds: Dataset): AccessBasis {
-  if (caller.departmentId && caller.departmentId === ds.departmentId && caller.role !== 'citizen') return 'owner';
-  if (caller.role === 'admin') return 'admin';
-  if (caller.role === 'citizen') throw problem('forbidden', '公众只能访问开放数据 / citizens read open data through the open portal');
-  if (ds.shareType === 'unconditional') return 'unconditional';
-  if (ds.shareType === 'none') throw problem('forbidden', `数据集 ${ds.code} 不予共享 / not shared`);
-  throw problem('forbidden', `数据集 ${ds.code} 为有条件共享，需提交共享申请 / conditional sharing: request a grant first`);
-}
+const forbidden = (field: string, message: string) => problem('forbidden', `${field}: ${message}`, [{ field, message }]);
 
 /**
- * The guard: the only function that turns (caller, dataset, requested fields) into SQL over the
- * data plane. Every data read in the platform goes through it.
+ * The guard: the only function that turns (caller, dataset, requested fields and rows) into SQL over
+ * the data plane. Deny by default: the providing department reads its own data in clear; everyone
+ * else — other departments and the platform admin alike — reads only under an active grant, only the
+ * granted fields and rows, masked as the grant says. Citizens read open data through the open guard.
  */
 export async function planRead(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadRequest = {}): Promise<ReadPlan> {
-  const basis = basisFor(caller, ds);
+  if (caller.role === 'citizen') throw problem('forbidden', '公众只能访问开放数据 / citizens read open data through the open portal');
+  const grant = isOwner(caller, ds) ? null : await activeGrant(ctx.db, caller, ds, req.grantId);
   const version = await ctx.lake.version(ds.id, req.version);
   if (!version) throw problem('not-found', req.version ? `数据集 ${ds.code} 没有版本 ${req.version} / no version ${req.version}` : `数据集 ${ds.code} 尚无数据 / dataset has no data yet`);
-  const present = new Set(version.schema.map((c) => c.name));
+  const types = new Map(version.schema.map((c) => [c.name, c.type]));
   const known = new Map(ds.fields.map((f) => [f.name, f]));
-  for (const name of req.fields ?? []) if (!known.has(name) || !present.has(name)) throw problem('validation', `fields: 未知字段 / unknown field ${name}`, [{ field: 'fields', message: `unknown field ${name}` }]);
-  const wanted = (req.fields?.length ? req.fields.map((n) => known.get(n)!) : ds.fields).filter((f) => present.has(f.name));
-  const key = ctx.config.secretKey ?? '';
-  const columns: PlannedColumn[] = [];
-  const exprs: string[] = [];
-  for (const f of wanted) {
-    const masked = masksField(basis, f);
-    columns.push({ name: f.name, title: f.title, type: f.type, sensitivity: f.sensitivity, masked });
-    exprs.push(masked ? maskedColumn(f, key) : ident(f.name));
+  const allowed = (f: Field) => types.has(f.name) && (!grant || grant.fields.includes(f.name));
+  for (const name of req.fields ?? []) {
+    const f = known.get(name);
+    if (!f || !types.has(name)) throw problem('validation', `fields: 未知字段 / unknown field ${name}`, [{ field: 'fields', message: `unknown field ${name}` }]);
+    if (!allowed(f)) throw forbidden('fields', `字段 ${name} 不在授权范围内 / field ${name} is not granted`);
   }
-  if (!exprs.length) throw problem('validation', '没有可读字段 / no readable fields');
-  // Subject keys (who was read) are pseudonyms of ID-card fields, for "who used my data".
-  const idField = ds.fields.find((f) => f.element === 'id_card' && present.has(f.name));
-  if (idField) exprs.push(`${maskSql('pseudonym', `CAST(${ident(idField.name)} AS VARCHAR)`, { key })} AS __subject`);
-  const sql = `SELECT ${exprs.join(', ')} FROM ${ctx.lakeReader.scan(version)}`;
-  return { dataset: ds, version, basis, columns, sql };
+  const wanted = (req.fields?.length ? req.fields.map((n) => known.get(n)!) : ds.fields).filter(allowed);
+  if (!wanted.length) throw problem('validation', '没有可读字段 / no readable fields');
+  const maskOf = (name: string): MaskKind | undefined => grant?.masks[name];
+  // a condition on a value the reader sees masked (or not at all) would reveal it, row by row
+  for (const name of filterFields(req.filter)) {
+    const f = known.get(name);
+    if (f && (!allowed(f) || maskOf(name))) throw forbidden(`filter.${name}`, `只能按授权中明文可见的字段筛选 / filter only on granted fields shown unmasked`);
+  }
+  const key = ctx.config.secretKey ?? '';
+  const columns: PlannedColumn[] = wanted.map((f) => ({ name: f.name, title: f.title, type: f.type, sensitivity: f.sensitivity, masked: !!maskOf(f.name), ...(maskOf(f.name) ? { mask: maskOf(f.name) } : {}) }));
+  const exprs = wanted.map((f) => (maskOf(f.name) ? maskExprAs(maskOf(f.name)!, f, key) : ident(f.name)));
+  // Subject keys (who was read): pseudonyms of every ID-number field, for "who used my data".
+  const ids = ds.fields.filter((f) => f.element === 'id_card' && types.has(f.name));
+  if (ids.length) exprs.push(`[${ids.map((f) => maskSql('pseudonym', `CAST(${ident(f.name)} AS VARCHAR)`, { key })).join(', ')}] AS __subjects`);
+  const own = compileFilter(grant?.filter, types, 'grant.filter');
+  const asked = compileFilter(req.filter, types);
+  const where = [own.sql, asked.sql].filter(Boolean);
+  const sql = `SELECT ${exprs.join(', ')} FROM ${ctx.lakeReader.scan(version)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  return { dataset: ds, version, basis: grant ? 'grant' : 'owner', grant, columns, filter: req.filter ?? null, sql, params: [...own.params, ...asked.params], subjects: ids.length > 0 };
 }
 
-/** Read one page through the guard, and leave the trail (留痕). */
-export async function readPage(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadRequest & { limit: number; offset: number }) {
-  const plan = await planRead(ctx, caller, ds, req);
-  const raw = await ctx.lakeReader.query<Record<string, unknown>>(`${plan.sql} LIMIT ${Math.trunc(req.limit)} OFFSET ${Math.trunc(req.offset)}`);
-  const subjects = new Set<string>();
-  const rows = raw.map(({ __subject, ...r }) => {
-    if (typeof __subject === 'string') subjects.add(__subject);
-    return r;
-  });
-  await ctx.audit.record(caller, {
-    action: 'data.read', objectType: 'dataset', objectId: ds.code, departmentId: ds.departmentId, subjectKeys: [...subjects],
-    details: { version: plan.version.version, basis: plan.basis, fields: plan.columns.map((c) => c.name), masked: plan.columns.filter((c) => c.masked).map((c) => c.name), offset: req.offset, limit: req.limit, rows: rows.length },
-  });
-  return { columns: plan.columns, rows, total: plan.version.rowCount, version: plan.version.version, basis: plan.basis };
+/**
+ * How someone managing a department's work (an ingest job's quarantine) sees its values: the
+ * department in clear, a platform admin helping it with L3/L4 masked. Not a read of the dataset.
+ */
+export type ManagerView = 'owner' | 'admin';
+export function managerView(caller: Caller, ds: Dataset): ManagerView {
+  if (isOwner(caller, ds)) return 'owner';
+  if (caller.role === 'admin') return 'admin';
+  throw problem('forbidden', '不能访问其他部门的对象 / object belongs to another department');
 }
+
+/** Does a manager on this view see field f only masked? (A field whose mask is `none` is never masked.) */
+export const masksField = (view: ManagerView, f: Pick<Field, 'sensitivity' | 'mask'>) => view !== 'owner' && (f.sensitivity === 'L3' || f.sensitivity === 'L4') && f.mask !== 'none';

@@ -1,5 +1,12 @@
-export { planRead, readPage, basisFor, masksField, type ReadPlan, type ReadRequest, type PlannedColumn, type AccessBasis } from './guard.ts';
+export { planRead, isOwner, managerView, masksField, type ReadPlan, type ReadRequest, type PlannedColumn, type AccessBasis, type ManagerView } from './guard.ts';
+export { readPage, dataRead, DATA_FORMATS, DATA_LIMIT_MAX, type DataQuery, type DataFormat } from './reads.ts';
 export { maskKindOf, maskExpr } from './masking.ts';
+export { levelMask, chooseMasks } from './levels.ts';
+export { compileFilter, parseFilter, FilterSchema, type RowFilter, type Condition } from './filter.ts';
+export { activeGrant, listGrants, statusOf, type Grant, type GrantStatus } from './grants.ts';
+export { shareRequests, shareGrants, DECISION_WORKING_DAYS, type ShareRequest, type RequestInput, type Decision } from './requests.ts';
+export { recordRead, checkQuota, ANOMALY, type ReadVia } from './trail.ts';
+export { accessAlerts } from './alerts.ts';
 export { referenceAccess, referenceScan, departmentReader, type ReferenceScan } from './references.ts';
 export { quarantineReader, QUARANTINE_CSV_COLUMNS, type QuarantineFile, type QuarantineEntry } from './quarantine.ts';
 export { spreadsheetCell, unspreadsheetSql, csvDownload, csvLinesSql, csvLinesDownload } from './exportCsv.ts';

@@ -14,13 +14,16 @@ export function maskKindOf(f: Field): MaskKind {
   return f.sensitivity === 'L4' ? 'pseudonym' : 'keep';
 }
 
-/** SQL expression showing the value `expr` of field f masked (as text, except a year mask and `none`). */
-export function maskExpr(f: Field, expr: string, pseudonymKey: string): string {
-  const kind = maskKindOf(f);
-  return maskSql(kind, kind === 'year' || kind === 'none' ? expr : `CAST(${expr} AS VARCHAR)`, { key: pseudonymKey });
+/** Masks that read the value as it is typed (dates generalised, or shown as is); the rest read it as text. */
+const TYPED: ReadonlySet<string> = new Set(['year', 'month', 'ageband', 'none']);
+
+/** SQL expression showing the value `expr` masked by `kind`. */
+export function maskKindExpr(kind: MaskKind, expr: string, pseudonymKey: string): string {
+  return maskSql(kind, TYPED.has(kind) ? expr : `CAST(${expr} AS VARCHAR)`, { key: pseudonymKey });
 }
 
-/** SQL expression showing field f masked, named as the field. */
-export function maskedColumn(f: Field, pseudonymKey: string): string {
-  return `${maskExpr(f, ident(f.name), pseudonymKey)} AS ${ident(f.name)}`;
-}
+/** SQL expression showing the value `expr` of field f masked by its own mask. */
+export const maskExpr = (f: Field, expr: string, pseudonymKey: string) => maskKindExpr(maskKindOf(f), expr, pseudonymKey);
+
+/** SQL expression showing field f masked by `kind`, named as the field. */
+export const maskExprAs = (kind: MaskKind, f: Field, pseudonymKey: string) => `${maskKindExpr(kind, ident(f.name), pseudonymKey)} AS ${ident(f.name)}`;

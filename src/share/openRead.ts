@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { type Ctx, newId, notFound, problem } from '../kernel/index.ts';
 import { ident, type VersionInfo } from '../lake/index.ts';
 import { csvLinesDownload, csvLinesSql } from './exportCsv.ts';
-import { maskedColumn } from './masking.ts';
+import { maskExprAs, maskKindOf } from './masking.ts';
 import { isOpenEntry, openColumns, type Dataset, type OpenColumn } from '../catalog/index.ts';
 import type { OpenReader } from './openKeys.ts';
 
@@ -46,7 +46,7 @@ export async function planOpenRead(ctx: Ctx, reader: OpenReader, ds: Dataset, ve
   const columns = openColumns(ds).filter((c) => present.has(c.name));
   if (!columns.length) throw problem('not-found', `数据集 ${ds.code} 没有开放字段 / no open fields`);
   const key = ctx.config.secretKey ?? '';
-  const exprs = columns.map((c) => (c.masked ? maskedColumn(byName.get(c.name)!, key) : ident(c.name)));
+  const exprs = columns.map((c) => (c.masked ? maskExprAs(maskKindOf(byName.get(c.name)!), byName.get(c.name)!, key) : ident(c.name)));
   return { dataset: ds, version, columns, sql: `SELECT ${exprs.join(', ')} FROM ${ctx.lakeReader.scan(version)}` };
 }
 

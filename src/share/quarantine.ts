@@ -4,7 +4,7 @@ import type { Caller, Ctx } from '../kernel/index.ts';
 import { literal, maskSql } from '../lake/index.ts';
 import { failureText } from '../standards/index.ts';
 import { csvDownload } from './exportCsv.ts';
-import { basisFor, masksField, type AccessBasis } from './guard.ts';
+import { managerView, masksField, type ManagerView } from './guard.ts';
 import { maskExpr } from './masking.ts';
 
 /** A job's quarantine, as the ingest module hands it over (the job already checked visible to the caller). */
@@ -41,7 +41,7 @@ export const QUARANTINE_CSV_COLUMNS = ['_row', '_errors', '_reasons', '_raw'];
  * line (it cannot be masked field by field).
  */
 async function view(ctx: Ctx, caller: Caller, q: QuarantineFile) {
-  const basis: AccessBasis = basisFor(caller, q.dataset);
+  const basis: ManagerView = managerView(caller, q.dataset);
   const key = ctx.config.secretKey ?? '';
   // the source's columns in file order, as the records hold them
   const [first] = await ctx.lakeReader.query<{ k: string[] }>(`SELECT json_keys(record) AS k FROM ${scan(q)} WHERE record IS NOT NULL LIMIT 1`);
@@ -79,7 +79,7 @@ const failureMessage = (q: QuarantineFile, f: GroupedRow['failures'][number], la
   failureText(f.header ?? q.dataset.fields.find((x) => x.name === f.field)?.title ?? null, f.rule, f.reason, lang);
 
 /** Every quarantine read is audited on the job: its format, what it returned, the basis and what was masked. */
-function audited(ctx: Ctx, caller: Caller, q: QuarantineFile, v: { basis: AccessBasis; maskedFields: string[] }, read: Record<string, unknown>) {
+function audited(ctx: Ctx, caller: Caller, q: QuarantineFile, v: { basis: ManagerView; maskedFields: string[] }, read: Record<string, unknown>) {
   return ctx.audit.record(caller, {
     action: 'ingest.quarantine_read', objectType: 'ingest_job', objectId: q.jobId, departmentId: q.dataset.departmentId,
     details: { dataset: q.dataset.code, ...read, basis: v.basis, masked: v.maskedFields },

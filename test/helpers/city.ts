@@ -30,6 +30,10 @@ export interface City {
   /** Register a dataset and publish its catalog entry (submitted by `as`, published by the admin); `draft: true` leaves it a draft. */
   register(as: Auth, dept: string, code: string, fields: unknown[], extra?: Record<string, unknown> & { draft?: boolean }): Promise<void>;
   upload(as: Auth, code: string, name: string, content: string | Buffer, fields?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** Ask for a share grant (every field, a year, unless `body` says otherwise); the response of `POST /share/requests`. */
+  request(as: Auth, code: string, body?: Record<string, unknown>): Promise<LightMyRequestResponse>;
+  /** Ask for an unconditional dataset and return the grant's id (granted at once). */
+  grant(as: Auth, code: string, body?: Record<string, unknown>): Promise<string>;
   /** Audit events of an action on an object, oldest first. */
   events(action: string, objectId: string): Promise<{ actorName: string; details: Record<string, unknown>; departmentId: string | null }[]>;
   /** The server still answers. */
@@ -56,6 +60,13 @@ export async function openCity(driver: TestDriver): Promise<City> {
     MZ: await login(app, 'officer_mz', OFFICER_PASSWORD),
     CL: await login(app, 'officer_cl', OFFICER_PASSWORD),
   };
+  async function request(as: Auth, code: string, body: Record<string, unknown> = {}) {
+    const ds = (await req('GET', `/datasets/${code}`, as)).json();
+    return req('POST', '/share/requests', as, {
+      dataset: code, purpose: '测试用途：核对数据', fields: (ds.fields as { name: string }[]).map((f) => f.name),
+      validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(), ...body,
+    });
+  }
   return {
     t, app, admin, officers, dept, req,
     async register(as, d, code, fields, { draft, ...extra } = {}) {
@@ -70,6 +81,13 @@ export async function openCity(driver: TestDriver): Promise<City> {
       }
     },
     upload: (as, code, name, content, fields = {}) => upload(app, `/datasets/${code}/ingest`, as, name, content, fields),
+    request,
+    async grant(as, code, body) {
+      const r = await request(as, code, body);
+      assert.equal(r.statusCode, 201, r.body);
+      assert.equal(r.json().status, 'approved', r.body);
+      return r.json().grantId as string;
+    },
     async events(action, objectId) {
       const r = await req('GET', `/audit/events?action=${encodeURIComponent(action)}&objectId=${encodeURIComponent(objectId)}&limit=1000`, admin);
       assert.equal(r.statusCode, 200, r.body);

@@ -42,6 +42,7 @@ for (const driver of drivers()) {
       const rows = Array.from({ length: 2000 }, (_, i) => `${id(100 + i)},人${i},H${i % 50}`).join('\n');
       const r = await c.upload(c.officers.GA, 'GA_LOAD', 'load.csv', `身份证号,姓名,户号\n${rows}\n`);
       assert.equal(r.json().status, 'succeeded', r.body);
+      for (const who of [c.officers.MZ, c.admin]) await c.grant(who, 'GA_LOAD');
       await c.app.listen({ port: 0, host: '127.0.0.1' });
       port = (c.app.server.address() as { port: number }).port;
     });

@@ -64,10 +64,14 @@ for (const driver of drivers()) {
       assert.match(r.json().detail, /不予共享/);
     });
 
-    test('an unconditional dataset whose key is sensitive (L3/L4) is masked for other departments: no reference', async () => {
+    test('an unconditional dataset: no reference without a grant, nor with one whose key (L3/L4) is masked', async () => {
+      const none = await saveRules('GA_PROBE', refRule('MZ_RK'));
+      assert.equal(none.statusCode, 403, none.body);
+      assert.match(none.json().detail, /需要覆盖这些字段的共享授权/);
+      await c.grant(c.officers.GA, 'MZ_RK');
       const r = await saveRules('GA_PROBE', refRule('MZ_RK'));
       assert.equal(r.statusCode, 403, r.body);
-      assert.match(r.json().detail, /敏感字段/);
+      assert.match(r.json().detail, /脱敏字段/);
     });
 
     test('the oracle as it was run — candidate keys in an upload with a per-run rule — fails without a version or a read', async () => {
@@ -80,6 +84,7 @@ for (const driver of drivers()) {
     });
 
     test('a reference the department may make works, and every check is a data.read of the target', async () => {
+      await c.grant(c.officers.GA, 'MZ_HH');
       const ok = await saveRules('GA_PROBE', refRule('MZ_HH', ['hh'], ['hh']));
       assert.equal(ok.statusCode, 200, ok.body);
       const r = await c.upload(c.officers.GA, 'GA_PROBE', 'probe.csv', `身份证号,户号\n${candidates}\n`);
@@ -99,6 +104,7 @@ for (const driver of drivers()) {
     test('a rule saved while allowed stops working when the target stops being shared — checked again at every ingest, the push API too', async () => {
       await c.register(c.officers.CL, 'CL', 'CL_HH', HOUSEHOLD, { primaryKey: ['hh'], shareType: 'unconditional' });
       assert.equal((await c.upload(c.officers.CL, 'CL_HH', 'hh.csv', '户号,地址\nH1,甲\n')).json().status, 'succeeded');
+      await c.grant(c.officers.GA, 'CL_HH');
       assert.equal((await saveRules('GA_PROBE', refRule('CL_HH', ['hh'], ['hh']))).statusCode, 200);
       const changed = await c.req('PATCH', '/datasets/CL_HH', c.officers.CL, { shareType: 'conditional' });
       assert.equal(changed.statusCode, 200, changed.body);

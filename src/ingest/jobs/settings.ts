@@ -60,16 +60,16 @@ export async function checkSettings(ctx: Ctx, ds: Dataset, s: Partial<IngestSett
     key.forEach((k) => {
       if (!other.fields.some((f) => f.name === k)) errors.push({ field: `rules.references.${i}.key`, message: `dataset ${ref.dataset} has no field ${k}` });
     });
-    forbidden ??= refused(() => referenceAccess(ds, other, key, `rules.references.${i}`));
+    forbidden ??= await refused(() => referenceAccess(ctx.db, ds, other, key, `rules.references.${i}`));
   }
   if (errors.length) throw problem('validation', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
   if (forbidden) throw forbidden;
 }
 
 /** The error `fn` throws, if any. */
-function refused(fn: () => unknown): Error | undefined {
+async function refused(fn: () => Promise<unknown>): Promise<Error | undefined> {
   try {
-    fn();
+    await fn();
     return undefined;
   } catch (err) {
     return err as Error;

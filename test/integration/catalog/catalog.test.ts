@@ -72,6 +72,12 @@ for (const driver of drivers()) {
       assert.match(denied.json().detail, /共享申请|grant/);
 
       await req('PATCH', '/datasets/GA_HJ', ga, { shareType: 'unconditional' });
+      assert.equal((await req('GET', '/datasets/GA_HJ/rows', mz)).statusCode, 403, 'unconditional is granted on request, not without one');
+      for (const who of [mz, admin]) {
+        const fields = ['id_number', 'name', 'phone', 'district'];
+        const g = await req('POST', '/share/requests', who, { dataset: 'GA_HJ', purpose: '人口信息核对', fields, validUntil: new Date(Date.now() + 86_400_000).toISOString() });
+        assert.equal(g.json().status, 'approved', g.body);
+      }
       const shared = (await req('GET', '/datasets/GA_HJ/rows?fields=id_number,name,phone,district&limit=10', mz)).json();
       const zs = shared.rows.find((r: { district: string; name: string }) => r.name.startsWith('张'));
       assert.equal(zs.id_number, '110101********0011');
@@ -80,12 +86,12 @@ for (const driver of drivers()) {
       assert.equal(zs.district, '上城区');
       assert.deepEqual(shared.columns.filter((c: { masked: boolean }) => c.masked).map((c: { name: string }) => c.name), ['id_number', 'name', 'phone']);
 
-      const adminView = (await req('GET', '/datasets/GA_HJ/rows', admin)).json();
+      const adminView = (await req('GET', '/datasets/GA_HJ/rows?fields=id_number,name', admin)).json();
       assert.ok(adminView.rows.every((r: { id_number: string }) => r.id_number.includes('****')), 'admin sees L3 masked');
 
       assert.equal((await req('PATCH', '/datasets/GA_HJ', ga, { shareType: 'none' })).statusCode, 400, 'not shared states its legal basis');
       assert.equal((await req('PATCH', '/datasets/GA_HJ', ga, { shareType: 'none', shareBasis: '《示例条例》第十条' })).statusCode, 200);
-      assert.equal((await req('GET', '/datasets/GA_HJ/rows', mz)).statusCode, 403);
+      assert.equal((await req('GET', '/datasets/GA_HJ/rows', mz)).statusCode, 403, 'not shared voids the grant at once');
       assert.equal((await req('GET', '/datasets/GA_HJ/rows?fields=nope', ga)).statusCode, 400);
 
       const reads = (await req('GET', '/audit/events?action=data.read&limit=100', admin)).json().items;

@@ -1,7 +1,7 @@
 /**
  * The share guard, through the rows API: who reads in clear (the providing department), who reads
- * masked (admins, other departments on unconditional datasets), who cannot read (conditional and
- * `none` datasets for other departments, citizens) — and every mask kind as a reader sees it.
+ * masked (anyone else, admins included, and only under a grant), who cannot read (no grant, `none`
+ * datasets, citizens) — and every mask kind as a grant reader sees it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -51,7 +51,17 @@ for (const driver of drivers()) {
       assert.ok(r.json().columns.every((col: { masked: boolean }) => !col.masked));
     });
 
-    test('an admin and another department (unconditional) see every mask kind applied to L3/L4', async () => {
+    test('without a grant nobody else reads, not even the admin', async () => {
+      for (const who of [c.admin, c.officers.MZ]) {
+        const r = await rows('GA_U', who);
+        assert.equal(r.statusCode, 403, r.body);
+        assert.match(r.json().detail, /需要共享授权/);
+      }
+    });
+
+    test('an admin and another department, each under a grant, see every mask kind applied to L3/L4', async () => {
+      await c.grant(c.admin, 'GA_U');
+      await c.grant(c.officers.MZ, 'GA_U');
       const expected = {
         xm: '欧**娜', // name
         sfzh: `${ROW.sfzh.slice(0, 6)}********${ROW.sfzh.slice(-4)}`, // id (from the element)
@@ -65,7 +75,7 @@ for (const driver of drivers()) {
         gk: '可以公开', // none: a field marked never masked
         qy: '西湖区', // L1 in clear
       };
-      for (const [who, basis] of [[c.admin, 'admin'], [c.officers.MZ, 'unconditional']] as const) {
+      for (const [who, basis] of [[c.admin, 'grant'], [c.officers.MZ, 'grant']] as const) {
         const r = await rows('GA_U', who);
         assert.equal(r.statusCode, 200, r.body);
         assert.equal(r.json().basis, basis);
@@ -79,10 +89,11 @@ for (const driver of drivers()) {
       for (const code of ['GA_C', 'GA_N']) {
         const r = await rows(code, c.officers.MZ);
         assert.equal(r.statusCode, 403, r.body);
-        assert.match(r.json().detail, code === 'GA_C' ? /有条件共享/ : /不予共享/);
+        assert.match(r.json().detail, code === 'GA_C' ? /需要共享授权/ : /不予共享/);
       }
       const reads = await c.events('data.read', 'GA_U');
-      assert.deepEqual(reads.map((e) => [e.actorName, e.details.basis]), [['officer_ga', 'owner'], ['admin', 'admin'], ['officer_mz', 'unconditional']]);
+      assert.deepEqual(reads.map((e) => [e.actorName, e.details.basis]), [['officer_ga', 'owner'], ['admin', 'grant'], ['officer_mz', 'grant']]);
+      assert.ok(reads.slice(1).every((e) => typeof e.details.grantId === 'string' && e.details.purpose === '测试用途：核对数据'));
       assert.deepEqual(reads[1]!.details.masked, ['xm', 'sfzh', 'sj', 'dz', 'yx', 'csrq', 'bz', 'hm', 'mm']);
     });
 
