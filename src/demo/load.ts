@@ -6,6 +6,7 @@ import { ingestFile, type IngestJob } from '../ingest/index.ts';
 import { generateCity, type CityManifest } from './generate.ts';
 import { CITY } from './city.ts';
 import { BASE_DATASETS, DEPARTMENT_THEMES } from './departments.ts';
+import { demoSharing } from './sharing.ts';
 
 /** Password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -27,7 +28,7 @@ export interface DemoProgress {
 /** Officer account name of a demo department, e.g. GA → officer_ga. */
 export const officerName = (deptCode: string) => `officer_${deptCode.toLowerCase()}`;
 
-async function ensureUser(ctx: Ctx, input: { username: string; displayName: string; role: Caller['role']; departmentId: string | null }): Promise<Caller> {
+async function ensureUser(ctx: Ctx, input: { username: string; displayName: string; role: Caller['role']; departmentId: string | null; idNumber?: string }): Promise<Caller> {
   const found = await ctx.db.one<{ id: string }>('SELECT id FROM users WHERE username = $1', [input.username]);
   const id = found?.id ?? (await users.create(ctx, SYSTEM, { ...input, password: DEMO_PASSWORD })).id;
   return { id, username: input.username, displayName: input.displayName, role: input.role, departmentId: input.departmentId };
@@ -71,7 +72,6 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   await ensureUser(ctx, { username: 'analyst', displayName: '数据分析员', role: 'analyst', departmentId: firstDept?.id ?? null });
   const cg = await departments.byCode(ctx, 'CG');
   if (cg) await ensureUser(ctx, { username: 'handler', displayName: '网格员', role: 'handler', departmentId: cg.id });
-  await ensureUser(ctx, { username: 'citizen', displayName: '市民', role: 'citizen', departmentId: null });
 
   const jobs: DemoLoadResult['jobs'] = [];
   done = 0;
@@ -96,6 +96,9 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
     jobs.push({ file: f.path, dataset: f.dataset, job, expectedAccepted: f.expectedAccepted, expectedRejected: f.expectedRejected });
     opts.onProgress?.({ step: 'ingest', done: ++done, total: manifest.files.length, label: f.dataset });
   }
+  // sharing between departments, and the citizen whose rows were read under a grant
+  const idNumber = await demoSharing(ctx, officers);
+  await ensureUser(ctx, { username: 'citizen', displayName: '市民', role: 'citizen', departmentId: null, ...(idNumber ? { idNumber } : {}) });
   return { manifest, jobs, seconds: (performance.now() - t0) / 1000 };
 }
 

@@ -58,6 +58,24 @@ for (const driver of drivers()) {
       assert.ok(queue.items.length >= 1, 'the review queue has work');
     });
 
+    test('sharing has something to show: grants, a pending and an overdue request, and the citizen sees who read their rows', async () => {
+      const get = async (url: string, as: { authorization: string }) => (await t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: as })).json();
+      const mz = await login(t.app, officerName('MZ'), DEMO_PASSWORD);
+      const mine = await get('/share/grants?side=mine&status=active', mz);
+      assert.deepEqual(mine.items.map((g: { dataset: { code: string } }) => g.dataset.code), ['GA_HJRK']);
+      assert.deepEqual(mine.items[0].loosened, [{ field: 'gmsfhm', from: 'id', to: 'none' }]);
+      const rows = await get('/data/GA_HJRK?limit=3', mz);
+      assert.equal(rows.rows.length, 3);
+      assert.match(rows.rows[0].xm, /\*/, 'the name is masked');
+      const admin = await login(t.app);
+      assert.equal((await get('/share/requests?side=all&overdue=true', admin)).items.length, 1);
+      assert.ok((await get('/share/requests?side=all&status=pending', admin)).items.length >= 2);
+      const citizen = await login(t.app, 'citizen', DEMO_PASSWORD);
+      const uses = await get('/me/data-uses', citizen);
+      assert.ok(uses.items.length >= 2, JSON.stringify(uses));
+      assert.ok(uses.items.every((u: { department: string; purpose: string }) => u.department === '示范市民政局' || u.purpose));
+    });
+
     test('loading again is idempotent', async () => {
       const before = await t.p.db.query<{ code: string; row_count: number }>('SELECT ds.code, v.row_count FROM datasets ds JOIN dataset_versions v ON v.dataset_id = ds.id AND v.version = ds.current_version ORDER BY ds.code');
       await loadDemo(t.p, { people: 1500, seed: 7 });
