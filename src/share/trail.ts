@@ -59,7 +59,7 @@ export async function recordRead(ctx: Ctx, caller: Caller, plan: ReadPlan, r: Re
   const subjects = [...new Set(r.subjects)];
   const g = plan.grant;
   const now = new Date();
-  await ctx.db.transaction(async (tx) => {
+  const today = await ctx.db.transaction(async (tx) => {
     await ctx.audit.append(tx, caller, {
       action: 'data.read', objectType: 'dataset', objectId: plan.dataset.code, departmentId: plan.dataset.departmentId, subjectKeys: subjects,
       details: {
@@ -67,16 +67,16 @@ export async function recordRead(ctx: Ctx, caller: Caller, plan: ReadPlan, r: Re
         fields: plan.columns.map((c) => c.name), masked: plan.columns.filter((c) => c.masked).map((c) => c.name), filter: plan.filter, rows: r.rows, ...r.extra,
       },
     });
-    if (g) {
-      await tx.query(
-        `INSERT INTO share_usage (grant_id, day, reads, rows, off_hours_rows) VALUES ($1, $2, 1, $3, $4)
-         ON CONFLICT (grant_id, day) DO UPDATE SET reads = share_usage.reads + 1, rows = share_usage.rows + EXCLUDED.rows,
-           off_hours_rows = share_usage.off_hours_rows + EXCLUDED.off_hours_rows`,
-        [g.id, shanghai(now).day, r.rows, offHours(now) ? r.rows : 0],
-      );
-    }
+    if (!g) return null;
+    return tx.one<{ rows: string; off_hours_rows: string }>(
+      `INSERT INTO share_usage (grant_id, day, reads, rows, off_hours_rows) VALUES ($1, $2, 1, $3, $4)
+       ON CONFLICT (grant_id, day) DO UPDATE SET reads = share_usage.reads + 1, rows = share_usage.rows + EXCLUDED.rows,
+         off_hours_rows = share_usage.off_hours_rows + EXCLUDED.off_hours_rows
+       RETURNING rows, off_hours_rows`,
+      [g.id, shanghai(now).day, r.rows, offHours(now) ? r.rows : 0],
+    );
   });
-  if (g) await watchRead(ctx, caller, g, subjects, now).catch((err) => ctx.log.error({ err }, 'share: access anomaly check failed'));
+  if (g && today) await watchRead(ctx, caller, g, { rows: Number(today.rows), offHoursRows: Number(today.off_hours_rows) }, subjects, now).catch((err) => ctx.log.error({ err }, 'share: access anomaly check failed'));
 }
 
 /** Thresholds of the access-anomaly rules. */
@@ -93,19 +93,15 @@ export const ANOMALY = {
 const seenPersons = new Map<string, Map<string, number>>();
 
 /** Access anomalies after a read: pulls beyond the grant's norm, off-hours bulk reads, many persons in a short time. */
-async function watchRead(ctx: Ctx, caller: Caller, g: Grant, subjects: string[], now: Date): Promise<void> {
+async function watchRead(ctx: Ctx, caller: Caller, g: Grant, today: { rows: number; offHoursRows: number }, subjects: string[], now: Date): Promise<void> {
   const day = shanghai(now).day;
-  const usage = await ctx.db.query<{ day: string; rows: string; off_hours_rows: string }>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, rows, off_hours_rows FROM share_usage WHERE grant_id = $1 AND day >= $2::date - 14 ORDER BY day`, [g.id, day]);
-  const today = usage.find((u) => u.day === day);
-  const past = usage.filter((u) => u.day !== day);
-  const rows = Number(today?.rows ?? 0);
-  if (past.length >= 3 && rows >= ANOMALY.minRows) {
-    const mean = past.reduce((s, u) => s + Number(u.rows), 0) / past.length;
-    if (rows > ANOMALY.normFactor * mean) await raise(ctx, caller, g, 'beyond-norm', `${day}:${g.id}`, { day, rows, dailyMean: Math.round(mean) });
+  // the day's volume first: the grant's history is read only once the day is big enough to matter
+  if (today.rows >= ANOMALY.minRows) {
+    const past = await ctx.db.query<{ rows: string }>(`SELECT rows FROM share_usage WHERE grant_id = $1 AND day >= $2::date - 14 AND day < $2::date`, [g.id, day]);
+    const mean = past.reduce((s, u) => s + Number(u.rows), 0) / Math.max(past.length, 1);
+    if (past.length >= 3 && today.rows > ANOMALY.normFactor * mean) await raise(ctx, caller, g, 'beyond-norm', `${day}:${g.id}`, { day, rows: today.rows, dailyMean: Math.round(mean) });
   }
-  const off = Number(today?.off_hours_rows ?? 0);
-  if (off >= ANOMALY.minRows) await raise(ctx, caller, g, 'off-hours', `${day}:${g.id}`, { day, rows: off });
+  if (today.offHoursRows >= ANOMALY.minRows) await raise(ctx, caller, g, 'off-hours', `${day}:${g.id}`, { day, rows: today.offHoursRows });
   if (subjects.length) {
     const key = caller.id ?? caller.username;
     const seen = seenPersons.get(key) ?? new Map<string, number>();
