@@ -1,5 +1,5 @@
 /**
- * Writes the labelled PII column set: one JSONL file per source (demo, registers, services), one
+ * Writes the labelled PII column set: one JSONL file per source (demo, registers, services, messy), one
  * column a line: { source, dataset, name, title, label, values }.
  *
  *   node --import tsx bench/data/pii-columns/generate.ts
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Prng } from '../../../src/demo/index.ts';
 import { demoColumns, type LabelledColumn } from './demo.ts';
-import { REGISTERS, SERVICES, type DatasetSpec } from './synthetic.ts';
+import { MESSY, REGISTERS, SERVICES, type DatasetSpec } from './synthetic.ts';
 
 const SEED = 20260715;
 const PER_COLUMN = 30;
@@ -36,3 +36,4 @@ async function write(source: string, columns: LabelledColumn[]): Promise<void> {
 await write('demo', await demoColumns(SEED, PER_COLUMN));
 await write('registers', synthetic('registers', REGISTERS, SEED + 1));
 await write('services', synthetic('services', SERVICES, SEED + 2));
+await write('messy', synthetic('messy', MESSY, SEED + 3));

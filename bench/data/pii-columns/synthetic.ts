@@ -319,3 +319,63 @@ export const SERVICES: DatasetSpec[] = [
     c('f09', '', 'passport', (r) => 'E' + v.digits(r, 8)),
   ] },
 ];
+
+/**
+ * `messy`: columns as real exports mangle them — masked values, two numbers in a cell, local
+ * numbers without area code, 出生年月 without the day, names as salutations or in pinyin, spaced
+ * card numbers, mixed document types, coarse regions, QQ numbers, hashes, brands. Written after
+ * the scanner, to check it on columns unlike the ones above; the labels follow the same rules.
+ */
+export const MESSY: DatasetSpec[] = [
+  { dataset: '已脱敏导出', columns: [
+    c('sfzh', '身份证号（脱敏）', 'id_card', v.maskedId),
+    c('sjhm', '手机号码（脱敏）', 'mobile', v.maskedMobile),
+    c('xm', '姓名（脱敏）', 'person_name', (r) => v.personName(r).slice(0, 1) + '*' + (r.chance(0.5) ? v.personName(r).slice(-1) : '')),
+    c('ywlsh', '业务流水号', '', (r) => v.hex(r, 32)),
+  ] },
+  { dataset: '社区走访登记', columns: [
+    c('lxdh', '联系电话', 'mobile', mix([v.twoPhones, 4], [v.mobile, 6])),
+    c('zjdh', '住宅电话', 'landline', v.localLandline),
+    c('csny', '出生年月', 'birth_date', v.birthMonth),
+    c('lxr', '联系人', 'person_name', mix([v.salutation, 4], [v.personName, 6])),
+    c('hjszd', '户籍所在地', '', v.regionOnly),
+    c('qq', 'QQ号', '', v.qqNumber),
+    c('zfsj', '走访时间', '', v.dateTime),
+    c('zfnr', '走访内容', '', v.complaint),
+  ] },
+  { dataset: '跨境电商从业人员', columns: [
+    c('pinyin_name', '姓名拼音', 'person_name', v.pinyinName),
+    c('zjhm', '证件号码', 'id_card', v.anyDocument),
+    c('yhk', '工资卡', 'bank_card', v.spacedBankCard),
+    c('csnf', '出生年份', 'birth_date', (r) => String(r.between(1960, 2004))),
+    c('email', 'Email', 'email', (r) => v.email(r).toUpperCase()),
+    c('dept', '部门', '', v.oneOf(['运营部', '财务部', '客服部', '技术部', '仓储部'])),
+  ] },
+  { dataset: '家电以旧换新补贴', columns: [
+    c('pp', '品牌', '', v.brand),
+    c('gmr', '购买人', 'person_name', v.personName),
+    c('gmrsj', '购买人手机', 'mobile', (r) => Number(v.mobile(r))),
+    c('shdz', '收货地址', 'address', v.address),
+    c('ddh', '订单号', '', (r) => v.numeric(r, 19)),
+    c('btje', '补贴金额', '', (r) => v.amount(r, 2000)),
+    c('xdsj', '下单日期', '', (r) => v.recentDate(r, 2024, 2024, 'compact')),
+  ] },
+  { dataset: '车辆违法信息', columns: [
+    c('hphm', '号牌号码', 'licence_plate', (r) => { const p = v.licencePlate(r); return r.chance(0.5) ? p.slice(0, 2) + '·' + p.slice(2) : p; }),
+    c('wfdd', '违法地点', '', (r) => `${v.roadName(r)}${r.pick(['与', '近'])}${v.roadName(r)}${r.pick(['路口', '交叉口', '段'])}`),
+    c('wfsj', '违法时间', '', v.dateTime),
+    c('jdcsyr', '机动车所有人', 'person_name', mix([v.personName, 8], [v.companyName, 2])),
+    c('fkje', '罚款金额', '', v.oneOf(['50', '100', '200', '500'])),
+    c('jszh', '驾驶证号', 'id_card', (r) => v.idNumber(r, 1950, 2004).toLowerCase()),
+  ] },
+  { dataset: '统计口径表（通用列）', columns: [
+    c('c1', '', 'birth_date', (r) => v.birthDate(r, 1935, 2010)),
+    c('c2', '', '', (r) => v.recentDate(r, 2000, 2024)),
+    c('c3', '', '', (r) => v.numeric(r, 12)),
+    c('c4', '', 'landline', v.landline),
+    c('c5', '', '', v.institutionName),
+    c('c6', '', '', (r) => v.integer(r, 1, 99)),
+    c('c7', '', 'address', v.localAddress),
+    c('c8', '', '', v.regionOnly),
+  ] },
+];

@@ -287,3 +287,67 @@ export function gpsPair(r: Prng): string {
 }
 
 export { digits, pad };
+
+// ---- the way real exports mangle values ---------------------------------------------------
+
+/** A value shown masked, as systems that already desensitise their exports write it. */
+export function maskedId(r: Prng): string {
+  const id = idNumber(r);
+  return id.slice(0, 6) + '********' + id.slice(14);
+}
+
+export function maskedMobile(r: Prng): string {
+  const m = mobile(r);
+  return m.slice(0, 3) + '****' + m.slice(7);
+}
+
+/** Two numbers in one cell, as contact fields often hold them. */
+export function twoPhones(r: Prng): string {
+  return `${mobile(r)}${r.pick(['/', '、', ',', ' ', '；'])}${r.chance(0.5) ? mobile(r) : landline(r)}`;
+}
+
+/** A local landline number without its area code. */
+export function localLandline(r: Prng): string {
+  return String(r.between(2, 8)) + digits(r, 7);
+}
+
+export function birthMonth(r: Prng): string {
+  const y = r.between(1940, 2010);
+  const m = r.between(1, 12);
+  return r.chance(0.5) ? `${y}-${pad(m, 2)}` : r.chance(0.5) ? `${y}${pad(m, 2)}` : `${y}.${m}`;
+}
+
+export function salutation(r: Prng): string {
+  return personName(r).slice(0, 1) + r.pick(['先生', '女士', '师傅', '阿姨']);
+}
+
+export function pinyinName(r: Prng): string {
+  const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+  return `${cap(r.pick(PINYIN))} ${cap(r.pick(GIVEN_PY))}${r.chance(0.4) ? r.pick(GIVEN_PY) : ''}`;
+}
+
+export function spacedBankCard(r: Prng): string {
+  return bankCard(r).replace(/(\d{4})(?=\d)/g, '$1 ');
+}
+
+export function hex(r: Prng, n: number): string {
+  return Array.from({ length: n }, () => '0123456789abcdef'[r.int(16)]).join('');
+}
+
+export function regionOnly(r: Prng): string {
+  const [prov, city, districts] = r.pick(CITIES);
+  return prov + city + r.pick(districts);
+}
+
+export function qqNumber(r: Prng): string {
+  return numeric(r, r.between(6, 11));
+}
+
+/** Documents of any type in one 证件号码 column: mostly ID numbers, some passports. */
+export function anyDocument(r: Prng): string {
+  return r.chance(0.8) ? idNumber(r) : passport(r);
+}
+
+export function brand(r: Prng): string {
+  return r.pick(['华为', '小米', '格力', '美的', '海尔', '联想', '方太', '老板', '苏泊尔', '九阳']);
+}
