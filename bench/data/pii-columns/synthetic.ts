@@ -119,7 +119,7 @@ export const REGISTERS: DatasetSpec[] = [
     c('tel', '旅客电话', 'mobile', v.mobile),
   ] },
   { dataset: '境外人员住宿登记', columns: [
-    c('ywxm', '英文姓名', '', (r) => r.pick(['SMITH JOHN', 'KIM MINJUN', 'TANAKA YUKI', 'MUELLER ANNA', 'GARCIA LUIS', 'IVANOV IGOR'])),
+    c('ywxm', '英文姓名', 'person_name', v.foreignName),
     c('gj', '国籍', '', v.oneOf(['USA', 'KOR', 'JPN', 'DEU', 'ESP', 'RUS', 'GBR'])),
     c('hzhm', '护照号码', 'passport', (r) => r.pick(['X', 'M', 'E', 'G']) + v.digits(r, 8)),
     c('csrq', '出生日期', 'birth_date', birth(1950, 2005, 'compact')),

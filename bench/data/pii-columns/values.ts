@@ -326,6 +326,13 @@ export function pinyinName(r: Prng): string {
   return `${cap(r.pick(PINYIN))} ${cap(r.pick(GIVEN_PY))}${r.chance(0.4) ? r.pick(GIVEN_PY) : ''}`;
 }
 
+const FOREIGN_SURNAMES = ['SMITH', 'KIM', 'TANAKA', 'MUELLER', 'GARCIA', 'IVANOV', 'NGUYEN', 'PARK', 'SATO', 'BROWN', 'MARTIN', 'LEE', 'SILVA', 'KHAN', 'ROSSI'];
+const FOREIGN_GIVEN = ['JOHN', 'MINJUN', 'YUKI', 'ANNA', 'LUIS', 'IGOR', 'MARIA', 'DAVID', 'HIROSHI', 'SOFIA', 'AHMED', 'EMMA', 'JIWOO', 'PAUL', 'OLGA'];
+
+export function foreignName(r: Prng): string {
+  return `${r.pick(FOREIGN_SURNAMES)} ${r.pick(FOREIGN_GIVEN)}`;
+}
+
 export function spacedBankCard(r: Prng): string {
   return bankCard(r).replace(/(\d{4})(?=\d)/g, '$1 ');
 }

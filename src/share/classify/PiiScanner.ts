@@ -13,7 +13,7 @@
 import { looksLikeBirthDates } from './birthDates.ts';
 import { KIND_POLICY, PII_KINDS, type Level, type PiiKind } from './kinds.ts';
 import { namePrior, type NamePrior } from './namePrior.ts';
-import { asText, dateOnly, isPassportAny, VALUE_MATCHERS } from './valueMatchers.ts';
+import { asText, dateOnly, NAMED_MATCHERS, VALUE_MATCHERS } from './valueMatchers.ts';
 
 export interface PiiColumn {
   name: string;
@@ -78,12 +78,11 @@ function sampleOf(values: unknown[]): string[] {
   return out;
 }
 
-function countMatches(kind: PiiKind, sample: string[], prior: NamePrior): number {
-  // A passport named as such may be foreign: any one-or-two-letter, 6-9 digit number counts.
-  const test = kind === 'passport' && prior.kinds.has('passport') ? (v: string) => VALUE_MATCHERS.passport(v) || isPassportAny(v) : VALUE_MATCHERS[kind];
-  let n = 0;
-  for (const v of sample) if (test(v)) n++;
-  return n;
+/** The per-value test of a kind for this column: the strict one, and the looser one when the name points to the kind. */
+function testFor(kind: PiiKind, prior: NamePrior): (v: string) => boolean {
+  const strict = VALUE_MATCHERS[kind];
+  const named = prior.kinds.has(kind) ? NAMED_MATCHERS[kind] : undefined;
+  return named ? (v: string) => strict(v) || named(v) : strict;
 }
 
 /** Whether a column of dates counts as births: named so, or unnamed and spread like births. */
@@ -93,8 +92,7 @@ function datesAreBirths(sample: string[], prior: NamePrior): boolean {
   return looksLikeBirthDates(sample.map(dateOnly).filter((d): d is string => d !== null));
 }
 
-function namesAreDistinct(sample: string[]): boolean {
-  const names = sample.filter(VALUE_MATCHERS.person_name);
+function namesAreDistinct(names: string[]): boolean {
   return names.length > 0 && new Set(names).size / names.length >= MIN_DISTINCT_NAMES;
 }
 
@@ -115,10 +113,11 @@ function assess(sample: string[], prior: NamePrior): Candidate[] {
   const out: Candidate[] = [];
   for (const kind of PII_KINDS) {
     if (prior.excluded.has(kind)) continue;
-    const matched = countMatches(kind, sample, prior);
-    if (matched === 0) continue;
+    const hits = sample.filter(testFor(kind, prior));
+    if (hits.length === 0) continue;
     if (kind === 'birth_date' && !datesAreBirths(sample, prior)) continue;
-    if (kind === 'person_name' && !namesAreDistinct(sample)) continue;
+    if (kind === 'person_name' && !namesAreDistinct(hits)) continue;
+    const matched = hits.length;
     const share = matched / sample.length;
     const hasPrior = prior.kinds.has(kind);
     out.push({ kind, matched, share, prior: hasPrior, clears: share >= (hasPrior ? BAR_WITH_PRIOR : BAR_WITHOUT_PRIOR) });

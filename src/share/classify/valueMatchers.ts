@@ -93,19 +93,45 @@ export function dateOnly(v: string): string | null {
   return r.ok ? r.normalized! : null;
 }
 
+// Values already masked by the exporting system still tell their kind: 330102********123X, 138****5678.
+const MASKED_ID = /^[0-9]{6}\*{8}[0-9]{3}[0-9X]$|^[0-9]{3,4}\*{10,11}[0-9]{3}[0-9X]$/i;
+const MASKED_MOBILE = /^1[3-9][0-9]\*{4}[0-9]{4}$/;
+const MASKED_NAME = new RegExp(`^[${HAN}]\\*{1,2}[${HAN}]?$`);
+
 /** The per-value test of each kind. birth_date is a date here; whether it is a birth is a column question. */
 export const VALUE_MATCHERS: Record<PiiKind, (v: string) => boolean> = {
-  id_card: (v) => validateIdCard(v).ok,
+  id_card: (v) => validateIdCard(v).ok || MASKED_ID.test(v),
   uscc: (v) => validateUscc(v).ok,
   bank_card: isBankCard,
   passport: isPassportCn,
-  mobile: (v) => validateMobile(v).ok,
+  mobile: (v) => validateMobile(v).ok || MASKED_MOBILE.test(v),
   landline: (v) => validatePhone(v).ok,
   email: (v) => validateEmail(v).ok,
   licence_plate: isLicencePlate,
   birth_date: (v) => dateOnly(v) !== null,
   address: isAddress,
   person_name: isPersonName,
+};
+
+const LATIN_NAME = /^[A-Za-z]+(?:[ ,.'-]+[A-Za-z]+){1,3}$/;
+const YEAR_MONTH = /^(19|20)[0-9]{2}(?:[-/.年]?(?:0?[1-9]|1[0-2])月?)?$/;
+
+/**
+ * Looser tests that count only when the column's name or title points to the kind: alone they
+ * would take too many other values (any 8-digit number, any two Latin words, any year).
+ */
+export const NAMED_MATCHERS: Partial<Record<PiiKind, (v: string) => boolean>> = {
+  // Foreign passports: one or two letters and 6-9 digits.
+  passport: isPassportAny,
+  // A local number whose area code the form took for granted.
+  landline: (v) => /^[2-8][0-9]{6,7}$/.test(v),
+  // 出生年月 and 出生年份: a birth written to the month or the year.
+  birth_date: (v) => {
+    const m = YEAR_MONTH.exec(v);
+    return m !== null && Number(v.slice(0, 4)) <= new Date().getUTCFullYear();
+  },
+  // Names in pinyin or foreign names in Latin letters, and names masked to the surname (张*, 张*明).
+  person_name: (v) => LATIN_NAME.test(v) || MASKED_NAME.test(v),
 };
 
 /** A sample value as trimmed half-width text, or null when blank. */
