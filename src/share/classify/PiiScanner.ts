@@ -48,6 +48,10 @@ const PRIOR_WEIGHT = 0.25;
 /** A person-name column: at least this share of the matching values distinct. */
 const MIN_DISTINCT_NAMES = 0.5;
 
+// Kinds whose values have a shape but no check digit: a column named as some code (设备编号 of
+// E-numbered devices, 订单号 …) is not taken for them on shape alone.
+const FORMAT_ONLY = new Set<PiiKind>(['passport', 'licence_plate', 'landline']);
+
 // Tie order: the kinds with the stricter per-value check first.
 const SPECIFICITY: PiiKind[] = ['id_card', 'uscc', 'bank_card', 'passport', 'email', 'mobile', 'landline', 'licence_plate', 'birth_date', 'address', 'person_name'];
 
@@ -113,6 +117,7 @@ function assess(sample: string[], prior: NamePrior): Candidate[] {
   const out: Candidate[] = [];
   for (const kind of PII_KINDS) {
     if (prior.excluded.has(kind)) continue;
+    if (prior.codeName && FORMAT_ONLY.has(kind)) continue;
     const hits = sample.filter(testFor(kind, prior));
     if (hits.length === 0) continue;
     if (kind === 'birth_date' && !datesAreBirths(sample, prior)) continue;

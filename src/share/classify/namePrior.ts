@@ -13,6 +13,8 @@ export interface NamePrior {
   excluded: Set<PiiKind>;
   /** The column is named as some date other than a birth (登记日期, 成立日期, reg_date …). */
   otherDate: boolean;
+  /** Named as a code, number or serial of something (编号, 流水号, code …): a bare format is not enough there. */
+  codeName: boolean;
   /** The words that matched, for the evidence text. */
   hints: string[];
 }
@@ -57,6 +59,9 @@ const PERSON_ROLE = /姓名|名字|人|者|长|员|患者|旅客|person|represen
 const ORG_TITLE = /名称|单位|机构|公司|企业|学校|医院|部门|company|organi[sz]ation|institution/i;
 const ORG_NAME = /(company|org|unit|dept|school|hospital|shop|product|file|user|nick|dw|qy|jg|xx|yy)(name|mc)$/;
 
+const CODE_TITLE = /编号|编码|代码|序号|流水号|单号|订单|code|serial/i;
+const CODE_NAME = /(bh|bm|dm|xh|lsh|ddh|code|serial|sn|seq)$/;
+
 const DATE_TITLE = /日期|时间|年月|日$|date|time/i;
 const DATE_NAME = /(rq|sj|date|time|day|at)$/;
 
@@ -91,5 +96,6 @@ export function namePrior(name: string, title = ''): NamePrior {
   const birth = kinds.has('birth_date');
   const otherDate = !birth && (DATE_TITLE.test(title) || DATE_NAME.test(n));
   if (otherDate) excluded.add('birth_date');
-  return { kinds, excluded, otherDate, hints: [...new Set(hints)] };
+  const codeName = kinds.size === 0 && (CODE_TITLE.test(title) || CODE_NAME.test(n));
+  return { kinds, excluded, otherDate, codeName, hints: [...new Set(hints)] };
 }

@@ -60,7 +60,7 @@ const HAN = '\\u4e00-\\u9fff';
 const MINORITY_NAME = new RegExp(`^[${HAN}]{1,8}[·•・.][${HAN}]{1,10}$`);
 const ALL_HAN = new RegExp(`^[${HAN}]+$`);
 // Characters that end organisation, place and category words, never a given name's last character.
-const NOT_NAME_END = /(?:[司局院校店社部队处室科所站厂场馆区市县镇乡村路街省级类型员病炎症苗费款证号表期]|中心|协会)$/;
+const NOT_NAME_END = /(?:[司局院校店社部队处室科所站厂场馆区市县镇乡村路街省州级类型员病炎症苗费款证号表期业品物税险剂药器机车船楼厅库]|中心|协会)$/;
 
 /**
  * A Chinese person name: a known surname and one or two given characters (compound surnames: one
@@ -82,7 +82,8 @@ const DOOR = /(?:(?:路|街|道|巷|弄|里|村|组|大道|胡同)\s*[0-9０-９
 
 /** A door-level Chinese address: an area or a road, and a house number, building or room. */
 export function isAddress(v: string): boolean {
-  if (v.length < 6 || v.length > 120) return false;
+  // Sentences (a complaint that mentions where) are free text, not an address.
+  if (v.length < 6 || v.length > 120 || /[，。！？；!?]/.test(v)) return false;
   return DOOR.test(v) && (ADMIN.test(v) || /[路街巷弄]/.test(v));
 }
 
