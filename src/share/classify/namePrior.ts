@@ -95,7 +95,6 @@ export function namePrior(name: string, title = ''): NamePrior {
   }
   const birth = kinds.has('birth_date');
   const otherDate = !birth && (DATE_TITLE.test(title) || DATE_NAME.test(n));
-  if (otherDate) excluded.add('birth_date');
   const codeName = kinds.size === 0 && (CODE_TITLE.test(title) || CODE_NAME.test(n));
   return { kinds, excluded, otherDate, codeName, hints: [...new Set(hints)] };
 }

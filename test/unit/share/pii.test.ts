@@ -105,6 +105,10 @@ test('person_name: single and compound surnames, minority names; not company nam
   assertKind(col('mz', '民族', times(30, (i) => ['汉族', '回族', '满族'][i % 3])), null, 'ethnic groups');
   assertKind(col('yhzgx', '与户主关系', times(30, (i) => ['户主', '配偶', '子', '女', '父亲'][i % 5])), null, 'relations');
   assertKind(col('c3', '', times(30, (i) => ['温州', '金华', '徐州', '常州', '杭州', '宁波'][i % 6]! + ['市', ''][i % 2])), null, 'city names');
+  assertKind(col('pp', '品牌', times(30, (i) => ['华为', '方太', '万和', '江淮', '金龙'][i % 5]!)), null, 'a few brands, repeated');
+  const places = ['林业局', '金华市', '温州市', '黄山区', '江干区', '杨浦区', '徐州市', '常州市', '苏州市', '高新区', '白云区', '龙岗区', '罗湖区', '何家村', '张家村',
+    '陈家镇', '周庄镇', '吴江区', '钱塘区', '余杭区', '萧山区', '宋城站', '汤山镇', '石门县', '沈北区', '姚江路', '卢湾区', '蒋村街', '韩城市', '冯村乡'];
+  assertKind(col('c8', '', places), null, 'distinct place and office names that start with a surname');
   assertKind(col('zdmc', '诊断名称', times(30, (i) => ['高血压', '白内障', '冠心病', '糖尿病', '胃炎'][i % 5])), null, 'diagnoses');
 });
 
