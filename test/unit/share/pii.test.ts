@@ -105,6 +105,9 @@ test('person_name: single and compound surnames, minority names; not company nam
   assertKind(col('mz', '民族', times(30, (i) => ['汉族', '回族', '满族'][i % 3])), null, 'ethnic groups');
   assertKind(col('yhzgx', '与户主关系', times(30, (i) => ['户主', '配偶', '子', '女', '父亲'][i % 5])), null, 'relations');
   assertKind(col('c3', '', times(30, (i) => ['温州', '金华', '徐州', '常州', '杭州', '宁波'][i % 6]! + ['市', ''][i % 2])), null, 'city names');
+  const brands = ['王老吉', '周大福', '李宁', '张小泉', '马应龙', '杨国福', '黄飞红', '刘一手', '谭木匠', '钱大妈', '孔乙己', '鲁花', '苏宁', '冯记', '马大姐',
+    '沈大成', '徐福记', '吴裕泰', '汪裕泰', '陈克明', '郑明明', '孙记', '朱老六', '何记', '高老庄', '林家铺', '罗森', '梁山', '宋城', '唐宫'];
+  assertKind(col('qyjc', '企业简称', brands), null, 'trade names that look like person names, titled as organisations');
   assertKind(col('pp', '品牌', times(30, (i) => ['华为', '方太', '万和', '江淮', '金龙'][i % 5]!)), null, 'a few brands, repeated');
   const places = ['林业局', '金华市', '温州市', '黄山区', '江干区', '杨浦区', '徐州市', '常州市', '苏州市', '高新区', '白云区', '龙岗区', '罗湖区', '何家村', '张家村',
     '陈家镇', '周庄镇', '吴江区', '钱塘区', '余杭区', '萧山区', '宋城站', '汤山镇', '石门县', '沈北区', '姚江路', '卢湾区', '蒋村街', '韩城市', '冯村乡'];
@@ -130,6 +133,11 @@ test('bank_card: 16-19 digits passing Luhn; not serials of that length that fail
   assert.deepEqual([f.level, f.element, f.mask], ['L4', null, 'bankcard']);
   assertKind(col('c5', '', cards.map((c) => c.replace(/(\d{4})(?=\d)/g, '$1 '))), 'bank_card', 'spaced card numbers under a meaningless name');
   assertKind(col('lsh', '流水号', times(30, (i) => notCard([16, 19][i % 2]!))), null, 'serials failing Luhn');
+  const luhnNotCard = times(30, () => {
+    const body = '9' + digits(14);
+    return body + luhnDigit(body);
+  });
+  assertKind(col('c9', '', luhnNotCard), null, 'Luhn-valid numbers outside the card issuer prefixes');
   assertKind(col('skzh', '收款账号', times(30, (i) => notCard(17 + (i % 3)))), null, 'account numbers failing Luhn');
 });
 
@@ -169,6 +177,7 @@ test('birth_date: named births, births spread over generations; not registration
   assertKind(col('djrq', '登记日期', births), null, 'the same dates named as registrations');
   assertKind(col('c7', '', births), 'birth_date', 'births under a meaningless name');
   assertKind(col('c7', '', times(30, (i) => `20${10 + (i % 14)}-${pad2(1 + (i % 12))}-15`)), null, 'recent dates under a meaningless name');
+  assertKind(col('c7', '', times(30, (i) => `198${i % 5}-${pad2(1 + (i % 12))}-10`)), null, 'old dates within five years: an archive, not a population');
   assertKind(col('csny', '出生年月', times(30, (i) => `${1950 + i}-${pad2(1 + (i % 12))}`)), 'birth_date', '出生年月 without the day');
   assertKind(col('cstz', '出生体重（克）', times(30, (i) => 2600 + i * 40)), null, 'birth weights');
 });
