@@ -182,6 +182,19 @@ test('birth_date: named births, births spread over generations; not registration
   assertKind(col('cstz', '出生体重（克）', times(30, (i) => 2600 + i * 40)), null, 'birth weights');
 });
 
+test('masked values keep their kind; looser forms count only when the name points to the kind', () => {
+  const ids = times(30, idNumber);
+  assertKind(col('sfzh', '身份证号', ids.map((id) => id.slice(0, 6) + '********' + id.slice(14))), 'id_card', 'masked ID numbers');
+  assertKind(col('sjhm', '手机号码', times(30, (i) => `1${3 + (i % 7)}${digits(1)}****${digits(4)}`)), 'mobile', 'masked mobiles');
+  assertKind(col('xm', '姓名', NAMES.slice(0, 29).map((n) => n[0] + '*' + n.slice(-1))), 'person_name', 'masked names');
+  assertKind(col('c1', '', NAMES.map((n) => n[0] + '*')), null, 'a surname and a star, named nothing');
+  assertKind(col('zzdh', '住宅电话', times(30, () => '8' + digits(7))), 'landline', 'local numbers named as phones');
+  assertKind(col('pinyin', '姓名拼音', times(30, (i) => `Zhang Wei${'abcdefghijklmnopqrstuvwxyzabcd'[i]}`)), 'person_name', 'pinyin names');
+  assertKind(col('c2', '', times(30, (i) => `Zhang Wei${'abcdefghijklmnopqrstuvwxyzabcd'[i]}`)), null, 'two Latin words, named nothing');
+  assertKind(col('csnf', '出生年份', times(30, (i) => String(1950 + i))), 'birth_date', 'birth years');
+  assertKind(col('nf', '年份', times(30, (i) => String(1990 + i))), null, 'years, not of birth');
+});
+
 test('no personal information: amounts, area codes, postcodes, counts, statuses', () => {
   for (const [name, title, values] of [
     ['zczb', '注册资本', times(30, (i) => (i * 123.45).toFixed(2))],
