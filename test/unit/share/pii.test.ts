@@ -93,6 +93,8 @@ test('landline: area codes, brackets and extensions; not mobiles, not bare codes
   assertKind(f, 'landline', 'landlines');
   assert.deepEqual([f.level, f.element, f.mask], ['L3', 'phone', 'phone']);
   assertKind(col('sbbh', '设备编号', times(30, () => '8' + digits(7))), null, '8-digit device numbers');
+  const mixed = times(30, (i) => (i % 20 < 8 ? `139${digits(8)}` : i % 20 < 15 ? `0571-8${digits(7)}` : ['无', '不详', '见备注'][i % 3]!));
+  assertKind(col('lxdh', '联系电话', mixed), 'mobile', 'mobiles and landlines mixed, mobiles more');
 });
 
 test('person_name: single and compound surnames, minority names; not company names, categories or shop names', () => {
