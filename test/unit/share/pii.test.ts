@@ -93,7 +93,7 @@ test('landline: area codes, brackets and extensions; not mobiles, not bare codes
   assertKind(f, 'landline', 'landlines');
   assert.deepEqual([f.level, f.element, f.mask], ['L3', 'phone', 'phone']);
   assertKind(col('sbbh', '设备编号', times(30, () => '8' + digits(7))), null, '8-digit device numbers');
-  const mixed = times(30, (i) => (i % 20 < 8 ? `139${digits(8)}` : i % 20 < 15 ? `0571-8${digits(7)}` : ['无', '不详', '见备注'][i % 3]!));
+  const mixed = times(30, (i) => (i % 10 < 4 ? `139${digits(8)}` : i % 10 < 7 ? `0571-8${digits(7)}` : ['无', '不详', '见备注'][i % 3]!));
   assertKind(col('lxdh', '联系电话', mixed), 'mobile', 'mobiles and landlines mixed, mobiles more');
 });
 
