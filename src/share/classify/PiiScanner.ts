@@ -110,6 +110,17 @@ interface Candidate {
 }
 
 /**
+ * A contact column often mixes mobiles and landlines: together they clear the bar for the more
+ * frequent of the two (no value is both: mobiles start with 1, area codes with 0).
+ */
+function mixedPhones(candidates: Candidate[]): void {
+  const phones = candidates.filter((c) => c.kind === 'mobile' || c.kind === 'landline').sort((a, b) => b.share - a.share);
+  if (phones.length < 2) return;
+  const major = phones[0]!;
+  major.clears ||= major.share + phones[1]!.share >= (major.prior ? BAR_WITH_PRIOR : BAR_WITHOUT_PRIOR);
+}
+
+/**
  * Every kind the column could be, with its share: kinds the name rules out, dates that are not
  * births and repeated category words are left out. Best first.
  */
@@ -127,6 +138,7 @@ function assess(sample: string[], prior: NamePrior): Candidate[] {
     const hasPrior = prior.kinds.has(kind);
     out.push({ kind, matched, share, prior: hasPrior, clears: share >= (hasPrior ? BAR_WITH_PRIOR : BAR_WITHOUT_PRIOR) });
   }
+  mixedPhones(out);
   const score = (c: Candidate) => c.share + (c.prior ? PRIOR_WEIGHT : 0);
   return out.sort((a, b) => Number(b.clears) - Number(a.clears) || score(b) - score(a) || SPECIFICITY.indexOf(a.kind) - SPECIFICITY.indexOf(b.kind));
 }
