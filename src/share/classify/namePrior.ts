@@ -29,7 +29,7 @@ const NAME_RULES: Rule[] = [
   [/(sjhm|sjh|shouji|mobile|mobileno|mobilephone|cellphone)$/, ['mobile']],
   [/(gddh|bgdh|zjdh|landline|fax)$/, ['landline']],
   [/(lxdh|lxfs|dh|dhhm|ldhm|tel|phone|phoneno|telephone|contactphone)$/, PHONE],
-  [/(xm|xingming|name|realname|fullname|lxr|fzr|fddbr|frdb|syr|qlr|jyz|sqr|sbr|legalperson|contact|contactname)$/, ['person_name']],
+  [/(xm|xingming|name|realname|fullname|lxr|fzr|fddbr|frdb|syr|qlr|jyz|sqr|sbr|jbr|legalperson|legalrepresentative|representative|contact|contactname)$/, ['person_name']],
   [/(dz|zz|zs|jtzz|xzz|hjdz|zl|fwzl|zdzl|jycs|address|addr|homeaddr|regaddress)$/, ['address']],
   [/(yhkh|yhzh|khzh|yhzhh|bankcard|bankcardno|cardno|bankaccount|bankno)$/, ['bank_card']],
   [/(email|mail|yx|dzyx|dzyj)$/, ['email']],
@@ -45,7 +45,7 @@ const TITLE_RULES: Rule[] = [
   [/手机|mobile/i, ['mobile']],
   [/固定电话|座机|固话|办公电话|传真|landline|fax/i, ['landline']],
   [/电话|联系方式|来电号码|phone|tel/i, PHONE],
-  [/姓名|名字|代表人|负责人|联系人|权利人|所有人|经营者|申请人|上报人|来电人|校长|购车人|户主|监护人|法人|当事人|举报人|投诉人|持证人|驾驶员|患者|旅客|\bname\b|representative|person/i, ['person_name']],
+  [/姓名|名字|代表人|负责人|联系人|权利人|所有人|经营者|申请人|上报人|来电人|校长|户主|监护人|当事人|驾驶员|患者|旅客|开户名|户名|[^数]人$|\bname\b|representative|person/i, ['person_name']],
   [/地址|住址|住所|坐落|场所|居住地|户籍地|所在地|address/i, ['address']],
   [/银行卡|银行账号|银行账户|卡号|账号|账户|bank|card number|account/i, ['bank_card']],
   [/邮箱|电子邮件|电子信箱|e-?mail/i, ['email']],
@@ -56,8 +56,8 @@ const TITLE_RULES: Rule[] = [
 ];
 
 const PERSON_ROLE = /姓名|名字|人|者|长|员|患者|旅客|person|representative/i;
-const ORG_TITLE = /名称|单位|机构|公司|企业|学校|医院|部门|company|organi[sz]ation|institution/i;
-const ORG_NAME = /(company|org|unit|dept|school|hospital|shop|product|file|user|nick|dw|qy|jg|xx|yy)(name|mc)$/;
+const ORG_TITLE = /名称|简称|单位|机构|公司|企业|学校|医院|部门|品牌|产品|商品|项目|company|organi[sz]ation|institution|product|brand/i;
+const ORG_NAME = /(company|org|unit|dept|school|hospital|shop|product|brand|project|item|stock|short|display|file|user|nick|dataset|table|column|field|dw|qy|jg|xx|yy)(name|mc)$/;
 
 const CODE_TITLE = /编号|编码|代码|序号|流水号|单号|订单|code|serial/i;
 const CODE_NAME = /(bh|bm|dm|xh|lsh|ddh|code|serial|sn|seq)$/;

@@ -102,6 +102,8 @@ test('person_name: single and compound surnames, minority names; not company nam
   assertKind(f, 'person_name', 'names');
   assert.deepEqual([f.level, f.element, f.mask], ['L3', null, 'name']);
   assertKind(col('c2', '', NAMES), 'person_name', 'names under a meaningless name');
+  assertKind(col('legalRepresentative', '', NAMES), 'person_name', 'a camel-case English name');
+  assertKind(col('JBR', '经办人', NAMES), 'person_name', 'a role title ending in 人');
   assertKind(col('dwmc', '单位名称', times(30, (i) => `杭州${['恒达', '盛华', '鑫瑞'][i % 3]}科技有限公司`)), null, 'company names');
   assertKind(col('fddbr', '法定代表人', times(30, (i) => `杭州${NAMES[i]!.slice(1)}贸易有限公司`)), null, 'company names under a person role');
   assertKind(col('mz', '民族', times(30, (i) => ['汉族', '回族', '满族'][i % 3])), null, 'ethnic groups');
