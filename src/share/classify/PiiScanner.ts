@@ -2,13 +2,17 @@
  * scanColumn: which kind of personal information one column holds, from its name, its title and a
  * sample of its values.
  *
- * Each kind's per-value test gives a match share over the non-blank sample. The name and title give
- * a prior: a kind they point to needs a smaller share (half the sample) than one they do not (most
- * of it), and a kind they rule out is not named. Among the kinds that clear their bar the best
- * share wins, the prior adding a little; ties go to the kind with the stricter check. Dates are
- * births only when the name says so, or — for a column named nothing in particular — when their
- * spread looks like a population's births. Person names must also be mostly distinct (a category
- * column repeats its few values).
+ * Each kind's per-value test gives a match share over the non-blank sample; values already masked
+ * by their system (138****5678) count for their kind. The name and title give a prior: a kind they
+ * point to needs a smaller share (half the sample) than one they do not (three quarters), its
+ * looser forms count too (a local number without area code, 出生年月, a pinyin name), and a kind
+ * they rule out is not named (a 名称 column holds no person names; a column named as a code is
+ * not taken for a passport or a plate on shape alone). Among the kinds that clear their bar the
+ * best share wins, the prior adding a little; ties go to the kind with the stricter check. Dates
+ * are births only when the name says so, or — for a column named nothing in particular — when
+ * their spread looks like a population's births. Person names must also be mostly distinct (a
+ * category column repeats its few values). Mobiles and landlines mixed in one contact column
+ * clear the bar together.
  */
 import { looksLikeBirthDates } from './birthDates.ts';
 import { KIND_POLICY, PII_KINDS, type Level, type PiiKind } from './kinds.ts';
@@ -56,12 +60,12 @@ const FORMAT_ONLY = new Set<PiiKind>(['passport', 'licence_plate', 'landline']);
 const SPECIFICITY: PiiKind[] = ['id_card', 'uscc', 'bank_card', 'passport', 'email', 'mobile', 'landline', 'licence_plate', 'birth_date', 'address', 'person_name'];
 
 const CHECK_TEXT: Record<PiiKind, [string, string]> = {
-  id_card: ['通过 GB 11643 校验（地区码、出生日期、校验码）', 'pass the GB 11643 check (area, birth date, check digit)'],
+  id_card: ['通过 GB 11643 校验（地区码、出生日期、校验码）或为脱敏身份证号', 'pass the GB 11643 check (area, birth date, check digit) or are masked ID numbers'],
   uscc: ['通过 GB 32100 校验码校验', 'pass the GB 32100 check character'],
   bank_card: ['为 16–19 位卡号且通过 Luhn 校验', 'are 16–19 digit card numbers passing Luhn'],
   passport: ['符合护照号格式', 'match a passport number form'],
   email: ['为电子邮箱地址', 'are email addresses'],
-  mobile: ['为 1[3-9] 开头的 11 位手机号', 'are 11-digit 1[3-9] mobile numbers'],
+  mobile: ['为 1[3-9] 开头的 11 位手机号（含脱敏）', 'are 11-digit 1[3-9] mobile numbers (or masked ones)'],
   landline: ['为带区号的固定电话', 'are landline numbers with an area code'],
   licence_plate: ['符合机动车号牌格式', 'match the licence plate forms'],
   birth_date: ['为日期', 'are dates'],
