@@ -44,7 +44,7 @@ const TITLE_RULES: Rule[] = [
   [/身份证|身份号码|身份证明号码|证件号|驾驶证号|ID number/i, ['id_card']],
   [/手机|mobile/i, ['mobile']],
   [/固定电话|座机|固话|办公电话|传真|landline|fax/i, ['landline']],
-  [/电话|联系方式|来电号码|phone|tel/i, PHONE],
+  [/电话|联系方式|来电号码|phone|\btel\b/i, PHONE],
   [/姓名|名字|代表人|负责人|联系人|权利人|所有人|经营者|申请人|上报人|来电人|校长|户主|监护人|当事人|驾驶员|患者|旅客|开户名|户名|[^数]人$|\bname\b|representative|person/i, ['person_name']],
   [/地址|住址|住所|坐落|场所|居住地|户籍地|所在地|address/i, ['address']],
   [/银行卡|银行账号|银行账户|卡号|账号|账户|bank|card number|account/i, ['bank_card']],
@@ -75,20 +75,15 @@ export function namePrior(name: string, title = ''): NamePrior {
   const excluded = new Set<PiiKind>();
   const hints: string[] = [];
   const n = squash(name);
-  for (const [re, ks] of NAME_RULES) {
-    const m = re.exec(n);
-    if (m && !ks.every((k) => kinds.has(k))) {
+  const apply = (rules: Rule[], text: string, hint: string) => {
+    for (const [re, ks] of rules) {
+      if (!re.test(text)) continue;
       ks.forEach((k) => kinds.add(k));
-      hints.push(name);
+      hints.push(hint);
     }
-  }
-  for (const [re, ks] of TITLE_RULES) {
-    const m = re.exec(title);
-    if (m) {
-      ks.forEach((k) => kinds.add(k));
-      hints.push(m[0]);
-    }
-  }
+  };
+  apply(NAME_RULES, n, name);
+  apply(TITLE_RULES, title, title);
   if ((ORG_TITLE.test(title) && !PERSON_ROLE.test(title.replace(ORG_TITLE, ''))) || ORG_NAME.test(n)) {
     kinds.delete('person_name');
     excluded.add('person_name');
