@@ -16,3 +16,4 @@ export { planOpenRead, openRows, openDownload, auditOpenRead, OPEN_FORMATS, type
 export { isOpenEntry, openEntry, openRule, openColumns, type OpenColumn } from '../catalog/index.ts';
 export { openDataRoutes, openKeyOf } from './openRoutes.ts';
 export { datastoreSearch, datastoreSearchSql, ckanDatastore, DATASTORE_ROWS_MAX, type DatastoreField, type DatastoreSearchParams, type DatastoreLinks, type DatastoreSqlResolver } from './datastore.ts';
+export { scanColumn, suggestClassification, PII_KINDS, KIND_POLICY, MAX_SAMPLE, type PiiFinding, type PiiKind, type PiiColumn, type ClassificationSuggestion, type ClassifiedField } from './classify/index.ts';

@@ -1,8 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { datasets } from '../catalog/index.ts';
-import { type Ctx, callerOf, IdParams, Literals, PageQuery } from '../kernel/index.ts';
+import { type Ctx, callerOf, IdParams, Literals, PageQuery, problem } from '../kernel/index.ts';
+import { MAX_SAMPLE, suggestClassification } from './classify/index.ts';
 import { MASK_KINDS } from '../lake/index.ts';
 import { accessAlerts } from './alerts.ts';
+import { isOwner } from './guard.ts';
 import { dataServiceOpenApi } from './dataOpenApi.ts';
 import { FilterSchema, parseFilter } from './filter.ts';
 import { listGrants } from './grants.ts';
@@ -84,6 +86,20 @@ export function shareRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       if (r.body) return reply.type(r.contentType).send(r.body);
       if (r.filename) reply.header('content-disposition', `attachment; filename="${r.filename}"`);
       return reply.type(r.contentType).send(r.stream);
+    });
+
+    app.get('/datasets/:code/classification/suggest', {
+      schema: {
+        tags: ['datasets'], summary: '分类分级建议（敏感信息扫描）/ classification suggestions from a PII scan of sampled values',
+        description: '提供部门读取样本（留痕），按列名、标题和样本值识别身份证号、手机、固话、姓名、地址、银行卡、邮箱、车牌、统一社会信用代码、护照、出生日期，建议分级、数据元和脱敏方式',
+        params: CodeParams, querystring: Type.Object({ sample: Type.Optional(Type.Integer({ minimum: 10, maximum: MAX_SAMPLE })) }),
+      },
+    }, async (req) => {
+      const caller = callerOf(req);
+      const ds = await datasets.get(ctx, caller, req.params.code);
+      if (!isOwner(caller, ds)) throw problem('forbidden', '只有数据提供部门可以扫描本部门数据 / only the providing department scans its data');
+      const read = await dataRead(ctx, caller, ds, { limit: req.query.sample ?? 200 }, 'classify');
+      return { dataset: ds.code, sampled: read.body!.rows.length, fields: suggestClassification(ds.fields, read.body!.rows) };
     });
 
     app.get('/data/:code/openapi.json', {

@@ -59,6 +59,17 @@ for (const driver of drivers()) {
       }
     });
 
+    test('the provider scans its own dataset for personal information and gets level suggestions; no one else may', async () => {
+      const r = await c.req('GET', '/datasets/CL_U/classification/suggest?sample=10', c.officers.CL);
+      assert.equal(r.statusCode, 200, r.body);
+      const kind = Object.fromEntries(r.json().fields.map((f: { field: string; finding: { kind: string | null; level: string | null } }) => [f.field, [f.finding.kind, f.finding.level]]));
+      assert.deepEqual(kind.gmsfhm, ['id_card', 'L4']);
+      assert.deepEqual(kind.lxdh, ['mobile', 'L3']);
+      assert.deepEqual(kind.xm, ['person_name', 'L3']);
+      assert.equal(kind.nl[0], null);
+      assert.equal((await c.req('GET', '/datasets/CL_U/classification/suggest', c.officers.MZ)).statusCode, 403);
+    });
+
     test('a dataset not shared cannot be requested, and the refusal gives its basis', async () => {
       const r = await c.request(c.officers.MZ, 'CL_N');
       assert.equal(r.statusCode, 403, r.body);
@@ -201,7 +212,7 @@ for (const driver of drivers()) {
       assert.equal(other.json().rows.length, 1);
       const all = (await c.req('GET', '/audit/events?action=data.read&limit=1000', c.admin)).json().items as { seq: number; subjectKeys: string[]; actorName: string; objectId: string; details: Record<string, unknown> }[];
       for (const e of all) {
-        assert.ok(['rows', 'api'].includes(e.details.via as string), JSON.stringify(e.details));
+        assert.ok(['rows', 'api', 'classify'].includes(e.details.via as string), JSON.stringify(e.details));
         assert.ok(Array.isArray(e.details.fields) && typeof e.details.rows === 'number' && typeof e.details.version === 'number');
         if (e.actorName !== 'officer_cl') assert.equal(typeof e.details.grantId, 'string');
       }
