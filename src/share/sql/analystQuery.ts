@@ -8,6 +8,7 @@
 import { fieldProblem, problem } from '../../kernel/index.ts';
 import { ident } from '../../lake/index.ts';
 import type { SqlEngine } from './lakeSql.ts';
+import { engineMessage } from './engineMessage.ts';
 import { rewriteSelect } from './rewrite.ts';
 import { SqlRefusal } from './vet.ts';
 
@@ -98,14 +99,6 @@ async function refuseShadowing(cteNames: Set<string>, resolve: ViewResolver): Pr
 
 /** A guarded view cut down to its fields (nothing else the view computes leaves it). */
 const viewSql = (v: GuardedView) => `SELECT ${v.fields.map(ident).join(', ')} FROM (${v.sql}) AS "__v"`;
-
-/** An engine error as the caller may see it: its first line, in the caller's own names, without paths. */
-function engineMessage(err: unknown, original: Map<string, string>): string {
-  let msg = (err instanceof Error ? err.message : String(err)).replace(/^lake\.query: stage \w+ failed: /, '').split('\n')[0] ?? '';
-  msg = msg.replace(/read_parquet\([^)]*\)/g, '…').replace(/'?\/[^\s'"]+'?/g, '…');
-  for (const [generated, name] of original) msg = msg.replace(new RegExp(`\\b${generated}\\b`, 'g'), name);
-  return msg.slice(0, 500);
-}
 
 /**
  * Run one analyst statement. Refusals are problems: 400 `validation` naming `sql` (or `limit`) for
