@@ -234,7 +234,9 @@ describe('analyst SQL under attack', () => {
     ['a CTE used out of its scope does not read a catalog table', () => `SELECT * FROM (WITH duckdb_settings AS (SELECT 1 AS a) SELECT a FROM duckdb_settings) s, duckdb_settings`, 404],
     ['a full-width look-alike dataset code', () => `SELECT * FROM ＧＡ_RKJBXX`, 404],
     ['a quoted identifier holding SQL', () => `SELECT * FROM "read_csv('${sentinelCsv}')"`, 404],
+    ['a file path as a table inside a scalar subquery', () => `SELECT * FROM ga_rkjbxx WHERE xm = (FROM '${rawPeople}')`, 404],
     // malformed input
+    ['a deeply nested expression', () => `SELECT ${'abs('.repeat(2000)}1${')'.repeat(2000)} AS x FROM ga_rkjbxx`, 400],
     ['a full-width semicolon', () => `SELECT * FROM ga_rkjbxx；DROP TABLE x`, 400],
     ['nonsense', () => `SELEC nonsense`, 400],
     ['only a comment', () => `-- SELECT 1`, 400],
@@ -345,6 +347,16 @@ describe('analyst SQL under attack', () => {
     assert.deepEqual(d.rows, [{ xb: '女', xm: '欧**娜' }, { xb: '男', xm: '张*丰' }]);
     const roll = await answer('SELECT xb, count(*) AS n FROM ga_rkjbxx GROUP BY ROLLUP (xb) ORDER BY xb NULLS FIRST');
     assert.deepEqual(roll.rows, [{ xb: null, n: 3 }, { xb: '女', n: 2 }, { xb: '男', n: 1 }]);
+  });
+
+  test('set operations, CUBE, SIMILAR TO, LATERAL, ANTI JOIN, * REPLACE and COLLATE as documented', async () => {
+    const sets = await answer(`SELECT rybh FROM ga_rkjbxx INTERSECT SELECT rybh FROM mz_hydj EXCEPT SELECT 'P2' ORDER BY 1`);
+    assert.deepEqual(sets.rows, [{ rybh: 'P1' }]);
+    const cube = await answer('SELECT xb, qy, count(*) AS n FROM ga_rkjbxx GROUP BY CUBE (xb, qy) ORDER BY xb NULLS FIRST, qy NULLS FIRST LIMIT 1');
+    assert.deepEqual(cube.rows, [{ xb: null, qy: null, n: 3 }]);
+    const misc = await answer(`SELECT g.* EXCLUDE (xm, sfzh, qy) REPLACE (lower(rybh) AS rybh), l.n FROM ga_rkjbxx g ANTI JOIN mz_hydj m USING (rybh),
+      LATERAL (SELECT g.nl + 1 AS n) l WHERE rybh SIMILAR TO 'P[0-9]' AND xb COLLATE nocase = '女'`);
+    assert.deepEqual(misc.rows, [{ rybh: 'p3', xb: '女', nl: 24, n: 25 }]);
   });
 
   test('comments and quoting tricks vanish: what runs is the engine\'s rendering of the checked tree', async () => {
