@@ -60,10 +60,13 @@ const node = (v: Json | undefined, what: string): Node => (isNode(v) ? v : refus
 const str = (v: Json | undefined, what: string): string => (typeof v === 'string' ? v : refuse('construct', `unexpected ${what}`));
 
 /**
- * Each key a node may carry, and what its value is. A key the walker does not know (a new engine
- * feature) refuses the statement rather than passing through unchecked.
+ * Each key a node may carry, and what its value is: nodes the caller walks (`walk`), a plain value
+ * (`value`: a type tag, a setting such as a join type, or a name the caller checks itself), a name
+ * the user wrote (`name`, `names`: never a reserved one), or something that must be empty
+ * (`none`). A key the walker does not know (a new engine feature) refuses the statement rather
+ * than passing unchecked.
  */
-type Slot = 'expr' | 'expr?' | 'exprs' | 'name' | 'names' | 'plain' | 'none' | 'statement' | 'query' | 'table' | 'modifiers' | 'ctes' | 'type';
+type Slot = 'walk' | 'value' | 'name' | 'names' | 'none';
 
 export class Vetter {
   /** CTE scopes, innermost last: user name (lower-case) → generated name. */
@@ -86,7 +89,7 @@ export class Vetter {
 
   /** `{node, named_param_map}`: a SELECT statement (a query, or a subquery's). */
   private statement(s: Node): void {
-    this.keys(s, { node: 'query', named_param_map: 'plain' }, 'statement');
+    this.keys(s, { node: 'walk', named_param_map: 'walk' }, 'statement');
     if (list(s.named_param_map, 'parameters').length) refuse('parameter', '不允许参数 / parameters ($1, ?) are not allowed');
     this.query(node(s.node, 'query'));
   }
@@ -99,8 +102,8 @@ export class Vetter {
         case 'SELECT_NODE':
           if (q.sample !== null && q.sample !== undefined) refuse('construct', '不允许抽样 / USING SAMPLE / TABLESAMPLE is not allowed');
           this.keys(q, {
-            type: 'type', modifiers: 'modifiers', cte_map: 'ctes', select_list: 'exprs', from_table: 'table', where_clause: 'expr?', group_expressions: 'exprs',
-            group_sets: 'plain', aggregate_handling: 'plain', having: 'expr?', sample: 'none', qualify: 'expr?',
+            type: 'value', modifiers: 'walk', cte_map: 'walk', select_list: 'walk', from_table: 'walk', where_clause: 'walk', group_expressions: 'walk',
+            group_sets: 'walk', aggregate_handling: 'value', having: 'walk', sample: 'none', qualify: 'walk',
           }, 'SELECT');
           for (const set of list(q.group_sets, 'grouping sets')) if (!list(set, 'grouping set').every((i) => typeof i === 'number')) refuse('construct', 'unexpected grouping set');
           this.table(node(q.from_table, 'FROM'));
@@ -109,7 +112,7 @@ export class Vetter {
           for (const e of list(q.group_expressions, 'GROUP BY')) this.expr(e);
           return;
         case 'SET_OPERATION_NODE':
-          this.keys(q, { type: 'type', modifiers: 'modifiers', cte_map: 'ctes', setop_type: 'plain', setop_all: 'plain', left: 'query', right: 'query' }, 'UNION');
+          this.keys(q, { type: 'value', modifiers: 'walk', cte_map: 'walk', setop_type: 'value', setop_all: 'value', left: 'walk', right: 'walk' }, 'UNION');
           this.query(node(q.left, 'UNION'));
           this.query(node(q.right, 'UNION'));
           return;
@@ -123,11 +126,12 @@ export class Vetter {
   /** Run `body` with the CTEs of `q` in scope (renamed to generated names). */
   private scoped(q: Node, body: () => void): void {
     const map = node(q.cte_map, 'WITH');
-    this.keys(map, { map: 'plain' }, 'WITH');
+    this.keys(map, { map: 'walk' }, 'WITH');
     const entries = list(map.map, 'WITH').map((e) => node(e, 'CTE'));
     if (!entries.length) return body();
     const scope = new Map<string, string>();
     for (const e of entries) {
+      this.keys(e, { key: 'walk', value: 'walk' }, 'CTE');
       const name = this.name(str(e.key, 'CTE name')).toLowerCase();
       this.cteNames.add(name);
       e.key = this.names.cte(name);
@@ -137,8 +141,7 @@ export class Vetter {
     try {
       for (const e of entries) {
         const def = node(e.value, 'CTE');
-        this.keys(def, { aliases: 'names', query: 'statement', materialized: 'plain', key_targets: 'none' }, 'CTE');
-        if (list(def.key_targets, 'USING KEY').length) refuse('construct', 'unsupported CTE (USING KEY)');
+        this.keys(def, { aliases: 'names', query: 'walk', materialized: 'value', key_targets: 'none' }, 'CTE');
         this.statement(node(def.query, 'CTE'));
       }
       body();
@@ -151,17 +154,17 @@ export class Vetter {
     for (const m of list(v, 'modifiers').map((x) => node(x, 'modifier'))) {
       switch (m.type) {
         case 'ORDER_MODIFIER':
-          this.keys(m, { type: 'type', orders: 'plain' }, 'ORDER BY');
+          this.keys(m, { type: 'value', orders: 'walk' }, 'ORDER BY');
           this.orders(m);
           break;
         case 'LIMIT_MODIFIER':
         case 'LIMIT_PERCENT_MODIFIER':
-          this.keys(m, { type: 'type', limit: 'expr?', offset: 'expr?' }, 'LIMIT');
+          this.keys(m, { type: 'value', limit: 'walk', offset: 'walk' }, 'LIMIT');
           this.optExpr(m.limit);
           this.optExpr(m.offset);
           break;
         case 'DISTINCT_MODIFIER':
-          this.keys(m, { type: 'type', distinct_on_targets: 'exprs' }, 'DISTINCT');
+          this.keys(m, { type: 'value', distinct_on_targets: 'walk' }, 'DISTINCT');
           for (const e of list(m.distinct_on_targets, 'DISTINCT ON')) this.expr(e);
           break;
         default:
@@ -172,7 +175,7 @@ export class Vetter {
 
   private orders(m: Node): void {
     for (const o of list(m.orders, 'ORDER BY').map((x) => node(x, 'ORDER BY'))) {
-      this.keys(o, { type: 'plain', null_order: 'plain', expression: 'expr' }, 'ORDER BY');
+      this.keys(o, { type: 'value', null_order: 'value', expression: 'walk' }, 'ORDER BY');
       this.expr(o.expression);
     }
   }
@@ -181,13 +184,12 @@ export class Vetter {
   private table(t: Node): void {
     const type = str(t.type, 'FROM');
     if (t.sample !== null && t.sample !== undefined) refuse('construct', '不允许抽样 / USING SAMPLE / TABLESAMPLE is not allowed');
-    this.optName(t.alias);
     switch (type) {
       case 'EMPTY':
-        this.keys(t, { type: 'type', alias: 'name', sample: 'none' }, 'FROM');
+        this.keys(t, { type: 'value', alias: 'name', sample: 'none' }, 'FROM');
         return;
       case 'BASE_TABLE': {
-        this.keys(t, { type: 'type', alias: 'name', sample: 'none', schema_name: 'plain', table_name: 'plain', column_name_alias: 'names', catalog_name: 'plain', at_clause: 'none' }, 'table');
+        this.keys(t, { type: 'value', alias: 'name', sample: 'none', schema_name: 'value', table_name: 'value', column_name_alias: 'names', catalog_name: 'value', at_clause: 'value' }, 'table');
         const name = this.name(str(t.table_name, 'table'));
         if (t.schema_name || t.catalog_name) refuse('qualified', `不允许带模式或库名的表 / qualified table names are not allowed: ${[t.catalog_name, t.schema_name, name].filter(Boolean).join('.')}`);
         if (t.at_clause) refuse('qualified', '不允许时间旅行子句 / AT (…) is not allowed');
@@ -200,23 +202,21 @@ export class Vetter {
       }
       case 'JOIN':
         this.keys(t, {
-          type: 'type', alias: 'name', sample: 'none', left: 'table', right: 'table', condition: 'expr?', join_type: 'plain', ref_type: 'plain',
-          using_columns: 'names', delim_flipped: 'plain', duplicate_eliminated_columns: 'none',
+          type: 'value', alias: 'name', sample: 'none', left: 'walk', right: 'walk', condition: 'walk', join_type: 'value', ref_type: 'value',
+          using_columns: 'names', delim_flipped: 'none', duplicate_eliminated_columns: 'none',
         }, 'JOIN');
         if (!JOIN_REFS.has(str(t.ref_type, 'JOIN'))) refuse('construct', `不支持的连接 / unsupported join (${String(t.ref_type)})`);
-        if (t.delim_flipped || list(t.duplicate_eliminated_columns, 'JOIN').length) refuse('construct', 'unexpected JOIN');
         this.table(node(t.left, 'JOIN'));
         this.table(node(t.right, 'JOIN'));
         this.optExpr(t.condition);
         return;
       case 'SUBQUERY':
-        this.keys(t, { type: 'type', alias: 'name', sample: 'none', subquery: 'statement', column_name_alias: 'names' }, 'subquery');
+        this.keys(t, { type: 'value', alias: 'name', sample: 'none', subquery: 'walk', column_name_alias: 'names' }, 'subquery');
         this.statement(node(t.subquery, 'subquery'));
         return;
       case 'EXPRESSION_LIST':
         // VALUES (…): constants and expressions, vetted like any other
-        this.keys(t, { type: 'type', alias: 'name', sample: 'none', expected_names: 'none', expected_types: 'none', values: 'plain' }, 'VALUES');
-        if (list(t.expected_names, 'VALUES').length || list(t.expected_types, 'VALUES').length) refuse('construct', 'unexpected VALUES');
+        this.keys(t, { type: 'value', alias: 'name', sample: 'none', expected_names: 'none', expected_types: 'none', values: 'walk' }, 'VALUES');
         for (const row of list(t.values, 'VALUES')) for (const e of list(row, 'VALUES')) this.expr(e);
         return;
       case 'TABLE_FUNCTION':
@@ -237,13 +237,12 @@ export class Vetter {
   private expr(v: Json | undefined): void {
     const e = node(v, 'expression');
     const cls = str(e.class, 'expression');
-    this.optName(e.alias);
     switch (cls) {
       case 'CONSTANT':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', value: 'plain' }, 'constant');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', value: 'value' }, 'constant');
         return;
       case 'COLUMN_REF': {
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', column_names: 'names' }, 'column');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', column_names: 'names' }, 'column');
         const parts = list(e.column_names, 'column').map((p) => str(p, 'column'));
         if (parts.length > 2) refuse('qualified', `不允许带模式或库名的列 / qualified column names are not allowed: ${parts.join('.')}`);
         if (parts.length === 1 && SESSION_WORDS.has(parts[0]!.toLowerCase())) refuse('function', `不允许的函数 / function not allowed: ${parts[0]}`);
@@ -251,23 +250,23 @@ export class Vetter {
       }
       case 'FUNCTION': {
         this.keys(e, {
-          class: 'type', type: 'type', alias: 'name', function_name: 'plain', schema: 'plain', catalog: 'plain', children: 'exprs', filter: 'expr?',
-          order_bys: 'plain', distinct: 'plain', is_operator: 'plain', export_state: 'plain',
+          class: 'value', type: 'value', alias: 'name', function_name: 'value', schema: 'value', catalog: 'value', children: 'walk', filter: 'walk',
+          order_bys: 'walk', distinct: 'value', is_operator: 'value', export_state: 'value',
         }, 'function');
         this.callable(e, SQL_FUNCTIONS);
         if (e.export_state) refuse('construct', 'EXPORT_STATE is not allowed');
         for (const c of list(e.children, 'arguments')) this.expr(c);
         this.optExpr(e.filter);
         const orders = node(e.order_bys, 'ORDER BY');
-        this.keys(orders, { type: 'type', orders: 'plain' }, 'ORDER BY');
+        this.keys(orders, { type: 'value', orders: 'walk' }, 'ORDER BY');
         this.orders(orders);
         return;
       }
       case 'WINDOW':
         this.keys(e, {
-          class: 'type', type: 'type', alias: 'name', function_name: 'plain', schema: 'plain', catalog: 'plain', children: 'exprs', partitions: 'exprs',
-          orders: 'plain', start: 'plain', end: 'plain', start_expr: 'expr?', end_expr: 'expr?', offset_expr: 'expr?', default_expr: 'expr?',
-          ignore_nulls: 'plain', filter_expr: 'expr?', exclude_clause: 'plain', distinct: 'plain', arg_orders: 'plain',
+          class: 'value', type: 'value', alias: 'name', function_name: 'value', schema: 'value', catalog: 'value', children: 'walk', partitions: 'walk',
+          orders: 'walk', start: 'value', end: 'value', start_expr: 'walk', end_expr: 'walk', offset_expr: 'walk', default_expr: 'walk',
+          ignore_nulls: 'value', filter_expr: 'walk', exclude_clause: 'value', distinct: 'value', arg_orders: 'walk',
         }, 'window');
         this.callable(e, SQL_WINDOW_FUNCTIONS);
         for (const k of ['children', 'partitions']) for (const c of list(e[k], 'window')) this.expr(c);
@@ -275,44 +274,44 @@ export class Vetter {
         for (const k of ['orders', 'arg_orders']) this.orders({ orders: e[k] ?? [] });
         return;
       case 'COMPARISON':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', left: 'expr', right: 'expr' }, 'comparison');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', left: 'walk', right: 'walk' }, 'comparison');
         this.expr(e.left);
         this.expr(e.right);
         return;
       case 'CONJUNCTION':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', children: 'exprs' }, 'AND/OR');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', children: 'walk' }, 'AND/OR');
         for (const c of list(e.children, 'AND/OR')) this.expr(c);
         return;
       case 'OPERATOR':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', children: 'exprs' }, 'operator');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', children: 'walk' }, 'operator');
         if (!OPERATORS.has(str(e.type, 'operator'))) refuse('construct', `不支持的运算符 / unsupported operator (${String(e.type)})`);
         for (const c of list(e.children, 'operator')) this.expr(c);
         return;
       case 'BETWEEN':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', input: 'expr', lower: 'expr', upper: 'expr' }, 'BETWEEN');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', input: 'walk', lower: 'walk', upper: 'walk' }, 'BETWEEN');
         for (const k of ['input', 'lower', 'upper']) this.expr(e[k]);
         return;
       case 'CASE':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', case_checks: 'plain', else_expr: 'expr?' }, 'CASE');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', case_checks: 'walk', else_expr: 'walk' }, 'CASE');
         for (const c of list(e.case_checks, 'CASE').map((x) => node(x, 'CASE'))) {
-          this.keys(c, { when_expr: 'expr', then_expr: 'expr' }, 'CASE');
+          this.keys(c, { when_expr: 'walk', then_expr: 'walk' }, 'CASE');
           this.expr(c.when_expr);
           this.expr(c.then_expr);
         }
         this.optExpr(e.else_expr);
         return;
       case 'CAST':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', child: 'expr', cast_type: 'plain', try_cast: 'plain' }, 'CAST');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', child: 'walk', cast_type: 'walk', try_cast: 'value' }, 'CAST');
         this.castType(e.cast_type);
         this.expr(e.child);
         return;
       case 'COLLATE':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', child: 'expr', collation: 'plain' }, 'COLLATE');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', child: 'walk', collation: 'value' }, 'COLLATE');
         str(e.collation, 'COLLATE');
         this.expr(e.child);
         return;
       case 'SUBQUERY':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', subquery_type: 'plain', subquery: 'statement', child: 'expr?', comparison_type: 'plain' }, 'subquery');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', subquery_type: 'value', subquery: 'walk', child: 'walk', comparison_type: 'value' }, 'subquery');
         if (!SUBQUERY_TYPES.has(str(e.subquery_type, 'subquery'))) refuse('construct', `不支持的子查询 / unsupported subquery (${String(e.subquery_type)})`);
         this.statement(node(e.subquery, 'subquery'));
         this.optExpr(e.child);
@@ -321,7 +320,7 @@ export class Vetter {
         this.star(e);
         return;
       case 'POSITIONAL_REFERENCE':
-        this.keys(e, { class: 'type', type: 'type', alias: 'name', index: 'plain' }, 'positional reference');
+        this.keys(e, { class: 'value', type: 'value', alias: 'name', index: 'value' }, 'positional reference');
         return;
       case 'PARAMETER':
         return refuse('parameter', '不允许参数 / parameters ($1, ?) are not allowed');
@@ -335,14 +334,12 @@ export class Vetter {
   /** `*`, `t.*`, `* EXCLUDE (…)`, `* REPLACE (…)`, `COLUMNS('regex')`. */
   private star(e: Node): void {
     this.keys(e, {
-      class: 'type', type: 'type', alias: 'name', relation_name: 'name', exclude_list: 'names', replace_list: 'plain', columns: 'plain', expr: 'plain',
-      qualified_exclude_list: 'none', rename_list: 'none', unpacked: 'plain',
+      class: 'value', type: 'value', alias: 'name', relation_name: 'name', exclude_list: 'names', replace_list: 'walk', columns: 'value', expr: 'walk',
+      qualified_exclude_list: 'none', rename_list: 'none', unpacked: 'value',
     }, '*');
-    if (list(e.qualified_exclude_list ?? [], '*').length || list(e.rename_list ?? [], '*').length) refuse('construct', '不支持的 * 写法 / unsupported * clause');
     if (e.unpacked) refuse('construct', '不支持的 * 写法 / unsupported *COLUMNS');
     for (const r of list(e.replace_list, 'REPLACE').map((x) => node(x, 'REPLACE'))) {
-      this.keys(r, { key: 'name', value: 'expr' }, 'REPLACE');
-      this.name(str(r.key, 'REPLACE'));
+      this.keys(r, { key: 'name', value: 'walk' }, 'REPLACE');
       this.expr(r.value);
     }
     if (e.expr !== null && e.expr !== undefined) {
