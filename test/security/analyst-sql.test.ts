@@ -397,6 +397,15 @@ describe('analyst SQL under attack', () => {
     assert.ok(!/[区张李王]/.test(cast.message), cast.message);
   });
 
+  test('a resolver crash is passed on, not taken for a refusal or a shadowed dataset', async () => {
+    const crash = async (): Promise<GuardedView> => {
+      throw new Error('catalog down');
+    };
+    for (const sql of ['WITH x AS (SELECT 1 AS a) SELECT * FROM x, ga_rkjbxx', 'SELECT * FROM ga_rkjbxx']) {
+      await assert.rejects(analystQuery(lake, { sql }, crash), /catalog down/);
+    }
+  });
+
   test('the time cap stops a runaway statement and the engine answers on', async () => {
     const started = Date.now();
     const joins = Array.from({ length: 30 }, (_, i) => `ga_rkjbxx t${i}`).join(', ');

@@ -78,22 +78,21 @@ function limitOf(v: unknown): number {
   return v;
 }
 
-/** Does a resolver failure say "no such dataset" (as opposed to "not yours to read")? */
-const isNotFound = (err: unknown) => (err as { status?: unknown })?.status === 404;
-
 /**
  * A CTE may not take a dataset's name: inside its query the name would read the CTE, not the
- * dataset, and the statement would say one thing and do another.
+ * dataset, and the statement would say one thing and do another. The resolver tells: a view or a
+ * 4xx refusal (403, …) is a dataset, a 404 is none; anything else (a 5xx, a crash) is passed on.
  */
 async function refuseShadowing(cteNames: Set<string>, resolve: ViewResolver): Promise<void> {
   for (const name of cteNames) {
-    let dataset = true;
     try {
       await resolve(name.toUpperCase());
     } catch (err) {
-      if (isNotFound(err)) dataset = false;
+      const status = (err as { status?: unknown })?.status;
+      if (status === 404) continue;
+      if (typeof status !== 'number' || status >= 500) throw err;
     }
-    if (dataset) throw invalid(`CTE 不能与数据集同名 / a CTE may not be named like a dataset: ${name}`);
+    throw invalid(`CTE 不能与数据集同名 / a CTE may not be named like a dataset: ${name}`);
   }
 }
 
