@@ -2,6 +2,7 @@ import { boolParam, type CkanDatastore, type Dataset, intParam } from '../catalo
 import { type Ctx, isUuid, problem } from '../kernel/index.ts';
 import { ident, literal } from '../lake/index.ts';
 import { openKeys, type OpenReader } from './openKeys.ts';
+import { engineMessage, rewriteSelect, SqlRefusal, type RewrittenSelect } from './sql/index.ts';
 import { auditOpenRead, planOpenRead, type OpenPlan } from './openRead.ts';
 
 /**
@@ -168,98 +169,27 @@ export async function datastoreSearch(ctx: Ctx, reader: OpenReader, ds: Dataset,
 // ---------------------------------------------------------------------------------------------
 // datastore_search_sql
 
-/**
- * Functions no statement may call: files, settings, the session, the catalog, sleeps, and those
- * that make huge values out of little (padding, widths, repeats, generated series).
- */
-const DENIED_FUNCTIONS = /^(read_|glob|getenv|current_|session_user$|user$|query$|query_table|pragma|duckdb_|parquet_|sniff_|which_secret|nextval|currval|setseed|sleep|pg_|has_\w*privilege|in_search_path|json_(serialize|deserialize|execute)_|json_serialize_plan|sql_auto_complete|enable_|disable_|checkpoint|force_checkpoint|load|install|export|import|variant_to_parquet|parse_duckdb_log|repeat|range$|generate_series|list_resize|array_resize|lpad$|rpad$|space$|bar$|format$|printf$|iceberg|delta_|postgres_|sqlite_|mysql_|http|s3)/;
-/** Window functions (the AST names them apart from aggregates). */
-const WINDOW_FUNCTIONS = new Set(['row_number', 'rank', 'dense_rank', 'rank_dense', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value', 'first', 'last']);
-
-let allowed: Promise<Set<string>> | undefined;
-/** The engine's own scalar and aggregate functions and macros, less the denied ones. */
-function allowedFunctions(ctx: Ctx): Promise<Set<string>> {
-  allowed ??= ctx.lakeReader
-    .query<{ f: string }>(`SELECT DISTINCT function_name AS f FROM duckdb_functions() WHERE internal AND function_type IN ('scalar', 'aggregate', 'macro')`)
-    .then((rows) => new Set(rows.map((r) => r.f.toLowerCase()).filter((f) => !DENIED_FUNCTIONS.test(f))))
-    .catch((err) => {
-      allowed = undefined;
-      throw err;
-    });
-  return allowed;
-}
-
 /** A 403 as CKAN's datastore answers it (`permissions`). */
 const denied = (message: string) => problem('forbidden', message, [{ field: 'permissions', message }]);
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Node = { [k: string]: Json };
-
-/** What may stand where a statement reads rows from: these table references and query nodes (everything else is refused). */
-const TABLE_REFS = new Set(['BASE_TABLE', 'SUBQUERY', 'JOIN', 'EMPTY', 'EXPRESSION_LIST', 'PIVOT', 'SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE']);
-
 /**
- * Check a parsed statement and rename its tables: every table a statement names is either one of
- * its own CTEs or a resource id (each renamed to a generated name that the guarded SQL defines);
- * no table function, no function outside the allowlist, no schema- or catalog-qualified name.
- * Returns the resource ids it reads (lower-cased).
+ * A statement checked and rewritten by the shared allow-list (`./sql`), its refusals in CKAN's
+ * words: what is not one valid SELECT (or uses a reserved name) is a Validation Error (409), what
+ * reads or calls what it may not is an Authorization Error (403).
  */
-function rewrite(ast: Json, fns: Set<string>, names: { cte: (n: string) => string; resource: (n: string) => string }): void {
-  const ctes = new Set<string>();
-  // CTE names first (they may be referenced before the walk reaches their definition)
-  const collect = (o: Json) => {
-    if (Array.isArray(o)) return o.forEach(collect);
-    if (!o || typeof o !== 'object') return;
-    const map = (o as Node).cte_map;
-    if (map && typeof map === 'object' && !Array.isArray(map) && Array.isArray(map.map)) {
-      for (const e of map.map as Node[]) if (typeof e.key === 'string') ctes.add(e.key.toLowerCase());
-    }
-    Object.values(o).forEach(collect);
-  };
-  collect(ast);
-  const walk = (o: Json, key: string) => {
-    if (Array.isArray(o)) return o.forEach((x) => walk(x, key));
-    if (!o || typeof o !== 'object') return;
-    const n = o as Node;
-    // where rows come from (an expression has a class; a comparison's `left`/`right` are expressions)
-    if (['from_table', 'left', 'right', 'source'].includes(key) && typeof n.class !== 'string') {
-      if (typeof n.type === 'string' && !TABLE_REFS.has(n.type)) throw denied(`Not authorized to read ${n.type === 'TABLE_FUNCTION' ? 'table functions' : `this kind of table (${n.type})`}`);
-    }
-    if (n.type === 'TABLE_FUNCTION') throw denied('Not authorized to read table functions');
-    if ('table_name' in n) {
-      if (n.type !== 'BASE_TABLE' || typeof n.table_name !== 'string') throw denied('Not authorized to read this kind of table');
-      if (n.schema_name || n.catalog_name || n.at_clause) throw denied(`Not authorized to read ${[n.catalog_name, n.schema_name, n.table_name].filter(Boolean).join('.')}`);
-      const name = n.table_name.toLowerCase();
-      if (!n.alias) n.alias = n.table_name;
-      n.table_name = ctes.has(name) ? names.cte(name) : names.resource(name);
-    }
-    if (typeof n.function_name === 'string') {
-      const f = n.function_name.toLowerCase();
-      const ok = !n.schema && !n.catalog && !DENIED_FUNCTIONS.test(f) && (fns.has(f) || (n.class === 'WINDOW' && WINDOW_FUNCTIONS.has(f)));
-      if (!ok) throw denied(`Not authorized to call function ${n.function_name}`);
-    }
-    const map = n.cte_map;
-    if (map && typeof map === 'object' && !Array.isArray(map) && Array.isArray(map.map)) {
-      for (const e of map.map as Node[]) if (typeof e.key === 'string') e.key = names.cte(e.key.toLowerCase());
-    }
-    for (const [k, v] of Object.entries(n)) walk(v, k);
-  };
-  walk(ast, '');
+async function checkedSelect(ctx: Ctx, sql: string): Promise<RewrittenSelect> {
+  try {
+    return await rewriteSelect(ctx.lakeReader, sql);
+  } catch (err) {
+    if (!(err instanceof SqlRefusal)) throw err;
+    throw err.reason === 'statement' || err.reason === 'reserved-name' ? invalid('query', err.message) : denied(err.message);
+  }
 }
 
-/** A DuckDB error as the caller may see it: its first line, without the query text, paths or keys. */
-function engineMessage(ctx: Ctx, err: unknown): string {
-  const raw = (err instanceof Error ? err.message : String(err)).replace(/^lake\.query: stage query failed: /, '');
-  let msg = raw.split('\n')[0] ?? '';
-  for (const secret of [ctx.lake.dataDir, ctx.config.secretKey].filter((s): s is string => !!s)) msg = msg.split(secret).join('…');
-  return msg.replace(/read_parquet\([^)]*\)/g, '…').slice(0, 500);
-}
-
-/** A statement as DuckDB's own parser reads it (`error` set when it does not parse or is not a SELECT). */
-async function parse(ctx: Ctx, sql: string): Promise<Node> {
-  const [parsed] = await ctx.lakeReader.query<{ j: string }>('SELECT json_serialize_sql(?::VARCHAR) AS j', [sql]);
-  // u64 "no location" markers do not survive JSON numbers; the rewritten statement needs no locations
-  return JSON.parse(String(parsed?.j).replace(/"query_location":\d+/g, '"query_location":0')) as Node;
+/** A DuckDB error as the caller may see it (`engineMessage`), and never with the server's key. */
+function ckanEngineMessage(ctx: Ctx, err: unknown, checked: RewrittenSelect): string {
+  const msg = engineMessage(err, checked.original);
+  return ctx.config.secretKey ? msg.split(ctx.config.secretKey).join('…') : msg;
 }
 
 export interface DatastoreSqlResolver {
@@ -268,61 +198,33 @@ export interface DatastoreSqlResolver {
 }
 
 /**
- * `datastore_search_sql`: one read-only SELECT whose tables are resource ids. DuckDB's own parser
- * reads the statement (`json_serialize_sql`); it must be a single SELECT; every table it names is
- * one of its own CTEs or an open resource (renamed to a generated CTE holding that resource's
- * guarded SQL, `planOpenRead`); no table function, no function outside the allowlist. It runs with
- * at most 32000 rows and 10 seconds. Each resource read is audited.
+ * `datastore_search_sql`: one read-only SELECT whose tables are resource ids. The shared checker
+ * (`./sql`, DuckDB's own parser and an allow-list of constructs and functions) accepts and renders
+ * it; every table it names is one of its own CTEs or an open resource (renamed to a generated CTE
+ * holding that resource's guarded SQL, `planOpenRead`). It runs with at most 32000 rows and
+ * 10 seconds. Each resource read is audited.
  */
 export async function datastoreSearchSql(ctx: Ctx, reader: OpenReader, sql: unknown, resolve: DatastoreSqlResolver) {
   if (typeof sql !== 'string' || !sql.trim()) throw invalid('sql', 'Missing value');
   if (sql.length > 100_000) throw invalid('sql', 'statement too long');
-  const ast = await parse(ctx, sql);
-  if (ast.error) throw invalid('query', ast.error_type === 'not implemented' ? 'Only SELECT statements are allowed' : `Query is not valid: ${String(ast.error_message ?? '').split('\n')[0]}`);
-  const statements = ast.statements as Json[];
-  if (!Array.isArray(statements) || statements.length !== 1) throw invalid('query', 'Query is not a single statement.');
-  const fns = await allowedFunctions(ctx);
-  const tag = Math.random().toString(36).slice(2, 10);
-  const cteNames = new Map<string, string>();
-  const resources = new Map<string, string>();
-  rewrite(ast, fns, {
-    cte: (n) => {
-      if (!cteNames.has(n)) cteNames.set(n, `c_${tag}_${cteNames.size}`);
-      return cteNames.get(n)!;
-    },
-    resource: (n) => {
-      if (!resources.has(n)) resources.set(n, `r_${tag}_${resources.size}`);
-      return resources.get(n)!;
-    },
-  });
+  const checked = await checkedSelect(ctx, sql);
   // a CTE named like a resource would read as that resource to the eye: refused
-  const shadow = [...cteNames.keys()].find((n) => isUuid(n));
+  const shadow = [...checked.cteNames].find((n) => isUuid(n));
   if (shadow) throw invalid('query', `a CTE may not be named like a resource: ${shadow}`);
-  if (!resources.size) throw invalid('query', 'The query reads no resource');
-  const found = await resolve([...resources.keys()]);
-  for (const name of resources.keys()) if (!found.has(name)) throw denied(`Not authorized to read resource ${name}`);
+  if (!checked.tables.size) throw invalid('query', 'The query reads no resource');
+  const found = await resolve([...checked.tables.keys()]);
+  for (const name of checked.tables.keys()) if (!found.has(name)) throw denied(`Not authorized to read resource ${name}`);
   const plans: [string, OpenPlan][] = [];
-  for (const name of resources.keys()) plans.push([name, await planOpenRead(ctx, reader, found.get(name)!)]);
-  const [back] = await ctx.lakeReader.query<{ s: string }>('SELECT json_deserialize_sql(?::JSON) AS s', [JSON.stringify(ast)]);
-  // what runs is the engine's rendering of the checked statement: parsed and checked once more, it
-  // may name only the generated tables (so no quoting slip can bring back a table or a function)
-  const generated = new Set([...cteNames.values(), ...resources.values()]);
-  const only = (n: string) => {
-    if (!generated.has(n)) throw denied(`Not authorized to read ${n}`);
-    return n;
-  };
-  const again = await parse(ctx, back!.s);
-  if (again.error || (again.statements as Json[]).length !== 1) throw invalid('query', 'Query is not valid');
-  rewrite(again, fns, { cte: only, resource: only });
-  const withs = plans.map(([name, plan]) => `${ident(resources.get(name)!)} AS (${numbered(plan)})`).join(', ');
-  const statement = `WITH ${withs} SELECT * FROM (${back!.s}) AS q`;
+  for (const name of checked.tables.keys()) plans.push([name, await planOpenRead(ctx, reader, found.get(name)!)]);
+  const withs = plans.map(([name, plan]) => `${ident(checked.tables.get(name)!)} AS (${numbered(plan)})`).join(', ');
+  const statement = `WITH ${withs} SELECT * FROM (${checked.sql}) AS q`;
   let records: Record<string, unknown>[];
   let columns: { column_name: string; column_type: string }[];
   try {
     columns = await ctx.lakeReader.query(`DESCRIBE ${statement}`, [], { timeoutMs: DATASTORE_SQL_TIMEOUT_MS });
     records = await ctx.lakeReader.query<Record<string, unknown>>(`${statement} LIMIT ${DATASTORE_ROWS_MAX + 1}`, [], { timeoutMs: DATASTORE_SQL_TIMEOUT_MS });
   } catch (err) {
-    const msg = engineMessage(ctx, err);
+    const msg = ckanEngineMessage(ctx, err, checked);
     throw invalid('query', /interrupt/i.test(msg) ? `Query took longer than ${DATASTORE_SQL_TIMEOUT_MS / 1000} s` : msg);
   }
   const truncated = records.length > DATASTORE_ROWS_MAX;
