@@ -17,3 +17,5 @@ export { isOpenEntry, openEntry, openRule, openColumns, type OpenColumn } from '
 export { openDataRoutes, openKeyOf } from './openRoutes.ts';
 export { datastoreSearch, datastoreSearchSql, ckanDatastore, DATASTORE_ROWS_MAX, type DatastoreField, type DatastoreSearchParams, type DatastoreLinks, type DatastoreSqlResolver } from './datastore.ts';
 export { scanColumn, suggestClassification, PII_KINDS, KIND_POLICY, MAX_SAMPLE, type PiiFinding, type PiiKind, type PiiColumn, type ClassificationSuggestion, type ClassifiedField } from './classify/index.ts';
+export { runAnalystSql } from './analystSql.ts';
+export { analystQuery, rewriteSelect, SqlRefusal } from './sql/index.ts';

@@ -4,6 +4,8 @@ import { type Ctx, callerOf, IdParams, Literals, PageQuery, problem } from '../k
 import { MAX_SAMPLE, suggestClassification } from './classify/index.ts';
 import { MASK_KINDS } from '../lake/index.ts';
 import { accessAlerts } from './alerts.ts';
+import { runAnalystSql } from './analystSql.ts';
+import { ANALYST_SQL_MAX_LENGTH, ANALYST_SQL_MAX_LIMIT } from './sql/index.ts';
 import { isOwner } from './guard.ts';
 import { dataServiceOpenApi } from './dataOpenApi.ts';
 import { FilterSchema, parseFilter } from './filter.ts';
@@ -108,6 +110,15 @@ export function shareRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       const caller = callerOf(req);
       return dataServiceOpenApi(ctx, caller, await datasets.get(ctx, caller, req.params.code));
     });
+
+    app.post('/sql', {
+      schema: {
+        tags: ['data'], summary: '分析查询：对已授权数据集执行一条只读 SELECT / analyst SQL: one read-only SELECT over granted datasets',
+        description: '表名为数据集代码；每个数据集替换为共享守卫的脱敏、过滤视图；只允许白名单内的语法和函数 / table names are dataset codes, each bound to the guarded view; only allow-listed syntax and functions',
+        body: Type.Object({ sql: Type.String({ minLength: 1, maxLength: ANALYST_SQL_MAX_LENGTH }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ANALYST_SQL_MAX_LIMIT })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ columns: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })), rows: Type.Array(Type.Record(Type.String(), Type.Unknown())), truncated: Type.Boolean() }) },
+      },
+    }, (req) => runAnalystSql(ctx, callerOf(req), req.body));
 
     // ---- requests
     app.post('/share/requests', {

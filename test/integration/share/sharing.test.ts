@@ -53,6 +53,8 @@ for (const driver of drivers()) {
           assert.equal(r.statusCode, 403, `${code}: ${r.body}`);
           assert.equal(r.headers['content-type'], 'application/problem+json; charset=utf-8');
         }
+        const sql = await c.req('POST', '/sql', c.officers.MZ, { sql: `SELECT count(*) FROM ${code}` });
+        assert.equal(sql.statusCode, 403, `${code}: ${sql.body}`);
         const ckan = await c.app.inject({ method: 'GET', url: `/api/3/action/datastore_search?resource_id=${code}`, headers: c.officers.MZ });
         assert.ok([403, 404].includes(ckan.statusCode), ckan.body);
         assert.equal(ckan.json().success, false);
@@ -135,6 +137,24 @@ for (const driver of drivers()) {
       assert.equal(sort.statusCode, 403, sort.body);
     });
 
+    test('analyst SQL reads the granted view only: granted fields, granted rows, masks as granted', async () => {
+      const sql = (q: string) => c.req('POST', '/sql', c.officers.MZ, { sql: q });
+      const n = await sql('SELECT count(*) AS n FROM CL_C');
+      assert.equal(n.statusCode, 200, n.body);
+      assert.deepEqual(n.json().rows, [{ n: 1 }], 'the grant\'s row filter holds');
+      const rows = await sql('SELECT xm, gmsfhm FROM cl_c');
+      assert.deepEqual(rows.json().rows, [{ xm: '张三丰', gmsfhm: `${id(1).slice(0, 6)}********${id(1).slice(-4)}` }]);
+      const phone = await sql('SELECT lxdh FROM CL_C');
+      assert.equal(phone.statusCode, 400, phone.body);
+      const join = await sql('SELECT u.qx, count(*) AS n FROM CL_U u JOIN CL_C c ON u.nl = c.nl GROUP BY u.qx');
+      assert.deepEqual(join.json().rows, [{ qx: '西湖区', n: 1 }]);
+      const file = await sql("SELECT * FROM read_parquet('/etc/passwd')");
+      assert.equal(file.statusCode, 400, file.body);
+      const reads = (await c.events('data.read', 'CL_C')).filter((e) => e.details.via === 'sql');
+      assert.equal(reads.length, 3, 'one read per statement that ran');
+      assert.ok(reads.every((e) => typeof e.details.grantId === 'string' && typeof e.details.sql === 'string'));
+    });
+
     test('a rejection carries its reason; the requester sees it', async () => {
       const r = (await c.request(c.officers.GA, 'CL_C', { fields: ['qx'] })).json();
       const no = await c.req('POST', `/share/requests/${r.id}/reject`, c.officers.CL, { reason: '用途与数据无关' });
@@ -212,7 +232,7 @@ for (const driver of drivers()) {
       assert.equal(other.json().rows.length, 1);
       const all = (await c.req('GET', '/audit/events?action=data.read&limit=1000', c.admin)).json().items as { seq: number; subjectKeys: string[]; actorName: string; objectId: string; details: Record<string, unknown> }[];
       for (const e of all) {
-        assert.ok(['rows', 'api', 'classify'].includes(e.details.via as string), JSON.stringify(e.details));
+        assert.ok(['rows', 'api', 'classify', 'sql'].includes(e.details.via as string), JSON.stringify(e.details));
         assert.ok(Array.isArray(e.details.fields) && typeof e.details.rows === 'number' && typeof e.details.version === 'number');
         if (e.actorName !== 'officer_cl') assert.equal(typeof e.details.grantId, 'string');
       }
