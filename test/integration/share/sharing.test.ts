@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { pseudonym } from '../../../src/lake/index.ts';
+import { shareRequests } from '../../../src/share/index.ts';
 import { drivers } from '../../helpers/platform.ts';
 import { login } from '../../helpers/server.ts';
 import { id, openCity, type City } from '../../helpers/city.ts';
@@ -153,6 +154,34 @@ for (const driver of drivers()) {
       const reads = (await c.events('data.read', 'CL_C')).filter((e) => e.details.via === 'sql');
       assert.equal(reads.length, 3, 'one read per statement that ran');
       assert.ok(reads.every((e) => typeof e.details.grantId === 'string' && typeof e.details.sql === 'string'));
+    });
+
+    test('deadlines: the provider is told of new requests, reminded before the due date, and the admin of overdue ones', async () => {
+      const r = (await c.request(c.officers.GA, 'CL_C', { fields: ['qx'], purpose: '辖区人口统计核对' })).json();
+      const notices = async (as: { authorization: string }, kind: string) => ((await c.req('GET', '/notices?limit=100', as)).json().items as { kind: string; objectId: string }[]).filter((n) => n.kind === kind && n.objectId === r.id);
+      assert.equal((await notices(c.officers.CL, 'share.request')).length, 1, 'the provider is told');
+      // two working days before the due date: the reminder, once
+      await c.t.p.db.query(`UPDATE share_requests SET due_at = now() + interval '1 day' WHERE id = $1`, [r.id]);
+      await shareRequests.remind(c.t.p);
+      await shareRequests.remind(c.t.p);
+      assert.equal((await notices(c.officers.CL, 'share.due')).length, 1);
+      // past the due date: on the admin's overdue list, and the admin is told
+      await c.t.p.db.query(`UPDATE share_requests SET due_at = now() - interval '1 day' WHERE id = $1`, [r.id]);
+      await shareRequests.remind(c.t.p);
+      const overdue = (await c.req('GET', '/share/requests?side=all&overdue=true', c.admin)).json();
+      assert.deepEqual(overdue.items.map((x: { id: string; overdue: boolean }) => [x.id, x.overdue]), [[r.id, true]]);
+      assert.equal((await notices(c.admin, 'share.overdue')).length, 1);
+      assert.equal((await c.req('POST', `/share/requests/${r.id}/withdraw`, c.officers.GA)).json().status, 'withdrawn');
+    });
+
+    test('a grant bound to application tokens serves those tokens only', async () => {
+      const tok = (await c.req('POST', '/tokens', c.officers.GA, { name: '人口核对系统' })).json();
+      const r = (await c.request(c.officers.GA, 'CL_C', { fields: ['qx', 'nl'] })).json();
+      const ok = await c.req('POST', `/share/requests/${r.id}/approve`, c.officers.CL, { reason: '仅限核对系统调用', tokenIds: [tok.id] });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal((await data('CL_C', { authorization: `Bearer ${tok.token}` })).statusCode, 200, 'the bound application reads');
+      assert.equal((await data('CL_C', c.officers.GA)).statusCode, 403, 'the officer\'s own session does not');
+      assert.equal((await c.req('POST', `/share/grants/${ok.json().grantId}/revoke`, c.officers.GA, { reason: '系统下线' })).statusCode, 200, 'the consumer may give it up');
     });
 
     test('a rejection carries its reason; the requester sees it', async () => {
