@@ -57,6 +57,8 @@ interface CheckpointRow {
 }
 
 const LOCK = 74110001; // advisory lock id serialising appends
+/** Events one group commit writes at most. */
+const GROUP_MAX = 256;
 const ANCHOR_LOCK = 'govhub-audit-anchors'; // serialises anchor writers, across servers on PostgreSQL
 /** After a checkpoint signed in a caller's transaction: look for its commit this long after, then longer. */
 const ANCHOR_RETRY_MS = [50, 250, 1000, 5000, 30_000];
@@ -105,6 +107,8 @@ export class AuditLog {
   private closed = false;
   private missingLogged = false;
   private inflight = new Set<Promise<unknown>>();
+  private group: { caller: Caller; input: AuditInput; also?: (tx: Queryable) => Promise<unknown>; resolve: (v: { event: AuditEvent; result: unknown }) => void; reject: (err: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private db: Db,
@@ -138,41 +142,92 @@ export class AuditLog {
   }
 
   private async appendEvent(tx: Queryable, caller: Caller, input: AuditInput): Promise<{ event: AuditEvent; signed: boolean }> {
+    const [event] = await this.appendEvents(tx, [{ caller, input }]);
+    return { event: event!, signed: event!.seq % this.every === 0 };
+  }
+
+  /**
+   * Append events in order, in one statement: one lock, one read of the head, one multi-row insert;
+   * each event chained to the one before it. Checkpoints are signed where a seq falls on the interval.
+   */
+  private async appendEvents(tx: Queryable, items: { caller: Caller; input: AuditInput }[]): Promise<AuditEvent[]> {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
     const head = await tx.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    const ev: ChainedEvent = {
-      seq: (head ? Number(head.seq) : 0) + 1,
-      id: newId(),
-      ts: new Date().toISOString(),
-      actorId: caller.id,
-      actorName: caller.username,
-      actorDepartmentId: caller.departmentId,
-      action: input.action,
-      objectType: input.objectType,
-      objectId: input.objectId ?? null,
-      departmentId: input.departmentId ?? null,
-      subjectKeys: input.subjectKeys ?? [],
-      // Round-trip through JSON so what is hashed is exactly what is stored.
-      details: JSON.parse(JSON.stringify(input.details ?? {})),
-    };
-    const hash = eventHash(prevHash, ev);
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    let seq = head ? Number(head.seq) : 0;
+    const events: AuditEvent[] = [];
+    const values: unknown[] = [];
+    const rows: string[] = [];
+    for (const { caller, input } of items) {
+      const ev: ChainedEvent = {
+        seq: ++seq,
+        id: newId(),
+        ts: new Date().toISOString(),
+        actorId: caller.id,
+        actorName: caller.username,
+        actorDepartmentId: caller.departmentId,
+        action: input.action,
+        objectType: input.objectType,
+        objectId: input.objectId ?? null,
+        departmentId: input.departmentId ?? null,
+        subjectKeys: input.subjectKeys ?? [],
+        // Round-trip through JSON so what is hashed is exactly what is stored.
+        details: JSON.parse(JSON.stringify(input.details ?? {})),
+      };
+      const hash = eventHash(prevHash, ev);
+      const at = values.length;
+      rows.push(`(${Array.from({ length: 14 }, (_, i) => `$${at + i + 1}`).join(',')})`);
+      values.push(ev.seq, ev.id, ev.ts, ev.actorId, ev.actorName, ev.actorDepartmentId, ev.action, ev.objectType, ev.objectId,
+        ev.departmentId, ev.subjectKeys, JSON.stringify(ev.details), prevHash, hash);
+      events.push({ ...ev, prevHash, hash });
+      prevHash = hash;
+    }
     await tx.query(
       `INSERT INTO audit_events (seq, id, ts, actor_id, actor_name, actor_department_id, action, object_type, object_id,
-         department_id, subject_keys, details, prev_hash, hash)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-      [ev.seq, ev.id, ev.ts, ev.actorId, ev.actorName, ev.actorDepartmentId, ev.action, ev.objectType, ev.objectId,
-        ev.departmentId, ev.subjectKeys, JSON.stringify(ev.details), prevHash, hash],
+         department_id, subject_keys, details, prev_hash, hash) VALUES ${rows.join(', ')}`,
+      values,
     );
-    const signed = ev.seq % this.every === 0;
-    if (signed) {
-      await this.signCheckpoint(tx, ev.seq, hash);
+    for (const ev of events) {
+      if (ev.seq % this.every !== 0) continue;
+      await this.signCheckpoint(tx, ev.seq, ev.hash);
       // Not anchored here: this transaction may still roll back. Look for its commit shortly.
       this.pendingSeq = Math.max(this.pendingSeq, ev.seq);
       this.anchorSoon(true);
     }
     this.startTicker();
-    return { event: { ...ev, prevHash, hash }, signed };
+    return events;
+  }
+
+  /**
+   * Record an event together with `also` (statements that must commit with it), grouped with the
+   * records of concurrent callers into one transaction (group commit): under load, one lock, one
+   * head read and one insert serve many reads. Resolves once the group has committed.
+   */
+  recordGrouped<T>(caller: Caller, input: AuditInput, also?: (tx: Queryable) => Promise<T>): Promise<{ event: AuditEvent; result: T | undefined }> {
+    return new Promise((resolve, reject) => {
+      this.group.push({ caller, input, also: also as ((tx: Queryable) => Promise<unknown>) | undefined, resolve: resolve as (v: { event: AuditEvent; result: unknown }) => void, reject });
+      this.flushing ??= this.flushGroups().finally(() => (this.flushing = null));
+    });
+  }
+
+  private async flushGroups(): Promise<void> {
+    // let the callers of this turn of the event loop join the first group
+    await new Promise((ok) => setImmediate(ok));
+    while (this.group.length) {
+      const batch = this.group.splice(0, GROUP_MAX);
+      try {
+        const out = await this.db.transaction(async (tx) => {
+          const events = await this.appendEvents(tx, batch);
+          const results: unknown[] = [];
+          for (const item of batch) results.push(item.also ? await item.also(tx) : undefined);
+          return events.map((event, i) => ({ event, result: results[i] }));
+        });
+        if (out.some(({ event }) => event.seq % this.every === 0)) await this.syncAnchors().catch((err) => this.log?.error({ err }, 'audit: anchoring the signed checkpoint failed'));
+        batch.forEach((item, i) => item.resolve(out[i]!));
+      } catch (err) {
+        for (const item of batch) item.reject(err);
+      }
+    }
   }
 
   /** Append in a transaction of its own (reads, logins, anything that changes no other row). */
@@ -292,6 +347,7 @@ export class AuditLog {
     if (this.retry) clearTimeout(this.retry);
     if (this.ticker) clearInterval(this.ticker);
     this.retry = this.ticker = null;
+    if (this.flushing) await this.flushing;
     await Promise.allSettled([...this.inflight]);
     if (this.pendingSeq) await this.syncAnchors().catch((err) => this.log?.error({ err }, 'audit: anchoring at close failed'));
   }

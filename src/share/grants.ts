@@ -98,7 +98,7 @@ export async function activeGrant(q: Queryable, caller: Caller, ds: Dataset, gra
   if (ds.shareType === 'none') throw problem('forbidden', `数据集 ${ds.code} 不予共享${ds.shareBasis ? `（依据：${ds.shareBasis}）` : ''} / not shared`);
   throw problem('forbidden', grantId
     ? `授权 ${grantId} 不存在、已过期或已撤销 / grant not found, expired or revoked`
-    : `读取数据集 ${ds.code} 需要共享授权，请先提交共享申请（POST /api/v1/share/requests）/ reading ${ds.code} needs a share grant: request one first`);
+    : `读取数据集 ${ds.code} 需要共享授权，请先提交共享申请（POST /api/v1/share/requests） / reading ${ds.code} needs a share grant: request one first`);
 }
 
 /** One grant, for the consumer, the providing department or the admin. */

@@ -6,6 +6,7 @@ import { type Caller, type Ctx, iso, isAdmin, newId, notFound, problem, SYSTEM }
 import { compileFilter, type RowFilter } from './filter.ts';
 import { consumerOf, GRANT_SELECT, grantById, toGrant, type Grant } from './grants.ts';
 import { isOwner } from './guard.ts';
+import { shanghai } from './trail.ts';
 import { chooseMasks } from './levels.ts';
 
 /** Working days the providing department has to decide a conditional request (有条件共享). */
@@ -299,7 +300,7 @@ export const shareGrants = {
   async usage(ctx: Ctx, caller: Caller, id: string, days = 30) {
     await grantById(ctx, caller, id);
     const rows = await ctx.db.query<{ day: string; reads: string; rows: string }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, reads, rows FROM share_usage WHERE grant_id = $1 AND day > CURRENT_DATE - $2::int ORDER BY day`, [id, Math.min(Math.max(days, 1), 366)]);
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, reads, rows FROM share_usage WHERE grant_id = $1 AND day > $2::date - $3::int ORDER BY day`, [id, shanghai().day, Math.min(Math.max(days, 1), 366)]);
     return { grantId: id, days: rows.map((r) => ({ day: r.day, reads: Number(r.reads), rows: Number(r.rows) })) };
   },
 };

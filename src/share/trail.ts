@@ -53,29 +53,26 @@ export async function checkQuota(ctx: Ctx, grant: Grant | null): Promise<number>
 /**
  * Leave the trail of a read (留痕): one audit event naming who read, with which application token,
  * under which grant and purpose, which dataset version, fields, masks and filter, how many rows, and
- * the subject keys of the persons read — in the same transaction as the grant's usage count.
+ * the subject keys of the persons read — in the same transaction as the grant's usage count, grouped
+ * with concurrent reads (one commit for many under load). The answer leaves only after it commits.
  */
 export async function recordRead(ctx: Ctx, caller: Caller, plan: ReadPlan, r: ReadRecord): Promise<void> {
   const subjects = [...new Set(r.subjects)];
   const g = plan.grant;
   const now = new Date();
-  const today = await ctx.db.transaction(async (tx) => {
-    await ctx.audit.append(tx, caller, {
-      action: 'data.read', objectType: 'dataset', objectId: plan.dataset.code, departmentId: plan.dataset.departmentId, subjectKeys: subjects,
-      details: {
-        via: r.via, version: plan.version.version, basis: plan.basis, grantId: g?.id ?? null, purpose: g?.purpose ?? null, tokenId: caller.tokenId ?? null,
-        fields: plan.columns.map((c) => c.name), masked: plan.columns.filter((c) => c.masked).map((c) => c.name), filter: plan.filter, rows: r.rows, ...r.extra,
-      },
-    });
-    if (!g) return null;
-    return tx.one<{ rows: string; off_hours_rows: string }>(
-      `INSERT INTO share_usage (grant_id, day, reads, rows, off_hours_rows) VALUES ($1, $2, 1, $3, $4)
-       ON CONFLICT (grant_id, day) DO UPDATE SET reads = share_usage.reads + 1, rows = share_usage.rows + EXCLUDED.rows,
-         off_hours_rows = share_usage.off_hours_rows + EXCLUDED.off_hours_rows
-       RETURNING rows, off_hours_rows`,
-      [g.id, shanghai(now).day, r.rows, offHours(now) ? r.rows : 0],
-    );
-  });
+  const { result: today } = await ctx.audit.recordGrouped(caller, {
+    action: 'data.read', objectType: 'dataset', objectId: plan.dataset.code, departmentId: plan.dataset.departmentId, subjectKeys: subjects,
+    details: {
+      via: r.via, version: plan.version.version, basis: plan.basis, grantId: g?.id ?? null, purpose: g?.purpose ?? null, tokenId: caller.tokenId ?? null,
+      fields: plan.columns.map((c) => c.name), masked: plan.columns.filter((c) => c.masked).map((c) => c.name), filter: plan.filter, rows: r.rows, ...r.extra,
+    },
+  }, g ? (tx) => tx.one<{ rows: string; off_hours_rows: string }>(
+    `INSERT INTO share_usage (grant_id, day, reads, rows, off_hours_rows) VALUES ($1, $2, 1, $3, $4)
+     ON CONFLICT (grant_id, day) DO UPDATE SET reads = share_usage.reads + 1, rows = share_usage.rows + EXCLUDED.rows,
+       off_hours_rows = share_usage.off_hours_rows + EXCLUDED.off_hours_rows
+     RETURNING rows, off_hours_rows`,
+    [g.id, shanghai(now).day, r.rows, offHours(now) ? r.rows : 0],
+  ) : undefined);
   if (g && today) await watchRead(ctx, caller, g, { rows: Number(today.rows), offHoursRows: Number(today.off_hours_rows) }, subjects, now).catch((err) => ctx.log.error({ err }, 'share: access anomaly check failed'));
 }
 
