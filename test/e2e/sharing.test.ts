@@ -125,7 +125,7 @@ test('sharing: request → approve narrower → read masked on the data service 
   // ---- B calls the data service: rows, masked as granted
   await switchUser(page, officerName(B));
   await page.goto(`${server.url}/share/services?dataset=${CODE}`);
-  await page.locator('[data-test=service-params] .el-table__body tr').first().waitFor();
+  await page.locator('[data-test=service-grant]').filter({ hasText: '置空' }).waitFor();
   assert.match(await page.locator('[data-test=service-endpoint]').innerText(), new RegExp(`/api/v1/data/${CODE}$`));
   await page.locator('[data-test=try-run]').click();
   const rows = page.locator('[data-test=try-rows] .el-table__body tr');
@@ -139,8 +139,17 @@ test('sharing: request → approve narrower → read masked on the data service 
   assert.equal(await page.locator('[data-test=try-rows] [data-col=lxdh]').count(), 0, 'the phone was not granted');
   const text = await page.locator('[data-test=service-try]').innerText();
   assert.ok(!text.includes(person.gmsfhm) && !text.includes(person.xm), 'no value in clear');
-  assert.match(await page.locator('[data-test=service-curl]').innerText(), /curl -H "Authorization: Bearer \$GOVHUB_TOKEN"/);
+  await rows.last().scrollIntoViewIfNeeded();
   await shot(page, '05-data-service');
+  // the call as curl, and the per-dataset OpenAPI: only the granted fields, the masked ones said so
+  await page.locator('#tab-curl').click();
+  assert.match(await page.locator('[data-test=service-curl]').innerText(), /curl -H "Authorization: Bearer \$GOVHUB_TOKEN"/);
+  await page.locator('#tab-openapi').click();
+  await page.locator('[data-test=service-params] .el-table__body tr').first().waitFor();
+  const documented = await page.locator('[data-test=service-fields]').innerText();
+  assert.match(documented, /gmsfhm[\s\S]*脱敏：id/);
+  assert.doesNotMatch(documented, /lxdh/);
+  await shot(page, '05b-openapi');
 
   // ---- the read is in the grant's usage
   await page.goto(`${server.url}/share/grants`);
