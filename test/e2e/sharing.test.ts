@@ -95,12 +95,16 @@ test('sharing: request → approve narrower → read masked on the data service 
   await mine.locator('[data-test=request-row-due]').filter({ hasText: /剩余 \d+ 个工作日/ }).waitFor();
   await shot(page, '02-my-requests');
 
-  // ---- the admin sees it among all requests
+  // ---- the admin chases overdue requests: one made overdue here (its due date moved back) is flagged
+  await server.p.db.query(`UPDATE share_requests SET due_at = now() - interval '3 days' WHERE purpose = $1`, [PURPOSE]);
   await switchUser(page, 'admin', server.adminPassword);
   await page.goto(`${server.url}/share/requests?side=all`);
-  await page.locator('[data-test=request-table] .el-table__body tr').filter({ hasText: CODE }).first().waitFor();
-  await page.locator('[data-test=request-overdue]').waitFor();
-  await shot(page, '03-admin-all');
+  await page.locator('[data-test=request-overdue]').click();
+  const late = page.locator('[data-test=request-table] .el-table__body tr.overdue-row').filter({ hasText: CODE }).first();
+  await late.locator('[data-test=request-row-overdue]').waitFor();
+  await late.locator('[data-test=request-row-due]').filter({ hasText: /已超期/ }).waitFor();
+  assert.match(page.url(), /overdue=true/);
+  await shot(page, '03-admin-overdue');
 
   // ---- A approves it from 待我审批: a reason, no phone, the address nulled
   await switchUser(page, officerName(A));
@@ -160,7 +164,7 @@ test('sharing: request → approve narrower → read masked on the data service 
   const totals = page.locator('[data-test=grant-usage-totals]');
   await totals.filter({ hasText: /调用 [1-9]\d* 次/ }).waitFor();
   await page.locator('[data-test=grant-usage] canvas').waitFor();
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(1500); // the chart's drawing animation
   await shot(page, '06-grant-usage');
 
   // ---- A revokes
@@ -197,6 +201,10 @@ test('sharing: request → approve narrower → read masked on the data service 
   assert.match(await use.innerText(), /户籍人口信息/);
   assert.match(await use.innerText(), /高龄津贴/);
   await shot(page, '10-citizen-data-uses');
+  await page.locator('[data-test=lang-switch]').click();
+  await page.locator('[data-test=lang-en]').click();
+  await page.locator('.page-header h2').filter({ hasText: 'Who used my data' }).waitFor();
+  await page.locator('[data-test=data-uses-table] th').filter({ hasText: 'Purpose' }).waitFor();
 
   assert.deepEqual(outside, [], 'nothing fetched from outside');
   assert.deepEqual(errors, [], 'errors in the page');
