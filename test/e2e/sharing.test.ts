@@ -105,6 +105,8 @@ test('sharing: request → approve narrower → read masked on the data service 
   await late.locator('[data-test=request-row-due]').filter({ hasText: /已超期/ }).waitFor();
   assert.match(page.url(), /overdue=true/);
   await shot(page, '03-admin-overdue');
+  await page.goto(`${server.url}/share/alerts`);
+  await page.locator('[data-test=alerts-table]').waitFor();
 
   // ---- A approves it from 待我审批: a reason, no phone, the address nulled
   await switchUser(page, officerName(A));
@@ -154,6 +156,12 @@ test('sharing: request → approve narrower → read masked on the data service 
   assert.match(documented, /gmsfhm[\s\S]*脱敏：id/);
   assert.doesNotMatch(documented, /lxdh/);
   await shot(page, '05b-openapi');
+  // a sort on a masked field would reveal it: refused, the problem naming the parameter at fault
+  await page.locator('#tab-try').click();
+  await page.locator('[data-test=try-sort]').fill('gmsfhm');
+  await page.locator('[data-test=try-run]').click();
+  await page.locator('[data-test=service-try] [data-test=problem-field]').filter({ hasText: 'sort' }).waitFor();
+  await page.locator('[data-test=try-sort]').fill('');
 
   // ---- the read is in the grant's usage
   await page.goto(`${server.url}/share/grants`);
