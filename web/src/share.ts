@@ -177,3 +177,16 @@ export const fieldLabel = (f: Pick<DatasetField, 'name' | 'title'>) => (f.title 
 export const endOfDay = (day: string) => new Date(`${day}T23:59:59+08:00`).toISOString();
 /** …and as its start, for validFrom. */
 export const startOfDay = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOString();
+
+/** Where a sharing notice (bell) leads: the request list on the right side, the grant, or the alerts. */
+export function shareNoticeTarget(n: { kind: string; objectId: string | null }, admin: boolean): { path: string; query?: Record<string, string> } | null {
+  switch (n.kind) {
+    case 'share.request':
+    case 'share.due': return { path: '/share/requests', query: { side: 'incoming', status: 'pending' } };
+    case 'share.overdue': return { path: '/share/requests', query: admin ? { side: 'all', overdue: 'true' } : { side: 'incoming', status: 'pending' } };
+    case 'share.decided': return { path: '/share/requests', query: { side: 'mine' } };
+    case 'share.revoked': return { path: '/share/grants', query: { side: 'mine', ...(n.objectId ? { grant: n.objectId } : {}) } };
+    case 'share.alert': return { path: '/share/alerts' };
+    default: return null;
+  }
+}
