@@ -214,6 +214,18 @@ test('sharing: request → approve narrower → read masked on the data service 
   await page.locator('.page-header h2').filter({ hasText: 'Who used my data' }).waitFor();
   await page.locator('[data-test=data-uses-table] th').filter({ hasText: 'Purpose' }).waitFor();
 
+  // ---- the officers' pages in English too (the language stays chosen across the log-in)
+  await switchUser(page, officerName(A));
+  await page.goto(`${server.url}/share/requests?side=incoming`);
+  await page.locator('[data-test=request-row-status]').filter({ hasText: 'Approved' }).first().waitFor();
+  await shot(page, '11-en-requests');
+  await page.goto(`${server.url}/share/grants?side=given`);
+  await page.locator('[data-test=grant-row-status]').filter({ hasText: 'Revoked' }).first().waitFor();
+  await page.locator('[data-test=grant-detail]').first().click();
+  await page.locator('[data-test=grant-usage-totals]').filter({ hasText: /Last 30 days/ }).waitFor();
+  await page.waitForTimeout(1500);
+  await shot(page, '12-en-grant');
+
   assert.deepEqual(outside, [], 'nothing fetched from outside');
   assert.deepEqual(errors, [], 'errors in the page');
 });
