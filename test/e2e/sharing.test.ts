@@ -74,6 +74,7 @@ test('sharing: request → approve narrower → read masked on the data service 
   await logIn(page, server.url, officerName(B), DEMO_PASSWORD);
   await page.goto(`${server.url}/datasets/${CODE}`);
   await page.locator('[data-test=preview-forbidden]').waitFor();
+  await shot(page, '00-dataset-refused');
   await page.locator('[data-test=preview-request]').click();
   const request = page.locator('.el-dialog').filter({ has: page.locator('[data-test=request-submit]') });
   await request.waitFor();
