@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Coin, Connection, Download, Grid, Odometer, Postcard, Setting } from '@element-plus/icons-vue';
+import { Coin, Connection, Download, Grid, Odometer, Postcard, Setting, View } from '@element-plus/icons-vue';
 import type { Role } from './session.ts';
 
 type View = () => Promise<Component | { default: Component }>;
@@ -24,6 +24,9 @@ export interface MenuGroup {
 export type MenuEntry = MenuItem | MenuGroup;
 export const isGroup = (e: MenuEntry): e is MenuGroup => 'children' in e;
 
+/** Who shares data between departments: requests, grants, the data service and analyst queries. */
+const SHARING: Role[] = ['admin', 'officer', 'analyst'];
+
 /** The console follows the data life cycle: 汇 collect → 存 store → 转 share → 用 apply. */
 export const MENU: MenuEntry[] = [
   { key: 'dashboard', path: '/dashboard', icon: Odometer, view: () => import('./views/DashboardView.vue') },
@@ -44,10 +47,13 @@ export const MENU: MenuEntry[] = [
     key: 'share', icon: Connection, children: [
       { key: 'catalog', path: '/share/catalog', view: () => import('./views/CatalogView.vue') },
       { key: 'reviewQueue', path: '/share/review', view: () => import('./views/ReviewQueueView.vue'), roles: ['admin', 'officer'] },
-      { key: 'shareRequests', path: '/share/requests' },
+      { key: 'shareRequests', path: '/share/requests', view: () => import('./views/ShareRequestsView.vue'), roles: SHARING },
+      { key: 'grants', path: '/share/grants', view: () => import('./views/GrantsView.vue'), roles: SHARING },
+      { key: 'dataServices', path: '/share/services', view: () => import('./views/DataServiceView.vue'), roles: SHARING },
+      { key: 'sqlWorkbench', path: '/share/sql', view: () => import('./views/SqlWorkbenchView.vue'), roles: SHARING },
+      { key: 'accessAlerts', path: '/share/alerts', view: () => import('./views/AccessAlertsView.vue'), roles: ['admin'] },
       { key: 'openPortal', path: '/share/portal', view: () => import('./views/OpenPortalView.vue') },
       { key: 'openKeys', path: '/share/open-keys', view: () => import('./views/OpenKeysView.vue'), roles: ['admin'] },
-      { key: 'dataServices', path: '/share/services' },
     ],
   },
   {
@@ -61,6 +67,8 @@ export const MENU: MenuEntry[] = [
     ],
   },
   { key: 'entity', path: '/entity', icon: Postcard },
+  // 谁用了我的数据: a citizen's own page (their account is linked to an ID number)
+  { key: 'dataUses', path: '/me/data-uses', icon: View, view: () => import('./views/DataUsesView.vue'), roles: ['citizen'] },
   {
     key: 'system', icon: Setting, children: [
       { key: 'departments', path: '/system/departments', view: () => import('./views/DepartmentsView.vue') },
