@@ -138,7 +138,7 @@ export const shareRequests = {
     if (ds.status !== 'published') throw problem('conflict', `数据集 ${ds.code} 尚未在目录中发布 / the catalog entry is not published`);
     if (ds.shareType === 'none') throw problem('forbidden', `数据集 ${ds.code} 不予共享 / not shared${ds.shareBasis ? `：${ds.shareBasis}` : ''}`, [{ field: 'dataset', message: `not shared: ${ds.shareBasis ?? ''}` }]);
     const purpose = input.purpose.trim();
-    if (purpose.length < 4) throw bad('purpose', '请写明用途（至少 4 个字）/ state the purpose');
+    if (purpose.length < 4) throw bad('purpose', '请写明用途（至少 4 个字） / state the purpose');
     checkFields(ds, input.fields);
     if (input.filter) compileFilter(input.filter, fieldTypes(ds));
     const masks = chooseMasks(ds, input.fields, input.masks, false);

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type Page } from 'playwright-core';
 import { loadDemo, officerName, DEMO_PASSWORD, type DemoLoadResult } from '../../src/demo/index.ts';
 import { openBrowser } from '../helpers/browser.ts';
-import { startTestServer } from '../helpers/server.ts';
+import { grantFor, login as apiLogin, startTestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -49,6 +49,10 @@ async function login(page: Page, url: string, username: string, password: string
 
 let demo: DemoLoadResult;
 const server = await startTestServer({ demo: async (p) => { demo = await loadDemo(p, { people: 300, seed: 5 }); } });
+// the admin previews a dataset below: under a grant, as anyone else would
+const previewed = demo!.jobs.find((j) => j.job.rejected > 0)!;
+const previewDept = demo!.manifest.departments.find((d) => d.datasets.some((x) => x.code === previewed.dataset))!.code;
+await grantFor(server.app, await apiLogin(server.app), previewed.dataset, await apiLogin(server.app, officerName(previewDept), DEMO_PASSWORD));
 test.after(() => server.close());
 
 test('768 px: register a dataset, upload a file, read the job — without horizontal scrolling', { timeout: 180_000 }, async (t) => {

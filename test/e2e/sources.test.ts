@@ -155,7 +155,10 @@ test('sources: add a MySQL source in the console, test the connection, run it, s
   await page.locator('[data-test=source-cursor-value]').filter({ hasText: /2024-04-01/ }).waitFor();
 
   // the rows landed in the dataset, names mapped
-  const rows = await api('GET', '/datasets/shop_permits/rows', token);
+  // read by the department itself (anyone else would need a grant)
+  await api('POST', '/users', token, { username: 'scjgj_analyst', displayName: '市场监管分析员', password: 'analyst-pass-2026', role: 'analyst', departmentId: dept.id });
+  const own = await api('POST', '/auth/login', null, { username: 'scjgj_analyst', password: 'analyst-pass-2026' });
+  const rows = await api('GET', '/datasets/shop_permits/rows', own.token);
   assert.equal(rows.total, 5);
   assert.ok(rows.rows.some((r: Record<string, unknown>) => r.name === '老王面馆'));
 

@@ -50,3 +50,22 @@ export async function startTestServer(opts: { demo?: (p: TestPlatform) => Promis
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return { url: `http://127.0.0.1:${port}`, adminPassword: ADMIN_PASSWORD, p, app, async close() { await app.close(); await p.close(); } };
 }
+
+/**
+ * Give `reader` a share grant on dataset `code` (every field, a year): requested as `reader`, and,
+ * when the dataset is shared on conditions, approved by `approver` (an officer of its department).
+ */
+export async function grantFor(app: FastifyInstance, reader: { authorization: string }, code: string, approver?: { authorization: string }): Promise<string> {
+  const inject = async (method: 'GET' | 'POST', url: string, as: { authorization: string }, payload?: object) => {
+    const res = await app.inject({ method, url: `/api/v1${url}`, headers: as, payload });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const ds = await inject('GET', `/datasets/${code}`, reader);
+  const req = await inject('POST', '/share/requests', reader, {
+    dataset: code, purpose: '测试：控制台浏览', fields: (ds.fields as { name: string }[]).map((f) => f.name), validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+  });
+  if (req.status === 'approved') return req.grantId;
+  if (!approver) throw new Error(`${code} is shared on conditions: an approver is needed`);
+  return (await inject('POST', `/share/requests/${req.id}/approve`, approver, { reason: '测试：同意' })).grantId;
+}
