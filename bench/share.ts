@@ -364,6 +364,7 @@ export async function run(opts: ShareBenchOptions = {}): Promise<Record<string, 
         const accounted = [...prof.spent.values()].reduce((s, x) => s + x.ms, 0) / reads;
         printTable(log, [`per read, ${label}`, 'statements', 'ms'], [
           ...prof.rows(reads),
+          // under load this is approximate: the statements of the reads in flight at the end are spread over all reads
           ['the rest: HTTP, auth, JSON, guard planning, waits for a pooled connection', '', round(latency - accounted, 3).toString()],
           ['one read (mean latency)', '', round(latency, 3).toString()],
         ]);
@@ -379,7 +380,7 @@ export async function run(opts: ShareBenchOptions = {}): Promise<Record<string, 
         return { reads: samples, latency: (performance.now() - t0) / samples };
       });
       await profiled(`${connections} connections`, async () => {
-        const l = await httpLoad({ url: origin, connections, duration: Math.min(5, duration), headers: { authorization: bearer }, paths });
+        const l = await httpLoad({ url: origin, connections, duration: Math.min(10, duration), headers: { authorization: bearer }, paths });
         await drain();
         // every connection had one request in flight when the load stopped: it ran too
         return { reads: l.latencies.length + l.bad + connections, latency: mean(l.latencies) };
