@@ -171,7 +171,7 @@ function httpLoad(data: { url: string; connections: number; duration: number; he
   });
 }
 
-/** The street paths in a fixed shuffled order, so that connections do not walk the streets in step. */
+/** The street paths in a fixed shuffled order: consecutive requests hit streets far apart in the file, not neighbouring row groups. */
 function shuffledPaths(): string[] {
   let a = 2026;
   const next = () => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296);
@@ -392,7 +392,7 @@ export async function run(opts: ShareBenchOptions = {}): Promise<Record<string, 
       const dataset = await datasets.get(p, caller, CODE);
       const fields = FIELDS.map((f) => f.name);
       const filterOf = (i: number) => ({ jd: { eq: STREETS[(i * 37) % STREET_COUNT]! } });
-      const t = { full: [] as number[], guarded: [] as number[], plan: [] as number[], trail: [] as number[], floor: [] as number[], floorCp: [] as number[] };
+      const t = { full: [] as number[], guarded: [] as number[], plan: [] as number[], trail: [] as number[], floor: [] as number[] };
       const subjects = new Set<string>();
       for (let i = 0; i < samples; i++) {
         const a = performance.now();
