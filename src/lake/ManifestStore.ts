@@ -45,7 +45,11 @@ function toVersion(r: VersionRow): VersionInfo {
 }
 
 /** Dataset version manifests in the control plane (`datasets`, `dataset_versions`). */
+/** Committed versions kept in memory (each a few hundred bytes). */
+const MANIFEST_CACHE_MAX = 5000;
+
 export class ManifestStore {
+  private cache = new Map<string, VersionInfo>();
   constructor(private db: Db) {}
 
   async head(datasetId: string, q: Queryable = this.db): Promise<DatasetHead | undefined> {
@@ -68,6 +72,10 @@ export class ManifestStore {
 
   /** Version n, or the dataset's current version when n is omitted. */
   async version(datasetId: string, n?: number, q: Queryable = this.db): Promise<VersionInfo | undefined> {
+    // a numbered version never changes once committed: read it once (outside a caller's transaction)
+    const key = n === undefined || q !== this.db ? null : `${datasetId}:${n}`;
+    const hit = key ? this.cache.get(key) : undefined;
+    if (hit) return hit;
     const r =
       n === undefined
         ? await q.one<VersionRow>(
@@ -76,7 +84,12 @@ export class ManifestStore {
             [datasetId],
           )
         : await q.one<VersionRow>(`SELECT ${COLS} FROM dataset_versions WHERE dataset_id = $1 AND version = $2`, [datasetId, n]);
-    return r && toVersion(r);
+    const v = r && toVersion(r);
+    if (v && key) {
+      if (this.cache.size >= MANIFEST_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, v);
+    }
+    return v;
   }
 
   /**

@@ -61,7 +61,8 @@ const forbidden = (field: string, message: string) => problem('forbidden', `${fi
 export async function planRead(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadRequest = {}): Promise<ReadPlan> {
   if (caller.role === 'citizen') throw problem('forbidden', '公众只能访问开放数据 / citizens read open data through the open portal');
   const grant = isOwner(caller, ds) ? null : await activeGrant(ctx.db, caller, ds, req.grantId);
-  const version = await ctx.lake.version(ds.id, req.version);
+  // the dataset was just read with its current version number: a numbered version is immutable (and cached)
+  const version = await ctx.lake.version(ds.id, req.version ?? (ds.currentVersion || undefined));
   if (!version) throw problem('not-found', req.version ? `数据集 ${ds.code} 没有版本 ${req.version} / no version ${req.version}` : `数据集 ${ds.code} 尚无数据 / dataset has no data yet`);
   const types = new Map(version.schema.map((c) => [c.name, c.type]));
   const known = new Map(ds.fields.map((f) => [f.name, f]));

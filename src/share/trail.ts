@@ -116,10 +116,17 @@ const ALERT_TEXT: Record<string, string> = {
   'many-persons': '短时间内读取大量人员数据 / many persons read in a short time',
 };
 
+/** Alerts this server has raised or seen raised (kind + once key): no control-plane check for their repeats. */
+const raised = new Set<string>();
+
 /** One alert per rule and `once` key (e.g. per grant per day): kept, audited and told to the admins. */
 async function raise(ctx: Ctx, caller: Caller, g: Grant, kind: string, once: string, details: Record<string, unknown>): Promise<void> {
+  const key = `${kind}:${once}`;
+  if (raised.has(key)) return;
   await ctx.db.transaction(async (tx) => {
     const dup = await tx.one(`SELECT 1 FROM access_alerts WHERE kind = $1 AND details->>'once' = $2`, [kind, once]);
+    if (raised.size > 10_000) raised.clear();
+    raised.add(key);
     if (dup) return;
     const id = newId();
     await tx.query(

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { pseudonym } from '../../../src/lake/index.ts';
-import { shareRequests } from '../../../src/share/index.ts';
+import { ANOMALY, shareRequests } from '../../../src/share/index.ts';
 import { drivers } from '../../helpers/platform.ts';
 import { login } from '../../helpers/server.ts';
 import { id, openCity, type City } from '../../helpers/city.ts';
@@ -254,6 +254,30 @@ for (const driver of drivers()) {
       assert.equal(rv.json().status, 'revoked');
       assert.equal((await data('CL_U', c.officers.GA)).statusCode, 403, 'revoked');
       assert.equal((await c.req('GET', '/datasets/CL_U/rows', c.officers.GA)).statusCode, 403);
+    });
+
+    test('access anomalies (beyond the grant\'s norm, many persons in a short time) raise alerts to the admin', async () => {
+      const saved = { ...ANOMALY };
+      Object.assign(ANOMALY, { persons: 3, minRows: 2 });
+      try {
+        const grant = (await c.req('GET', '/share/grants?side=mine&status=active&dataset=CL_U', c.officers.MZ)).json().items[0];
+        // a quiet history: one row a day for the three days before
+        for (const d of [1, 2, 3]) await c.t.p.db.query(`INSERT INTO share_usage (grant_id, day, reads, rows) VALUES ($1, (now() AT TIME ZONE 'Asia/Shanghai')::date - $2::int, 1, 1)`, [grant.id, d]);
+        assert.equal((await data('CL_U', c.officers.MZ, 'limit=10')).json().rows.length, 4);
+        const alerts = (await c.req('GET', '/share/alerts?open=true', c.admin)).json();
+        const kinds = alerts.items.map((a: { kind: string }) => a.kind).sort();
+        assert.ok(kinds.includes('beyond-norm') && kinds.includes('many-persons'), JSON.stringify(alerts.items));
+        assert.equal((await c.req('GET', '/share/alerts', c.officers.MZ)).statusCode, 403, 'the admin\'s business');
+        const n = (await c.req('GET', '/notices?limit=100', c.admin)).json().items.filter((x: { kind: string }) => x.kind === 'share.alert').length;
+        assert.ok(n >= 1, 'the admin is told');
+        await data('CL_U', c.officers.MZ, 'limit=10');
+        assert.equal((await c.req('GET', '/share/alerts?open=true', c.admin)).json().items.length, alerts.items.length, 'once per rule and grant and day');
+        const ack = await c.req('POST', `/share/alerts/${alerts.items[0].id}/acknowledge`, c.admin);
+        assert.equal(ack.statusCode, 200, ack.body);
+        assert.equal((await c.req('GET', '/share/alerts?open=true', c.admin)).json().items.length, alerts.items.length - 1);
+      } finally {
+        Object.assign(ANOMALY, saved);
+      }
     });
 
     test('every read is in the trail; the citizen sees exactly the reads of their own rows; the chain verifies', async () => {
