@@ -573,6 +573,7 @@ const en: Messages = {
       checked: 'Checked', ok: 'Passed', firstBad: 'First bad event', seq: 'Seq', hash: 'Hash', runId: 'Run', passwordChanged: 'Password changed', sessionsRevoked: 'Sessions ended',
       from: 'From', to: 'To', open: 'Open data', key: 'Key', terms: 'Terms version', organisation: 'Organisation',
       via: 'Path', grantId: 'Grant', purpose: 'Purpose', tokenId: 'Application token', filter: 'Filter', sql: 'SQL statement', grant: 'Grant', request: 'Request', automatic: 'Automatic grant',
+      limit: 'Page size', more: 'More rows', sort: 'Sort', datasets: 'Datasets', truncated: 'Truncated', masks: 'Masks', loosened: 'Loosened masks', consumer: 'Consumer', kind: 'Kind', persons: 'Persons', minutes: 'Minutes', day: 'Day', dailyMean: 'Daily mean', events: 'Events', idLinked: 'ID number linked', validUntil: 'Valid until', shareType: 'Share type', field: 'Field',
     },
     yes: 'yes',
     no: 'no',
@@ -1217,6 +1218,7 @@ const en: Messages = {
     done: { approved: 'Approved', rejected: 'Rejected', revoked: 'Revoked' },
   },
   calendar: {
+    holidays: { 元旦: "New Year's Day", 春节: 'Spring Festival', 清明节: 'Qingming Festival', 劳动节: 'Labour Day', 端午节: 'Dragon Boat Festival', 中秋节: 'Mid-Autumn Festival', 国庆节: 'National Day' },
     title: 'Working calendar',
     intro: 'Public holidays and make-up workdays: time limits counted in working days (share requests, work orders, cases) are reckoned from it. It holds the State Council\'s published arrangements; admins correct a year or add one.',
     year: '{year}',

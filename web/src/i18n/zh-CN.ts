@@ -570,6 +570,7 @@ const zhCN = {
       checked: '已校验', ok: '通过', firstBad: '首个异常', seq: '序号', hash: '哈希', runId: '运行', passwordChanged: '修改了密码', sessionsRevoked: '退出的会话',
       from: '原状态', to: '新状态', open: '开放数据', key: '密钥', terms: '条款版本', organisation: '单位',
       via: '读取途径', grantId: '授权', purpose: '用途', tokenId: '应用令牌', filter: '筛选条件', sql: 'SQL 语句', grant: '授权', request: '申请', automatic: '自动授权',
+      limit: '每页行数', more: '还有更多', sort: '排序', datasets: '数据集', truncated: '结果截断', masks: '脱敏方式', loosened: '放宽的脱敏', consumer: '使用部门', kind: '类型', persons: '人数', minutes: '分钟', day: '日期', dailyMean: '日均行数', events: '条数', idLinked: '绑定身份证号', validUntil: '有效期至', shareType: '共享类型', field: '字段',
     },
     yes: '是',
     no: '否',
@@ -1216,6 +1217,7 @@ const zhCN = {
     done: { approved: '已批准', rejected: '已拒绝', revoked: '已吊销' },
   },
   calendar: {
+    holidays: { 元旦: '元旦', 春节: '春节', 清明节: '清明节', 劳动节: '劳动节', 端午节: '端午节', 中秋节: '中秋节', 国庆节: '国庆节' },
     title: '工作日历',
     intro: '法定节假日与调休补班：按工作日计算的时限（共享申请、工单、案件）据此推算。内置国务院办公厅公布的安排，管理员可更正或补充年份。',
     year: '{year} 年',
