@@ -1,3 +1,4 @@
+import { Filter } from '../control/index.ts';
 import { type Caller, type Ctx, iso, notFound, requireRole } from '../kernel/index.ts';
 
 interface AlertRow {
@@ -7,21 +8,17 @@ interface AlertRow {
 
 /** Access anomalies raised by the trail (src/share/trail.ts), for the admin to look into. */
 export const accessAlerts = {
-  async list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; open?: boolean }) {
+  list(ctx: Ctx, caller: Caller, q: { limit: number; offset: number; open?: boolean }) {
     requireRole(caller, 'admin');
-    const w = q.open ? 'WHERE a.acknowledged_at IS NULL' : '';
-    const total = await ctx.db.one<{ n: string }>(`SELECT count(*) AS n FROM access_alerts a ${w}`);
-    const rows = await ctx.db.query<AlertRow>(
-      `SELECT a.*, d.code AS dataset_code, p.name AS department_name FROM access_alerts a LEFT JOIN datasets d ON d.id = a.dataset_id
-         LEFT JOIN departments p ON p.id = a.department_id ${w} ORDER BY a.created_at DESC LIMIT $1 OFFSET $2`, [q.limit, q.offset]);
-    return {
-      total: Number(total?.n ?? 0),
-      items: rows.map((r) => ({
-        id: r.id, kind: r.kind, grantId: r.grant_id, dataset: r.dataset_code, department: r.department_name, actor: r.actor_name, details: r.details,
-        createdAt: iso(r.created_at), acknowledgedAt: iso(r.acknowledged_at), acknowledgedBy: r.acknowledged_by_name,
-      })),
-    };
+    const f = new Filter();
+    if (q.open) f.add('a.acknowledged_at IS NULL');
+    return f.page(ctx.db, `SELECT a.*, d.code AS dataset_code, p.name AS department_name FROM access_alerts a LEFT JOIN datasets d ON d.id = a.dataset_id
+         LEFT JOIN departments p ON p.id = a.department_id`, 'a.created_at DESC', q, (r: AlertRow) => ({
+      id: r.id, kind: r.kind, grantId: r.grant_id, dataset: r.dataset_code, department: r.department_name, actor: r.actor_name, details: r.details,
+      createdAt: iso(r.created_at), acknowledgedAt: iso(r.acknowledged_at), acknowledgedBy: r.acknowledged_by_name,
+    }));
   },
+
 
   async acknowledge(ctx: Ctx, caller: Caller, id: string) {
     requireRole(caller, 'admin');

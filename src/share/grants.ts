@@ -1,5 +1,5 @@
 import type { Dataset, MaskKind } from '../catalog/index.ts';
-import type { Queryable } from '../control/index.ts';
+import { Filter, type PageResult, type Queryable } from '../control/index.ts';
 import { type Caller, type Ctx, iso, isAdmin, notFound, problem } from '../kernel/index.ts';
 import type { RowFilter } from './filter.ts';
 
@@ -118,21 +118,33 @@ export interface GrantListQuery {
   offset?: number;
 }
 
-export async function listGrants(ctx: Ctx, caller: Caller, q: GrantListQuery): Promise<{ items: Grant[]; total: number }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const p = (v: unknown) => `$${params.push(v)}`;
-  const side = q.side ?? (isAdmin(caller) && !caller.departmentId ? 'all' : 'mine');
-  if (side === 'mine') where.push(caller.departmentId ? `g.consumer_department_id = ${p(caller.departmentId)}` : `g.consumer_user_id = ${p(caller.id)}`);
-  else if (side === 'given') where.push(`d.department_id = ${p(caller.departmentId)}`);
-  else if (!isAdmin(caller)) throw problem('forbidden', '只有管理员可以查看全部授权 / only an admin lists every grant');
-  if (q.dataset) where.push(`d.code = ${p(q.dataset)}`);
-  if (q.status === 'revoked') where.push('g.revoked_at IS NOT NULL');
-  else if (q.status === 'active') where.push('g.revoked_at IS NULL AND g.valid_from <= now() AND g.valid_until > now()');
-  else if (q.status === 'expired') where.push('g.revoked_at IS NULL AND g.valid_until <= now()');
-  else if (q.status === 'scheduled') where.push('g.revoked_at IS NULL AND g.valid_from > now()');
-  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = await ctx.db.one<{ n: string }>(`SELECT count(*) AS n FROM share_grants g JOIN datasets d ON d.id = g.dataset_id ${w}`, params);
-  const rows = await ctx.db.query<GrantRow>(`${GRANT_SELECT} ${w} ORDER BY g.created_at DESC LIMIT ${p(Math.min(q.limit ?? 50, 500))} OFFSET ${p(q.offset ?? 0)}`, params);
-  return { items: rows.map(toGrant), total: Number(total?.n ?? 0) };
+/** How many rows one page of a sharing list holds at most. */
+export const SHARE_PAGE_MAX = 500;
+
+/**
+ * Which side of a sharing list the caller sees: `mine` — what the caller's department (or an admin
+ * outside any department, themself) asked for or holds; `provided` — what concerns the caller's
+ * department's datasets; `all` — everything, for an admin. `at` is the table alias with the
+ * consumer columns; `d` is the datasets table.
+ */
+export function sideFilter(caller: Caller, side: 'mine' | 'provided' | 'all', at: string, what: { zh: string; en: string }): Filter {
+  const f = new Filter();
+  if (side === 'mine') return f.add(caller.departmentId ? `${at}.consumer_department_id = ${f.param(caller.departmentId)}` : `${at}.consumer_user_id = ${f.param(caller.id)}`);
+  if (side === 'provided') return f.add(`d.department_id = ${f.param(caller.departmentId)}`);
+  if (!isAdmin(caller)) throw problem('forbidden', `只有管理员可以查看全部${what.zh} / only an admin lists every ${what.en}`);
+  return f;
+}
+
+/** The caller's default side: every grant or request for an admin outside any department, else their own. */
+export const defaultSide = (caller: Caller) => (isAdmin(caller) && !caller.departmentId ? 'all' : 'mine');
+
+export function listGrants(ctx: Ctx, caller: Caller, q: GrantListQuery): Promise<PageResult<Grant>> {
+  const side = q.side ?? defaultSide(caller);
+  const f = sideFilter(caller, side === 'given' ? 'provided' : side, 'g', { zh: '授权', en: 'grant' });
+  f.eq('d.code', q.dataset);
+  if (q.status === 'revoked') f.add('g.revoked_at IS NOT NULL');
+  else if (q.status === 'active') f.add('g.revoked_at IS NULL AND g.valid_from <= now() AND g.valid_until > now()');
+  else if (q.status === 'expired') f.add('g.revoked_at IS NULL AND g.valid_until <= now()');
+  else if (q.status === 'scheduled') f.add('g.revoked_at IS NULL AND g.valid_from > now()');
+  return f.page(ctx.db, GRANT_SELECT, 'g.created_at DESC', { limit: Math.min(q.limit ?? 50, SHARE_PAGE_MAX), offset: q.offset ?? 0 }, toGrant);
 }

@@ -2,11 +2,10 @@ import { calendar } from '../calendar/index.ts';
 import { datasets, FIELD_TYPES, type Dataset, type MaskKind } from '../catalog/index.ts';
 import type { Queryable } from '../control/index.ts';
 import { raiseNotice } from '../identity/index.ts';
-import { type Caller, type Ctx, iso, isAdmin, newId, notFound, problem, SYSTEM } from '../kernel/index.ts';
+import { type Caller, type Ctx, iso, isAdmin, newId, notFound, problem, shanghaiDay, SYSTEM } from '../kernel/index.ts';
 import { compileFilter, type RowFilter } from './filter.ts';
-import { consumerOf, GRANT_SELECT, grantById, toGrant, type Grant } from './grants.ts';
+import { consumerOf, defaultSide, GRANT_SELECT, grantById, SHARE_PAGE_MAX, sideFilter, toGrant, type Grant } from './grants.ts';
 import { isOwner } from './guard.ts';
-import { shanghai } from './trail.ts';
 import { chooseMasks } from './levels.ts';
 
 /** Working days the providing department has to decide a conditional request (有条件共享). */
@@ -180,21 +179,14 @@ export const shareRequests = {
   },
 
   /** `mine`: requests my department made; `incoming`: requests for my department's datasets; `all`: admin. */
-  async list(ctx: Ctx, caller: Caller, q: { side?: 'mine' | 'incoming' | 'all'; status?: RequestStatus; overdue?: boolean; limit?: number; offset?: number }) {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    const side = q.side ?? (isAdmin(caller) && !caller.departmentId ? 'all' : 'mine');
-    if (side === 'mine') where.push(caller.departmentId ? `r.consumer_department_id = ${p(caller.departmentId)}` : `r.consumer_user_id = ${p(caller.id)}`);
-    else if (side === 'incoming') where.push(`d.department_id = ${p(caller.departmentId)}`);
-    else if (!isAdmin(caller)) throw problem('forbidden', '只有管理员可以查看全部申请 / only an admin lists every request');
-    if (q.status) where.push(`r.status = ${p(q.status)}`);
-    if (q.overdue) where.push(`r.status = 'pending' AND r.due_at < now()`);
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = await ctx.db.one<{ n: string }>(`SELECT count(*) AS n FROM share_requests r JOIN datasets d ON d.id = r.dataset_id ${w}`, params);
-    const rows = await ctx.db.query<RequestRow>(`${SELECT} ${w} ORDER BY r.created_at DESC LIMIT ${p(Math.min(q.limit ?? 50, 500))} OFFSET ${p(q.offset ?? 0)}`, params);
-    return { items: rows.map(toRequest), total: Number(total?.n ?? 0) };
+  list(ctx: Ctx, caller: Caller, q: { side?: 'mine' | 'incoming' | 'all'; status?: RequestStatus; overdue?: boolean; limit?: number; offset?: number }) {
+    const side = q.side ?? defaultSide(caller);
+    const f = sideFilter(caller, side === 'incoming' ? 'provided' : side, 'r', { zh: '申请', en: 'request' });
+    f.eq('r.status', q.status);
+    if (q.overdue) f.add(`r.status = 'pending' AND r.due_at < now()`);
+    return f.page(ctx.db, SELECT, 'r.created_at DESC', { limit: Math.min(q.limit ?? 50, SHARE_PAGE_MAX), offset: q.offset ?? 0 }, toRequest);
   },
+
 
   /**
    * The providing department approves, with a written reason; it may narrow the fields, set the row
@@ -300,7 +292,7 @@ export const shareGrants = {
   async usage(ctx: Ctx, caller: Caller, id: string, days = 30) {
     await grantById(ctx, caller, id);
     const rows = await ctx.db.query<{ day: string; reads: string; rows: string }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, reads, rows FROM share_usage WHERE grant_id = $1 AND day > $2::date - $3::int ORDER BY day`, [id, shanghai().day, Math.min(Math.max(days, 1), 366)]);
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, reads, rows FROM share_usage WHERE grant_id = $1 AND day > $2::date - $3::int ORDER BY day`, [id, shanghaiDay(new Date()), Math.min(Math.max(days, 1), 366)]);
     return { grantId: id, days: rows.map((r) => ({ day: r.day, reads: Number(r.reads), rows: Number(r.rows) })) };
   },
 };

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { datasets } from '../catalog/index.ts';
-import { type Ctx, callerOf, IdParams, Literals, PageQuery, problem } from '../kernel/index.ts';
+import { type Ctx, callerOf, IdParams, Literals, Page, PageQuery, problem } from '../kernel/index.ts';
 import { MAX_SAMPLE, suggestClassification } from './classify/index.ts';
 import { MASK_KINDS } from '../lake/index.ts';
 import { accessAlerts } from './alerts.ts';
@@ -40,7 +40,6 @@ const GrantSchema = Type.Object({
   grantedBy: Type.String(), reason: Nullable(Type.String()), createdAt: Type.String(), revokedAt: Nullable(Type.String()), revokedBy: Nullable(Type.String()),
   revokeReason: Nullable(Type.String()), status: Type.String(),
 });
-const Items = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Object({ items: Type.Array(t), total: Type.Integer() });
 
 /** The sharing routes: reads of dataset contents (always through the guard), requests, grants, usage and alerts. */
 export function shareRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
@@ -136,7 +135,7 @@ export function shareRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       schema: {
         tags: ['share'], summary: '共享申请 / share requests',
         querystring: Type.Intersect([PageQuery, Type.Object({ side: Type.Optional(Literals(['mine', 'incoming', 'all'] as const)), status: Type.Optional(Literals(['pending', 'approved', 'rejected', 'withdrawn'] as const)), overdue: Type.Optional(Type.Boolean()) })]),
-        response: { 200: Items(RequestSchema) },
+        response: { 200: Page(RequestSchema) },
       },
     }, (req) => shareRequests.list(ctx, callerOf(req), req.query));
     app.get('/share/requests/:id', { schema: { tags: ['share'], params: IdParams, response: { 200: RequestSchema } } }, (req) => shareRequests.get(ctx, callerOf(req), req.params.id));
@@ -163,7 +162,7 @@ export function shareRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       schema: {
         tags: ['share'], summary: '共享授权 / grants',
         querystring: Type.Intersect([PageQuery, Type.Object({ side: Type.Optional(Literals(['mine', 'given', 'all'] as const)), dataset: Type.Optional(Type.String({ maxLength: 64 })), status: Type.Optional(Literals(['active', 'scheduled', 'expired', 'revoked'] as const)) })]),
-        response: { 200: Items(GrantSchema) },
+        response: { 200: Page(GrantSchema) },
       },
     }, (req) => listGrants(ctx, callerOf(req), req.query));
     app.get('/share/grants/:id', { schema: { tags: ['share'], params: IdParams, response: { 200: GrantSchema } } }, (req) => shareGrants.get(ctx, callerOf(req), req.params.id));
