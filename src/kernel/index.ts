@@ -12,4 +12,4 @@ export * from './owner.ts';
 export { ROOT, VERSION } from './version.ts';
 export { callerOf, bearerToken, rateLimitKey, publicBaseUrl } from './http.ts';
 export { requireRole, requireSameDepartment, isAdmin, managesDepartment } from './permissions.ts';
-export { iso, shanghaiDay } from './time.ts';
+export { iso, shanghaiClock, shanghaiDay } from './time.ts';

@@ -1,5 +1,5 @@
 import { raiseNotice } from '../identity/index.ts';
-import { type Caller, type Ctx, newId, problem } from '../kernel/index.ts';
+import { type Caller, type Ctx, newId, problem, shanghaiClock } from '../kernel/index.ts';
 import type { Grant } from './grants.ts';
 import type { ReadPlan } from './guard.ts';
 
@@ -15,15 +15,9 @@ export interface ReadRecord {
   extra?: Record<string, unknown>;
 }
 
-/** A calendar day and hour in Asia/Shanghai (UTC+8, no daylight saving). */
-export function shanghai(d = new Date()): { day: string; hour: number; weekday: number } {
-  const s = new Date(d.getTime() + 8 * 3600_000);
-  return { day: s.toISOString().slice(0, 10), hour: s.getUTCHours(), weekday: s.getUTCDay() };
-}
-
 /** Outside 07:00–20:00 on a weekday, Shanghai time. */
 export const offHours = (d = new Date()) => {
-  const t = shanghai(d);
+  const t = shanghaiClock(d);
   return t.hour < 7 || t.hour >= 20 || t.weekday === 0 || t.weekday === 6;
 };
 
@@ -44,7 +38,7 @@ export async function checkQuota(ctx: Ctx, grant: Grant | null): Promise<number>
     minuteWindows.set(grant.id, w);
   }
   if (!grant.rowsPerDay) return Infinity;
-  const used = await ctx.db.one<{ rows: string }>('SELECT rows FROM share_usage WHERE grant_id = $1 AND day = $2', [grant.id, shanghai().day]);
+  const used = await ctx.db.one<{ rows: string }>('SELECT rows FROM share_usage WHERE grant_id = $1 AND day = $2', [grant.id, shanghaiClock().day]);
   const left = grant.rowsPerDay - Number(used?.rows ?? 0);
   if (left <= 0) throw problem('rate-limited', `授权 ${grant.id} 今日 ${grant.rowsPerDay} 行的额度已用完 / the grant's ${grant.rowsPerDay} rows for today are used up`);
   return left;
@@ -71,7 +65,7 @@ export async function recordRead(ctx: Ctx, caller: Caller, plan: ReadPlan, r: Re
      ON CONFLICT (grant_id, day) DO UPDATE SET reads = share_usage.reads + 1, rows = share_usage.rows + EXCLUDED.rows,
        off_hours_rows = share_usage.off_hours_rows + EXCLUDED.off_hours_rows
      RETURNING rows, off_hours_rows`,
-    [g.id, shanghai(now).day, r.rows, offHours(now) ? r.rows : 0],
+    [g.id, shanghaiClock(now).day, r.rows, offHours(now) ? r.rows : 0],
   ) : undefined);
   if (g && today) await watchRead(ctx, caller, g, { rows: Number(today.rows), offHoursRows: Number(today.off_hours_rows) }, subjects, now).catch((err) => ctx.log.error({ err }, 'share: access anomaly check failed'));
 }
@@ -91,7 +85,7 @@ const seenPersons = new Map<string, Map<string, number>>();
 
 /** Access anomalies after a read: pulls beyond the grant's norm, off-hours bulk reads, many persons in a short time. */
 async function watchRead(ctx: Ctx, caller: Caller, g: Grant, today: { rows: number; offHoursRows: number }, subjects: string[], now: Date): Promise<void> {
-  const day = shanghai(now).day;
+  const day = shanghaiClock(now).day;
   // the day's volume first: the grant's history is read only once the day is big enough to matter
   if (today.rows >= ANOMALY.minRows) {
     const past = await ctx.db.query<{ rows: string }>(`SELECT rows FROM share_usage WHERE grant_id = $1 AND day >= $2::date - 14 AND day < $2::date`, [g.id, day]);

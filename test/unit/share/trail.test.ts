@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { offHours, shanghai } from '../../../src/share/trail.ts';
+import { shanghaiClock } from '../../../src/kernel/index.ts';
+import { offHours } from '../../../src/share/trail.ts';
 
 test('days and hours of the trail are Shanghai\'s, whatever the machine\'s time zone', () => {
-  assert.deepEqual(shanghai(new Date('2026-12-06T16:30:00Z')), { day: '2026-12-07', hour: 0, weekday: 1 });
-  assert.deepEqual(shanghai(new Date('2026-12-06T15:59:59Z')), { day: '2026-12-06', hour: 23, weekday: 0 });
+  assert.deepEqual(shanghaiClock(new Date('2026-12-06T16:30:00Z')), { day: '2026-12-07', hour: 0, weekday: 1 });
+  assert.deepEqual(shanghaiClock(new Date('2026-12-06T15:59:59Z')), { day: '2026-12-06', hour: 23, weekday: 0 });
 });
 
 test('off hours: before 07:00, from 20:00, and weekends (Shanghai time)', () => {
