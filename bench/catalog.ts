@@ -27,7 +27,7 @@ import { ensureAdmin } from '../src/identity/index.ts';
 import { loadConfig, newId } from '../src/kernel/index.ts';
 import { openPlatform } from '../src/platform.ts';
 import { buildApp } from '../src/server/index.ts';
-import { arg, defaultPgUrl, printTable, ratio, timed, withPostgres } from './_peers.ts';
+import { arg, defaultPgUrl, printTable, ratio, timed, withPostgres, dropSchema, reachable } from './_peers.ts';
 import { downloadBench } from './_catalogDownload.ts';
 
 export interface CatalogBenchOptions {
@@ -297,28 +297,6 @@ function httpLoad(data: { url: string; connections: number; duration: number; he
     });
     w.once('error', reject);
   });
-}
-
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await c.end();
-  }
 }
 
 /** One multi-row INSERT of catalog entries into the control plane. */

@@ -15,19 +15,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { scanColumn, type PiiFinding } from '../src/share/classify/index.ts';
 import { printTable } from './_peers.ts';
+import type { LabelledColumn } from './data/pii-columns/demo.ts';
 
 const DATA = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data', 'pii-columns');
 /** The source kept out of tuning. */
 export const HELD_OUT = 'services';
 
-export interface LabelledColumn {
-  source: string;
-  dataset: string;
-  name: string;
-  title: string;
-  label: string;
-  values: unknown[];
-}
+export type { LabelledColumn };
 
 export interface ScoredColumn extends LabelledColumn {
   finding: PiiFinding;

@@ -34,7 +34,8 @@ import { literal, literalList, pseudonym } from '../src/lake/index.ts';
 import { openPlatform, type Platform } from '../src/platform.ts';
 import { buildApp } from '../src/server/index.ts';
 import { dataRead, planRead, recordRead } from '../src/share/index.ts';
-import { arg, defaultPgUrl, printTable, ratio, timed, withPostgres } from './_peers.ts';
+import { piiFigures } from './pii.ts';
+import { arg, defaultPgUrl, printTable, ratio, timed, withPostgres, dropSchema, reachable } from './_peers.ts';
 
 export interface ShareBenchOptions {
   rows?: number;
@@ -529,47 +530,11 @@ export async function run(opts: ShareBenchOptions = {}): Promise<Record<string, 
 
   log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (the machine is shared)`);
 
-  // 6. the PII scanner's figures, when bench/pii.ts is there (written separately)
-  Object.assign(out, await piiFigures(log));
+  // 6. the PII scanner's figures over the labelled columns
+  const pii = await piiFigures();
+  Object.assign(out, { pii_scanner_precision: pii.precision, pii_scanner_recall: pii.recall, pii_scanner_columns: pii.columns });
   for (const [name, v] of Object.entries(out)) log(`${name}=${v}`);
   return out;
-}
-
-/** Precision and recall of the PII scanner from bench/pii.ts, or NA when that benchmark is absent. */
-async function piiFigures(log: (s: string) => void): Promise<Record<string, number | string>> {
-  const file = new URL('./pii.ts', import.meta.url);
-  if (!fs.existsSync(file)) return { pii_scanner_precision: 'NA', pii_scanner_recall: 'NA' };
-  try {
-    const mod = await import(file.href) as { piiFigures?: () => Promise<{ precision: number; recall: number; columns: number }> };
-    if (!mod.piiFigures) return { pii_scanner_precision: 'NA', pii_scanner_recall: 'NA' };
-    const f = await mod.piiFigures();
-    return { pii_scanner_precision: f.precision, pii_scanner_recall: f.recall, pii_scanner_columns: f.columns };
-  } catch (err) {
-    log(`PII scanner figures unavailable: ${(err as Error).message}`);
-    return { pii_scanner_precision: 'NA', pii_scanner_recall: 'NA' };
-  }
-}
-
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await c.end();
-  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
