@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadDemo, officerName, DEMO_PASSWORD, type DemoLoadResult } from '../../src/demo/index.ts';
-import { logIn, openBrowser } from '../helpers/browser.ts';
+import { logIn, openBrowser, confirmBox, switchUser as switchAs } from '../helpers/browser.ts';
 import { login, startTestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
@@ -33,20 +33,8 @@ async function hasSearch(): Promise<boolean> {
   return (await fetch(`${server.url}/api/v1/open/search?q=x`)).ok;
 }
 
-/** Log out (the session lives in sessionStorage) and log in as someone else. */
-async function switchUser(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-  await page.evaluate(() => sessionStorage.clear());
-  await logIn(page, server.url, username, password);
-}
-
-/** Confirm the open message box (a confirmation, or a reason typed into it). */
-async function confirmBox(page: Page, reason?: string): Promise<void> {
-  const box = page.locator('.el-message-box:visible');
-  await box.waitFor();
-  if (reason !== undefined) await box.locator('textarea').fill(reason);
-  await box.locator('.el-message-box__btns .el-button--primary').click();
-  await box.waitFor({ state: 'hidden' });
-}
+/** Log out and log in as someone else (a demo account unless a password is given). */
+const switchUser = (page: Page, username: string, password = DEMO_PASSWORD) => switchAs(page, server.url, username, password);
 
 test('portal, anonymous: search in Chinese, open a dataset, download its CSV without any L3/L4 value', { timeout: 180_000 }, async (t) => {
   const { page, errors, outside, csp } = await openBrowser(server.url, 30_000, t);

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { loadDemo, officerName, DEMO_PASSWORD } from '../../src/demo/index.ts';
-import { logIn, openBrowser } from '../helpers/browser.ts';
+import { logIn, openBrowser, confirmBox, switchUser as switchAs } from '../helpers/browser.ts';
 import { login, startTestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
@@ -34,11 +34,8 @@ test.after(() => server.close());
 const api = (method: string, url: string, headers: Record<string, string>, payload?: unknown) =>
   server.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, payload: payload as object });
 
-/** Log out (the session lives in sessionStorage) and log in as someone else. */
-async function switchUser(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-  await page.evaluate(() => sessionStorage.clear());
-  await logIn(page, server.url, username, password);
-}
+/** Log out and log in as someone else (a demo account unless a password is given). */
+const switchUser = (page: Page, username: string, password = DEMO_PASSWORD) => switchAs(page, server.url, username, password);
 
 /** Pick an option of an Element Plus select by its visible text. */
 async function choose(page: Page, select: Locator, text: string | RegExp): Promise<void> {
@@ -46,15 +43,6 @@ async function choose(page: Page, select: Locator, text: string | RegExp): Promi
   const option = page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).first();
   await option.waitFor();
   await option.click();
-}
-
-/** Confirm the open message box (a confirmation, or a reason typed into it). */
-async function confirmBox(page: Page, reason?: string): Promise<void> {
-  const box = page.locator('.el-message-box:visible');
-  await box.waitFor();
-  if (reason !== undefined) await box.locator('textarea').fill(reason);
-  await box.locator('.el-message-box__btns .el-button--primary').click();
-  await box.waitFor({ state: 'hidden' });
 }
 
 test('sharing: request → approve narrower → read masked on the data service → usage → revoke → refused; the citizen sees the read', { timeout: 300_000 }, async (t) => {

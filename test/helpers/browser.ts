@@ -45,3 +45,18 @@ export async function logIn(page: Page, baseUrl: string, username: string, passw
   await page.goto(`${baseUrl}/login`);
   await submitLogin(page, username, password);
 }
+
+/** Log out (the session lives in sessionStorage) and log in as someone else. */
+export async function switchUser(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.evaluate(() => sessionStorage.clear());
+  await logIn(page, baseUrl, username, password);
+}
+
+/** Confirm the open message box (a confirmation, or a reason typed into it). */
+export async function confirmBox(page: Page, reason?: string): Promise<void> {
+  const box = page.locator('.el-message-box:visible');
+  await box.waitFor();
+  if (reason !== undefined) await box.locator('textarea').fill(reason);
+  await box.locator('.el-message-box__btns .el-button--primary').click();
+  await box.waitFor({ state: 'hidden' });
+}
