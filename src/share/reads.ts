@@ -19,15 +19,24 @@ function splitSubjects(plan: ReadPlan, raw: Record<string, unknown>[], into: Set
   });
 }
 
+/**
+ * One page of a plan as objects — `limit` rows from `offset` in `order` — with whether more follow,
+ * the trail left (留痕) before it is returned.
+ */
+async function pageOf(ctx: Ctx, caller: Caller, plan: ReadPlan, p: { limit: number; offset: number; order?: string; via: ReadVia; extra: (more: boolean) => Record<string, unknown> }) {
+  const raw = await ctx.lakeReader.query<Record<string, unknown>>(`${plan.sql}${p.order ?? ''} LIMIT ${p.limit + 1} OFFSET ${p.offset}`, plan.params);
+  const subjects = new Set<string>();
+  const rows = splitSubjects(plan, raw.slice(0, p.limit), subjects);
+  const more = raw.length > p.limit;
+  await recordRead(ctx, caller, plan, { via: p.via, rows: rows.length, subjects, extra: p.extra(more) });
+  return { rows, more };
+}
+
 /** Read one page through the guard, and leave the trail (留痕). The console's rows preview. */
 export async function readPage(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadRequest & { limit: number; offset: number }) {
   const plan = await planRead(ctx, caller, ds, req);
-  const left = await checkQuota(ctx, plan.grant);
-  const limit = Math.trunc(Math.min(req.limit, left));
-  const raw = await ctx.lakeReader.query<Record<string, unknown>>(`${plan.sql} LIMIT ${limit} OFFSET ${Math.trunc(req.offset)}`, plan.params);
-  const subjects = new Set<string>();
-  const rows = splitSubjects(plan, raw, subjects);
-  await recordRead(ctx, caller, plan, { via: 'rows', rows: rows.length, subjects, extra: { offset: req.offset, limit } });
+  const limit = Math.trunc(Math.min(req.limit, await checkQuota(ctx, plan.grant)));
+  const { rows } = await pageOf(ctx, caller, plan, { limit, offset: Math.trunc(req.offset), via: 'rows', extra: () => ({ offset: req.offset, limit }) });
   return { columns: plan.columns, rows, total: plan.version.rowCount, version: plan.version.version, basis: plan.basis, grantId: plan.grant?.id ?? null };
 }
 
@@ -97,17 +106,17 @@ export async function dataRead(ctx: Ctx, caller: Caller, ds: Dataset, q: DataQue
   const left = await checkQuota(ctx, plan.grant);
   const limit = Math.trunc(Math.min(q.limit ?? 100, DATA_LIMIT_MAX, left));
   const offset = cursor?.o ?? 0;
-  const sql = `${plan.sql}${orderBy(plan, q.sort)} LIMIT ${limit + 1} OFFSET ${offset}`;
-  const subjects = new Set<string>();
+  const order = orderBy(plan, q.sort);
   const format = q.format ?? 'json';
-  const next = (n: number) => (n > limit ? writeCursor({ v: plan.version.version, o: offset + limit, h: queryHash(q) }) : null);
-  const trail = (rows: number, more: boolean) => recordRead(ctx, caller, plan, { via, rows, subjects, extra: { format, offset, limit, sort: q.sort ?? null, more } });
+  const extra = (more: boolean) => ({ format, offset, limit, sort: q.sort ?? null, more });
   if (format === 'json') {
-    const raw = await ctx.lakeReader.query<Record<string, unknown>>(sql, plan.params);
-    const rows = splitSubjects(plan, raw.slice(0, limit), subjects);
-    await trail(rows.length, raw.length > limit);
-    return { plan, contentType: 'application/json', body: { dataset: ds.code, version: plan.version.version, grantId: plan.grant?.id ?? null, columns: plan.columns, rows, nextCursor: next(raw.length) } };
+    const { rows, more } = await pageOf(ctx, caller, plan, { limit, offset, order, via, extra });
+    const nextCursor = more ? writeCursor({ v: plan.version.version, o: offset + limit, h: queryHash(q) }) : null;
+    return { plan, contentType: 'application/json', body: { dataset: ds.code, version: plan.version.version, grantId: plan.grant?.id ?? null, columns: plan.columns, rows, nextCursor } };
   }
+  const sql = `${plan.sql}${order} LIMIT ${limit + 1} OFFSET ${offset}`;
+  const subjects = new Set<string>();
+  const trail = (rows: number, more: boolean) => recordRead(ctx, caller, plan, { via, rows, subjects, extra: extra(more) });
   if (format === 'parquet') return { plan, ...(await parquetPage(ctx, plan, sql, limit, subjects, trail)), contentType: 'application/vnd.apache.parquet', filename: `${ds.code}-v${plan.version.version}.parquet` };
   const names = plan.columns.map((c) => c.name);
   const rowsOf = async function* () {
