@@ -99,6 +99,14 @@ test('sharing: request → approve narrower → read masked on the data service 
 
   // ---- A approves it from 待我审批: a reason, no phone, the address nulled
   await switchUser(page, officerName(A));
+  // ---- A scans its own register for personal information: the ID number column is found, L4 suggested
+  await page.goto(`${server.url}/datasets/${CODE}`);
+  await page.locator('#tab-fields').click();
+  await page.locator('[data-test=pii-scan-run]').click();
+  const idRow = page.locator('[data-test=pii-scan-table] .el-table__body tr').filter({ hasText: 'gmsfhm' }).first();
+  await idRow.waitFor();
+  assert.match(await idRow.innerText(), /身份证号[\s\S]*L4/);
+  await shot(page, '01b-pii-scan');
   await page.goto(`${server.url}/share/requests`);
   await page.locator('[data-test=request-side-incoming]').click();
   const incoming = page.locator('[data-test=request-table] .el-table__body tr').filter({ hasText: PURPOSE.slice(0, 6) }).first();

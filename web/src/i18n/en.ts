@@ -1217,6 +1217,18 @@ const en: Messages = {
     revokeTitle: 'Revoke the key',
     done: { approved: 'Approved', rejected: 'Rejected', revoked: 'Revoked' },
   },
+  piiScan: {
+    run: 'Scan for personal information',
+    hint: 'Samples 200 rows of this dataset (the read is audited) and names the personal information each column holds from its name, title and values, with the suggested level, data element and mask; change levels in the editor.',
+    sampled: '{n} sample rows scanned; a dark tag means the suggestion differs from the current level.',
+    kind: 'Found',
+    current: 'Current level',
+    suggested: 'Suggested level',
+    mask: 'Suggested mask',
+    evidence: 'Evidence',
+    none: 'No personal information',
+    kinds: { id_card: 'ID number', mobile: 'Mobile', landline: 'Landline', person_name: 'Person name', address: 'Address', bank_card: 'Bank card', email: 'Email', licence_plate: 'Licence plate', uscc: 'Unified social credit code', passport: 'Passport', birth_date: 'Birth date' },
+  },
   calendar: {
     holidays: { 元旦: "New Year's Day", 春节: 'Spring Festival', 清明节: 'Qingming Festival', 劳动节: 'Labour Day', 端午节: 'Dragon Boat Festival', 中秋节: 'Mid-Autumn Festival', 国庆节: 'National Day' },
     title: 'Working calendar',

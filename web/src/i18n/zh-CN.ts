@@ -1216,6 +1216,18 @@ const zhCN = {
     revokeTitle: '吊销密钥',
     done: { approved: '已批准', rejected: '已拒绝', revoked: '已吊销' },
   },
+  piiScan: {
+    run: '扫描敏感信息',
+    hint: '抽取本数据集 200 行样本（读取留痕），按列名、标题和值识别个人信息，给出分级、数据元与脱敏建议；修改分级请在“编辑”中进行。',
+    sampled: '已扫描 {n} 行样本；深色标签表示建议与当前分级不同。',
+    kind: '识别结果',
+    current: '当前分级',
+    suggested: '建议分级',
+    mask: '建议脱敏',
+    evidence: '依据',
+    none: '未发现个人信息',
+    kinds: { id_card: '身份证号', mobile: '手机号码', landline: '固定电话', person_name: '姓名', address: '地址', bank_card: '银行卡号', email: '电子邮箱', licence_plate: '车牌号', uscc: '统一社会信用代码', passport: '护照号', birth_date: '出生日期' },
+  },
   calendar: {
     holidays: { 元旦: '元旦', 春节: '春节', 清明节: '清明节', 劳动节: '劳动节', 端午节: '端午节', 中秋节: '中秋节', 国庆节: '国庆节' },
     title: '工作日历',
