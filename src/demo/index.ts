@@ -14,3 +14,5 @@ export { CITY, DISTRICTS } from './city.ts';
 export { REFERENCE_DATE } from './people.ts';
 export { Prng } from './prng.ts';
 export { loadDemo, loadDemoIfEmpty, DEMO_PASSWORD, DEFAULT_DEMO_PEOPLE, officerName, type DemoLoadResult, type DemoProgress } from './load.ts';
+export { linkageRecords, writeLinkageCsv, LINKAGE_SOURCES, LINKAGE_COLUMNS, DEFAULT_LINKAGE_RATES } from './linkage.ts';
+export type { LinkageRecord, LinkageRates, LinkageOptions, LinkageSource } from './linkage.ts';
