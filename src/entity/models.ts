@@ -3,7 +3,8 @@
  * engine links them with (src/entity/person, src/entity/enterprise).
  */
 import type { StageRunner } from '../lake/index.ts';
-import { ENTERPRISE_SETTINGS, enterpriseFeatures } from './enterprise/index.ts';
+import { enterpriseFeatures } from './enterprise/features.ts';
+import { ENTERPRISE_SETTINGS } from './enterprise/settings.ts';
 import { ENTITY_INPUTS, type EntityKind } from './kinds.ts';
 import type { LinkSettings } from './link/types.ts';
 import { PERSON_SETTINGS, personFeatures } from './person/index.ts';
