@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../kernel/index.ts';
 import { auditCommands } from './audit.ts';
 import { demoCommand } from './demo.ts';
+import { entityCommands } from './entity.ts';
 import { ingestCommand } from './ingest.ts';
 import { migrateCommand } from './migrate.ts';
 import { sourcesCommands } from './sources.ts';
@@ -22,6 +23,7 @@ program.addCommand(userCommands());
 program.addCommand(auditCommands());
 program.addCommand(sourcesCommands());
 program.addCommand(ingestCommand());
+program.addCommand(entityCommands());
 
 try {
   await program.parseAsync(process.argv);
