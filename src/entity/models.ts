@@ -15,6 +15,8 @@ export interface KindModel {
   /** Build table `out` (rid, source, features…) from the raw table `source`. */
   features(run: StageRunner, source: string, out: string): Promise<void>;
   settings: LinkSettings;
+  /** Feature that is one value per entity (a valid ID number): two different values never share a cluster, unless people decided so. */
+  conflictKey?: string;
 }
 
 export const KIND_MODELS: Record<EntityKind, KindModel> = {
@@ -27,6 +29,7 @@ export const KIND_MODELS: Record<EntityKind, KindModel> = {
       });
     },
     settings: PERSON_SETTINGS,
+    conflictKey: 'id18',
   },
   enterprise: {
     inputs: ENTITY_INPUTS.enterprise,
@@ -37,6 +40,7 @@ export const KIND_MODELS: Record<EntityKind, KindModel> = {
       });
     },
     settings: ENTERPRISE_SETTINGS,
+    conflictKey: 'org_code',
   },
 };
 

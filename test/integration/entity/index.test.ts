@@ -5,6 +5,7 @@
  * the share guard — a department without a grant finds nothing of another's records.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_PASSWORD, loadDemo, officerName } from '../../../src/demo/index.ts';
 import { entityRuns } from '../../../src/entity/index.ts';
@@ -45,6 +46,11 @@ describe('entity index: 一人一档 on the demo city', () => {
     assert.ok(o.bySource.some((s: { dataset: { code: string } }) => s.dataset.code === 'GA_HJRK'));
     const e = (await req('GET', '/entities/enterprise/overview', ga)).json();
     assert.ok(e.records > 0 && e.clusters > 0, JSON.stringify(e));
+    // one person, one ID number: no profile holds two different valid numbers
+    const dir = path.join(t.p.config.dataDir, 'entity', 'person');
+    const two = await t.p.dataLake.query(`SELECT m.cluster_id FROM read_parquet('${dir}/members.parquet') m JOIN read_parquet('${dir}/features.parquet') f USING (rid)
+      WHERE f.id18 IS NOT NULL GROUP BY m.cluster_id HAVING count(DISTINCT f.id18) > 1`);
+    assert.deepEqual(two, []);
   });
 
   test('cluster ids are stable across re-runs', async () => {
