@@ -4,6 +4,7 @@ import { auditCommands } from './audit.ts';
 import { demoCommand } from './demo.ts';
 import { entityCommands } from './entity.ts';
 import { ingestCommand } from './ingest.ts';
+import { linkCommand } from './link.ts';
 import { migrateCommand } from './migrate.ts';
 import { sourcesCommands } from './sources.ts';
 import { startCommand } from './start.ts';
@@ -24,6 +25,7 @@ program.addCommand(auditCommands());
 program.addCommand(sourcesCommands());
 program.addCommand(ingestCommand());
 program.addCommand(entityCommands());
+program.addCommand(linkCommand());
 
 try {
   await program.parseAsync(process.argv);
