@@ -4,9 +4,9 @@
  */
 import type { StageRunner } from '../lake/index.ts';
 import { enterpriseFeatures } from './enterprise/features.ts';
-import { ENTERPRISE_SETTINGS } from './enterprise/settings.ts';
+import { ENTERPRISE_SETTINGS, pinDifferWeights } from './enterprise/settings.ts';
 import { ENTITY_INPUTS, type EntityKind } from './kinds.ts';
-import type { LinkSettings } from './link/types.ts';
+import type { LinkSettings, TrainedModel } from './link/types.ts';
 import { PERSON_SETTINGS, personFeatures } from './person/index.ts';
 
 export interface KindModel {
@@ -15,6 +15,8 @@ export interface KindModel {
   /** Build table `out` (rid, source, features…) from the raw table `source`. */
   features(run: StageRunner, source: string, out: string): Promise<void>;
   settings: LinkSettings;
+  /** Adjust what training learned where EM cannot learn it (e.g. evidence every candidate pair shares). */
+  tune?(model: TrainedModel): TrainedModel;
   /** Feature that is one value per entity (a valid ID number): two different values never share a cluster, unless people decided so. */
   conflictKey?: string;
 }
@@ -40,6 +42,7 @@ export const KIND_MODELS: Record<EntityKind, KindModel> = {
       });
     },
     settings: ENTERPRISE_SETTINGS,
+    tune: pinDifferWeights,
     conflictKey: 'org_code',
   },
 };

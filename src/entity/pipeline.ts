@@ -124,6 +124,7 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
   let model: TrainedModel;
   if (input.retrain || !exists(file(modelDir, 'model.json'))) {
     model = await linker.train('feat');
+    if (km.tune) model = km.tune(model);
     await linker.saveModel(model, modelDir);
   } else model = await Linker.loadModel(run, modelDir);
 
