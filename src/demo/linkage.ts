@@ -128,8 +128,8 @@ export interface LinkageOptions {
 
 let toTraditional: ((s: string) => string) | null = null;
 function traditional(s: string): string {
-  toTraditional ??= OpenCC.Converter({ from: 'cn', to: 't' });
-  return toTraditional(s);
+  const convert = (toTraditional ??= OpenCC.Converter({ from: 'cn', to: 't' }));
+  return convert(s);
 }
 
 const PROVINCE = '浙江省';

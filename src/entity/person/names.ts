@@ -37,8 +37,8 @@ let t2s: ((s: string) => string) | null = null;
 
 /** Traditional → simplified (OpenCC, Taiwan/Hong Kong forms included). */
 export function toSimplified(s: string): string {
-  t2s ??= OpenCC.Converter({ from: 't', to: 'cn' });
-  return t2s(s);
+  const convert = (t2s ??= OpenCC.Converter({ from: 't', to: 'cn' }));
+  return convert(s);
 }
 
 // Interpuncts of minority names (买买提·艾力), full stops typed instead, spaces of any width.
