@@ -96,9 +96,9 @@ export const PERSON_SETTINGS: LinkSettings = {
   linkType: 'dedupe',
   comparisons: [name, birth, sex, phone, address, id18],
   blocking: PERSON_BLOCKING,
-  // Each pass learns the comparisons its rule leaves free: names and addresses under the first,
-  // birth, phone and ID under the second.
-  trainingBlocking: ['l.birth = r.birth AND l.phone = r.phone', 'l.name_fuzzy = r.name_fuzzy AND l.district = r.district'],
+  // Each pass learns the comparisons its rule leaves free: name, address, sex and ID under the
+  // first; birth, phone, sex and ID under the second.
+  trainingBlocking: ['l.birth = r.birth AND l.phone = r.phone', 'l.name_fuzzy = r.name_fuzzy AND l.district = r.district AND l.community = r.community'],
   deterministic: ['l.id18 = r.id18'],
   threshold: 0.9,
   reviewBand: [0.5, 0.9],
