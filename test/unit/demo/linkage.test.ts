@@ -38,6 +38,15 @@ describe('linkage set', () => {
       assert.ok(ids.size <= 1, `${truth} has ${[...ids].join(', ')}`);
       if (new Set(rs.map((r) => r.source)).size > 1) multi++;
     }
+    // …and one ID number, one person (twins included).
+    const owner = new Map<string, string>();
+    for (const r of recs) {
+      const v = validateIdCard(r.id_number);
+      if (!v.ok) continue;
+      const had = owner.get(v.normalized!);
+      assert.ok(had === undefined || had === r.truth, `${v.normalized} is ${had} and ${r.truth}`);
+      owner.set(v.normalized!, r.truth);
+    }
     assert.ok(multi / byTruth.size > 0.6, `share in several departments ${multi / byTruth.size}`);
     const ga = recs.filter((r) => r.source === 'GA').length;
     assert.ok(ga / byTruth.size > 0.9, `GA covers ${ga / byTruth.size}`);
