@@ -165,10 +165,10 @@ const SEX_FORMS: Array<[string, string]> = [['1', '2'], ['M', 'F'], ['男性', '
 function twinOf(rng: Prng, p: Person): Person {
   const male = rng.chance(0.5) ? p.male : !p.male;
   const seq = Number(p.idNumber.slice(14, 17));
-  // The issuer hands out sequences 2 apart upward from an offset per (area, day), so 250 slots
-  // further on (same parity: same sex) or 250½ (the other sex) is free unless 250 people share
-  // the area, the day and the sex.
-  const next = (seq + (male === p.male ? 500 : 501)) % 1000;
+  // The issuer hands out sequences 2 apart upward from an offset per (area, day): 250 slots further
+  // on keeps the parity (same sex), 350½ flips it (the other sex). Neither meets a number handed out
+  // unless 250 people share the area, the day and the sex, and the two never meet each other.
+  const next = (seq + (male === p.male ? 500 : 701)) % 1000;
   const first17 = p.idNumber.slice(0, 14) + String(next).padStart(3, '0');
   const chars = [...p.name];
   const surname = chars.slice(0, p.surnameLength).join('');
