@@ -28,6 +28,8 @@ export interface LinkFilesOptions {
   /** Parsed configuration; without one the settings are built from the columns. */
   config?: LinkConfig;
   threshold?: number;
+  /** Columns left out of automatic settings (e.g. a label that must not take part). */
+  ignoreColumns?: string[];
   /** CSV to write (id,cluster); none: leave the clusters in the returned table only. */
   out?: string;
   /** CSV of the scored pairs at or above the review band (or threshold), with each comparison's level and weight. */
@@ -122,7 +124,7 @@ export async function linkFiles(run: StageRunner, o: LinkFilesOptions): Promise<
     const missing = columnsOf(settings).filter((c) => !columns.some((x) => x.column_name === c));
     if (missing.length) throw new LinkInputError(`配置中的列不存在 / the configuration names missing columns: ${missing.join(', ')}`);
   } else {
-    const auto = await autoSettings(run, records, RID, columns.filter((c) => c.column_name !== o.idColumn).map((c) => ({ name: c.column_name, type: c.column_type })));
+    const auto = await autoSettings(run, records, RID, columns.filter((c) => c.column_name !== o.idColumn && !o.ignoreColumns?.includes(c.column_name)).map((c) => ({ name: c.column_name, type: c.column_type })));
     settings = auto.settings;
     kinds = auto.kinds;
   }
