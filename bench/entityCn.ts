@@ -4,8 +4,9 @@
  * and scored pairwise against the truth. The peer is linking by the valid ID number alone (what a
  * join on 身份证号 gives), so the gain of the probabilistic part is the F1 difference.
  *
- *   npm run bench -- entityCn                       (1,000,000 records)
- *   npm run bench -- entityCn --cn-records 200000   (or GOVHUB_BENCH_CN_RECORDS=200000)
+ *   npm run bench -- entity                         (all entity sections, this one with 1,000,000 records)
+ *   npm run bench -- entity --section cn1m          (this section only)
+ *   npm run bench -- entityCn --cn-records 200000   (alone; or GOVHUB_BENCH_CN_RECORDS=200000)
  *
  * Prints one key=value line per figure and the time of each stage.
  */
@@ -26,10 +27,13 @@ function recordsWanted(): number {
   return n;
 }
 
-const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+const round = (x: number, d = 5) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Generate, link and score; returns the figures (cn1m_*), and prints where the time went. */
-export async function cn1mSection(records = recordsWanted(), seed = 42): Promise<Record<string, number>> {
+export async function cn1mSection(opts: { records?: number; seed?: number; log?: (s: string) => void } = {}): Promise<Record<string, number>> {
+  const records = opts.records ?? recordsWanted();
+  const seed = opts.seed ?? 42;
+  const log = opts.log ?? ((s: string) => console.log(s));
   const dir = await mkdtemp(path.join(tmpdir(), 'govhub-bench-cn-'));
   const engine = await Engine.create();
   try {
@@ -72,6 +76,7 @@ export async function cn1mSection(records = recordsWanted(), seed = 42): Promise
         cn1m_seconds: round(seconds, 1),
         cn1m_generation_seconds: round(generationSeconds, 1),
         cn1m_peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+        cn1m_candidate_pairs: linked.candidatePairs,
         cn1m_links: linked.links,
         cn1m_split_clusters: linked.splitClusters,
         cn1m_twin_families_merged: twins?.merged ?? 0,
@@ -80,8 +85,8 @@ export async function cn1mSection(records = recordsWanted(), seed = 42): Promise
         cn1m_id_only_recall: round(peer.recall),
         cn1m_id_only_f1: round(peer.f1),
       };
-      console.log('stage timings (s):');
-      for (const [stage, ms] of run.timings) if (ms >= 50) console.log(`  ${stage.padEnd(24)} ${(ms / 1000).toFixed(2)}`);
+      log(`cn1m: ${gen.rows} records of ${gen.people} people; stage timings (s):`);
+      for (const [stage, ms] of run.timings) if (ms >= 50) log(`  ${stage.padEnd(24)} ${(ms / 1000).toFixed(2)}`);
       return figures;
     });
   } finally {

@@ -14,6 +14,8 @@ export interface LinkPeopleResult {
   /** rid → cluster (one person). */
   clusters: string;
   links: number;
+  /** Pairs the blocking rules made and the model scored. */
+  candidatePairs: number;
   splitClusters: number;
 }
 
@@ -36,5 +38,5 @@ export async function linkPeople(
   const { split } = await splitIdConflicts(run, { features: opts.features, clusters: raw, links, threshold: 0, out: opts.out });
   const [row] = await run.rows<{ n: number }>('person.links', `SELECT count(*)::INTEGER AS n FROM ${links}`);
   await run.run('person.links', `DROP TABLE IF EXISTS ${raw}`);
-  return { model, predicted, clusters: opts.out, links: row?.n ?? 0, splitClusters: split };
+  return { model, predicted, clusters: opts.out, links: row?.n ?? 0, candidatePairs: linker.lastPredict?.candidatePairs ?? 0, splitClusters: split };
 }
