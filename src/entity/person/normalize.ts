@@ -88,22 +88,36 @@ export function normalizePerson(raw: RawPerson): PersonFeatures {
   };
 }
 
+const NEEDS_QUOTES = /["\t\r\n]/;
+
+/** A cell as written: quoted only when it holds a quote, tab or line break (values must join back unchanged). */
+function tsvCell(v: string | null): string {
+  if (v === null) return '';
+  return NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
 /**
  * Load `rows` into temporary table `name` (all VARCHAR; empty strings become NULL — no feature is
  * ever the empty string). A tab-separated file read by DuckDB's parallel CSV reader takes a few
  * hundred thousand rows in well under a second, three times faster than SQL literals.
  */
 async function loadStrings(run: StageRunner, stage: string, name: string, columns: string[], rows: Array<Array<string | null>>): Promise<void> {
+  const select = columns.map((c) => `nullif(${ident(c)}, '') AS ${ident(c)}`).join(', ');
+  if (rows.length === 0) {
+    await run.run(stage, `CREATE OR REPLACE TEMP TABLE ${ident(name)} (${columns.map((c) => `${ident(c)} VARCHAR`).join(', ')})`);
+    return;
+  }
   const dir = await mkdtemp(path.join(tmpdir(), 'govhub-person-'));
   const file = path.join(dir, `${name}.tsv`);
   try {
-    await run.step(stage, () => writeFile(file, rows.map((r) => r.map((v) => (v === null ? '' : v.replace(/[\t\r\n]/g, ' '))).join('\t')).join('\n')));
+    await run.step(stage, () => writeFile(file, rows.map((r) => r.map(tsvCell).join('\t')).join('\n')));
     const cols = columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
+    // No sniffing: the layout is known, and a sniffer could take "#" in an address for a comment.
     await run.run(
       stage,
       `CREATE OR REPLACE TEMP TABLE ${ident(name)} AS
-       SELECT ${columns.map((c) => `nullif(${ident(c)}, '') AS ${ident(c)}`).join(', ')}
-       FROM read_csv(${literal(file)}, delim = '\t', header = false, quote = '', escape = '', columns = {${cols}})`,
+       SELECT ${select}
+       FROM read_csv(${literal(file)}, auto_detect = false, delim = '\t', header = false, quote = '"', escape = '"', columns = {${cols}})`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
