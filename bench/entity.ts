@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { linkFiles, pairwiseScores, type LinkConfig } from '../src/entity/index.ts';
 import { Engine, StageRunner } from '../src/lake/index.ts';
 import { arg, printTable, ratio } from './_peers.ts';
+import { cn1mSection } from './entityCn.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIGS = path.join(ROOT, 'bench', 'data', 'entity');
@@ -102,6 +103,12 @@ export async function entityBench(log: (s: string) => void, only?: string): Prom
         Object.assign(figures, { [`${key}_precision`]: r4(f.precision), [`${key}_recall`]: r4(f.recall), [`${key}_f1`]: r4(f.f1), [`${key}_seconds`]: Math.round(f.seconds * 100) / 100 });
       }
       if (s.peer && figures[`${s.key}_f1`] !== undefined) figures[`${s.key}_f1_vs_${s.peer[0]}`] = ratio(figures[`${s.key}_f1`], s.peer[1])!;
+    }
+    // Chinese people of six departments, generated with their truth (bench/entityCn.ts).
+    if (!only || only === 'cn1m') {
+      const cn = await cn1mSection({ log });
+      rows.push(['cn1m', String(cn.cn1m_records), String(cn.cn1m_candidate_pairs ?? ''), String(cn.cn1m_precision), String(cn.cn1m_recall), String(cn.cn1m_f1), String(cn.cn1m_seconds)]);
+      Object.assign(figures, cn);
     }
   } finally {
     engine.close();

@@ -32,10 +32,20 @@ export function exact(column: string, o: ComparisonOptions = {}): Comparison {
   return make([column], o, [exactLevel(column, o.tf)]);
 }
 
-/** Exact, then Jaro-Winkler similarity at or above each threshold (e.g. [0.92, 0.8]). */
-export function jaroWinkler(column: string, thresholds: number[] = [0.92, 0.8], o: ComparisonOptions = {}): Comparison {
+/**
+ * Exact, then Jaro-Winkler similarity at or above each threshold (e.g. [0.92, 0.8]). With `swapWith`
+ * (e.g. the surname for a first name), a last level catches the two fields entered the other way round.
+ */
+export function jaroWinkler(column: string, thresholds: number[] = [0.92, 0.8], o: ComparisonOptions & { swapWith?: string } = {}): Comparison {
   const s = `jaro_winkler_similarity(CAST(${L(column)} AS VARCHAR), CAST(${R(column)} AS VARCHAR))`;
-  return make([column], o, [exactLevel(column, o.tf), ...[...thresholds].sort((a, b) => b - a).map((t) => ({ label: `Jaro-Winkler ≥ ${t}`, sql: `${s} >= ${num(t)}` }))]);
+  const levels = [exactLevel(column, o.tf), ...[...thresholds].sort((a, b) => b - a).map((t) => ({ label: `Jaro-Winkler ≥ ${t}`, sql: `${s} >= ${num(t)}` }))];
+  if (!o.swapWith) return make([column], o, levels);
+  const w = o.swapWith;
+  return {
+    ...make([column, w], { ...o, name: o.name ?? safeName([column]) }, [...levels, { label: `与 ${w} 互换 / swapped with ${w}`, sql: `${L(column)} = ${R(w)} OR ${L(w)} = ${R(column)}` }]),
+    // only this comparison's own column decides whether it can be made
+    nullSql: `${L(column)} IS NULL OR ${R(column)} IS NULL`,
+  };
 }
 
 /** Exact, then Levenshtein (edit) distance at or below each threshold (e.g. [1, 2]). */
@@ -46,19 +56,23 @@ export function levenshtein(column: string, thresholds: number[] = [1, 2], o: Co
 
 /**
  * Dates, as DATE / TIMESTAMP or text `YYYY-MM-DD` / `YYYYMMDD` (compared as the 8 digits): exact,
- * then one of year / month / day differs, day and month swapped, then within each number of years.
+ * then one of year / month / day differs, day and month swapped, within `days` days (default 31),
+ * then within each number of years.
  */
-export function date(column: string, years: number[] = [1, 10], o: ComparisonOptions = {}): Comparison {
+export function date(column: string, years: number[] = [1, 10], o: ComparisonOptions & { days?: number } = {}): Comparison {
+  const days = o.days ?? 31;
   const digits = (side: string) => `regexp_replace(CAST(${side} AS VARCHAR), '[^0-9]', '', 'g')`;
   const [dl, dr] = [digits(L(column)), digits(R(column))];
   const part = (d: string, from: number, len: number) => `substr(${d}, ${from}, ${len})`;
   const [y, m, dd] = [[1, 4], [5, 2], [7, 2]] as const;
   const eq = ([f, n]: readonly [number, number]) => `${part(dl, f, n)} = ${part(dr, f, n)}`;
   const year = (d: string) => `TRY_CAST(${part(d, 1, 4)} AS INTEGER)`;
+  const asDate = (d: string) => `try_strptime(${d}, '%Y%m%d')`;
   return make([column], o, [
     exactLevel(column, o.tf),
     { label: '年月日中一项不同 / one of y-m-d differs', sql: `length(${dl}) = 8 AND length(${dr}) = 8 AND (CAST(${eq(y)} AS INTEGER) + CAST(${eq(m)} AS INTEGER) + CAST(${eq(dd)} AS INTEGER)) >= 2` },
     { label: '日月颠倒 / day and month swapped', sql: `${eq(y)} AND ${part(dl, 5, 2)} = ${part(dr, 7, 2)} AND ${part(dl, 7, 2)} = ${part(dr, 5, 2)}` },
+    { label: `相差 ${days} 天内 / within ${days} days`, sql: `abs(date_diff('day', ${asDate(dl)}, ${asDate(dr)})) <= ${days}` },
     ...[...years].sort((a, b) => a - b).map((n) => ({ label: `相差 ${n} 年内 / within ${n} years`, sql: `abs(${year(dl)} - ${year(dr)}) <= ${n}` })),
   ]);
 }

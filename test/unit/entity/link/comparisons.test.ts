@@ -17,18 +17,19 @@ async function gammas(c: Comparison, pairs: Array<[string | null, string | null]
   });
 }
 
-test('date: exact, one part differs, day-month swapped, within years, else, null', async () => {
+test('date: exact, one part differs, day-month swapped, within days, within years, else, null', async () => {
   const c = comparisons.date('dob', [1, 10]);
   const got = await gammas(c, [
     ['1980-05-12', '1980-05-12'],
     ['19800512', '19810512'],
     ['1980-05-12', '1980-12-05'],
+    ['1980-05-30', '1980-06-02'],
     ['1980-05-12', '1981-03-01'],
     ['1980-05-12', '1975-01-01'],
     ['1980-05-12', '1950-01-01'],
     ['1980-05-12', null],
   ]);
-  assert.deepEqual(got, [0, 1, 2, 3, 4, 5, -1]);
+  assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, -1]);
 });
 
 test('jaroWinkler, levenshtein, email, postcode levels', async () => {
