@@ -10,6 +10,7 @@ import type { LinkSettings, TrainedModel } from './types.ts';
 import { autoSettings, type ColumnKind } from './auto.ts';
 import { clusterLinks } from './cluster.ts';
 import { columnsOf, settingsFromConfig, type LinkConfig } from './config.ts';
+import { DATE_TEXT_PATTERN, normalizeDateSql } from './comparisons.ts';
 import { Linker, type PredictStats } from './Linker.ts';
 import { ident, literal, literalList } from '../../lake/index.ts';
 import { gammaCol, bfCol } from './gamma.ts';
@@ -97,7 +98,22 @@ export async function linkFiles(run: StageRunner, o: LinkFilesOptions): Promise<
   if (Number(dup!.missing)) throw new LinkInputError(`ID 列有空值 / ${dup!.missing} records have no id in "${o.idColumn}"`);
   if (Number(dup!.within)) throw new LinkInputError(`ID 列不唯一 / id column "${o.idColumn}" is not unique (${dup!.within} repeated values)`);
   const prefix = Number(dup!.across) > 0;
-  const cleaned = columns.map((c) => (c.column_type === 'VARCHAR' ? `nullif(trim(${ident(c.column_name)}), '') AS ${ident(c.column_name)}` : ident(c.column_name)));
+  // Text columns written as dates in other layouts (1996/8/2, 1996年8月2日) become YYYY-MM-DD once
+  // per record, so the date comparison stays plain text work per pair.
+  const texts = columns.filter((c) => c.column_type === 'VARCHAR' && c.column_name !== o.idColumn);
+  const trimmed = (c: string) => `nullif(trim(${ident(c)}), '')`;
+  const dateShares = texts.length
+    ? (await run.rows<Record<string, number | null>>(
+        'read.dates',
+        `SELECT ${texts.map((c, i) => `avg(CASE WHEN regexp_matches(${trimmed(c.column_name)}, ${literal(DATE_TEXT_PATTERN)}) THEN 1 ELSE 0 END) FILTER (WHERE ${trimmed(c.column_name)} IS NOT NULL) AS s${i}`).join(', ')} FROM ${raw}`,
+      ))[0]!
+    : {};
+  const dateColumns = new Set(texts.filter((_, i) => Number(dateShares[`s${i}`] ?? 0) >= 0.8).map((c) => c.column_name));
+  const cleaned = columns.map((c) => {
+    if (c.column_type !== 'VARCHAR') return ident(c.column_name);
+    const v = trimmed(c.column_name);
+    return `${dateColumns.has(c.column_name) ? normalizeDateSql(v) : v} AS ${ident(c.column_name)}`;
+  });
   const source = `list_position(${literalList(files)}, __file) - 1`;
   const origId = `trim(CAST(${id} AS VARCHAR))`;
   const records = tempName('records');

@@ -20,7 +20,7 @@ async function gammas(c: Comparison, pairs: Array<[string | null, string | null]
 test('date: exact, one part differs, day-month swapped, within days, within years, else, null', async () => {
   const c = comparisons.date('dob', [1, 10]);
   const got = await gammas(c, [
-    ['1980-05-12', '1980-05-12'],
+    ['1980-05-12', '19800512'],
     ['19800512', '19810512'],
     ['1980-05-12', '1980-12-05'],
     ['1980-05-30', '1980-06-02'],
@@ -28,8 +28,17 @@ test('date: exact, one part differs, day-month swapped, within days, within year
     ['1980-05-12', '1975-01-01'],
     ['1980-05-12', '1950-01-01'],
     ['1980-05-12', null],
+    ['19080431', '19080413'],
   ]);
-  assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, -1]);
+  assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, -1, 1]);
+});
+
+test('dates in other layouts are brought to YYYY-MM-DD; other text is left alone', async () => {
+  const got = await withRun((run) =>
+    run.rows<{ v: string }>('norm', `SELECT ${comparisons.normalizeDateSql('x')} AS v FROM (VALUES ('1996/8/2'), ('1996.08.02'), ('1996年8月2日'), ('1996-08-02'), ('19960802'), ('not a date')) t(x)`),
+  );
+  assert.deepEqual(got.map((r) => r.v), ['1996-08-02', '1996-08-02', '1996-08-02', '1996-08-02', '19960802', 'not a date']);
+  assert.ok(new RegExp(comparisons.DATE_TEXT_PATTERN).test('1996年8月2日'));
 });
 
 test('jaroWinkler, levenshtein, email, postcode levels', async () => {
@@ -40,7 +49,7 @@ test('jaroWinkler, levenshtein, email, postcode levels', async () => {
 });
 
 test('column kinds from names and profiles', () => {
-  const p = (name: string, o: Partial<ColumnProfile>): ColumnProfile => ({ name, type: 'VARCHAR', nonNull: 1000, distinct: 500, nullShare: 0, avgLength: 8, emailShare: 0, dateShare: 0, digitShare: 0, ...o });
+  const p = (name: string, o: Partial<ColumnProfile>): ColumnProfile => ({ name, type: 'VARCHAR', nonNull: 1000, distinct: 500, nullShare: 0, avgLength: 8, emailShare: 0, dateShare: 0, digitShare: 0, timeShare: 0, ...o });
   assert.equal(classify(p('surname', {})), 'name');
   assert.equal(classify(p('contact', { emailShare: 0.9 })), 'email');
   assert.equal(classify(p('born', { dateShare: 0.95 })), 'date');
@@ -50,4 +59,7 @@ test('column kinds from names and profiles', () => {
   assert.equal(classify(p('state', { distinct: 8 })), 'category');
   assert.equal(classify(p('address', { avgLength: 25, distinct: 800 })), 'text');
   assert.equal(classify(p('empty', { nonNull: 10, nullShare: 0.99 })), 'skip');
+  assert.equal(classify(p('updated_at', { dateShare: 1 })), 'skip');
+  assert.equal(classify(p('seen', { dateShare: 1, timeShare: 1 })), 'skip');
+  assert.equal(classify(p('seen', { type: 'TIMESTAMP WITH TIME ZONE' })), 'skip');
 });
