@@ -166,10 +166,12 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
     UNION ALL
     SELECT l, r, 1.0, true FROM decided d WHERE d.must AND l IN (SELECT rid FROM feat) AND r IN (SELECT rid FROM feat)`);
   await clusterLinks(run, { nodes: 'feat', idColumn: 'rid', edges: 'edges', out: 'cc' });
-  // one entity has one key (ID number, organisation code): two different keys in a cluster are a cannot-link
+  // one entity has one key (ID number, organisation code): two different keys in a cluster are a cannot-link,
+  // unless people joined the cluster on purpose (a must-link in it: e.g. a person who was given a new number)
   await run.run('constraints', `CREATE OR REPLACE TEMP TABLE cannot AS SELECT l, r FROM decided WHERE NOT must${km.conflictKey ? `
     UNION SELECT a.rid, b.rid FROM cc ca JOIN feat a ON a.rid = ca.rid JOIN cc cb ON cb.cluster = ca.cluster AND cb.rid > ca.rid JOIN feat b ON b.rid = cb.rid
-     WHERE a.${ident(km.conflictKey)} <> b.${ident(km.conflictKey)}` : ''}`);
+     WHERE a.${ident(km.conflictKey)} <> b.${ident(km.conflictKey)}
+       AND ca.cluster NOT IN (SELECT c.cluster FROM decided d JOIN cc c ON c.rid = d.l WHERE d.must)` : ''}`);
   await fixCannotLinks(run);
   const links = Number((await run.rows<{ n: number }>('count', 'SELECT count(*) AS n FROM edges'))[0]!.n);
 
