@@ -9,3 +9,4 @@ export { entityReview } from './review.ts';
 export { goldenRecord, survive, SURVIVORSHIP, type GoldenValue, type GoldenCandidate } from './golden.ts';
 export { constrainedClusters } from './constrained.ts';
 export { entityRoutes } from './routes.ts';
+export { KIND_MODELS, type KindModel } from './models.ts';

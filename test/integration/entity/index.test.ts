@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_PASSWORD, loadDemo, officerName } from '../../../src/demo/index.ts';
-import { entityRuns } from '../../../src/entity/index.ts';
+import { entityRuns, KIND_MODELS } from '../../../src/entity/index.ts';
 import { SYSTEM } from '../../../src/kernel/index.ts';
 import { login, openTestApp } from '../../helpers/server.ts';
 import { upload } from '../../helpers/upload.ts';
@@ -177,5 +177,35 @@ describe('entity index: 一人一档 on the demo city', () => {
     assert.ok(x.fields.length >= 4);
     const unknown = await req('GET', '/entities/person/explain?left=GA_HJRK:nope&right=GA_HJRK:nada', ga);
     assert.equal(unknown.statusCode, 404);
+  });
+
+  test('pairs in the review band wait for a person; a decision holds in later runs; pairs that leave the band are gone', async () => {
+    // the demo city's records are decided with near certainty (p ≈ 1 or deterministic), so its band is
+    // empty; widened to [0.5, 1] here, every pair not settled by an ID number comes up for review
+    const settings = KIND_MODELS.person.settings;
+    KIND_MODELS.person.settings = { ...settings, reviewBand: [0.5, 1.000001] };
+    try {
+      const r = await entityRuns.runNow(t.p, SYSTEM, 'person', { mode: 'recluster' });
+      assert.ok(r.stats!.review > 0, JSON.stringify(r.stats));
+      const q = (await req('GET', '/entities/person/review?limit=200', admin)).json();
+      assert.equal(q.total, r.stats!.review);
+      const item = q.items.find((i: { left: { rid: string }; right: { rid: string } }) => i.left.rid && i.right.rid);
+      const clusterOf = async (rid: string) => (await t.p.db.one<{ cluster_id: string }>(`SELECT cluster_id FROM entity_members WHERE rid = $1`, [rid]))!.cluster_id;
+      const mine = (await req('GET', '/entities/person/review?limit=200', yb)).json();
+      assert.ok(mine.total < q.total, 'an officer sees only items with a record of their department');
+      const d = await req('POST', `/entities/person/review/${item.id}`, admin, { decision: 'no_match', reason: '核对后确认不是同一人' });
+      assert.equal(d.statusCode, 200, d.body);
+      const again = await req('POST', `/entities/person/review/${item.id}`, admin, { decision: 'match', reason: '重复处理同一条' });
+      assert.equal(again.statusCode, 409, again.body);
+      await full();
+      assert.notEqual(await clusterOf(item.left.rid), await clusterOf(item.right.rid), 'the decision holds after a full run');
+      const decided = (await req('GET', '/entities/person/review?status=no_match', admin)).json();
+      assert.ok(decided.items.some((i: { id: string; reason: string }) => i.id === item.id && i.reason.includes('不是同一人')));
+    } finally {
+      KIND_MODELS.person.settings = settings;
+    }
+    // back to the model's band: the pending items are no longer in it
+    await entityRuns.runNow(t.p, SYSTEM, 'person', { mode: 'recluster' });
+    assert.equal((await req('GET', '/entities/person/review', admin)).json().total, 0);
   });
 });
