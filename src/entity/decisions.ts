@@ -85,14 +85,17 @@ export const entityDecisions = {
     return rows.map((r) => ({ id: r.id, action: r.action, reason: r.reason, actor: r.actor_name, at: iso(r.created_at)!, clusterIds: r.cluster_ids }));
   },
 
-  /** Two profiles are one: a must-link between a record of each. */
+  /** Two profiles are one: must-links from one record to every other record of both. */
   async merge(ctx: Ctx, caller: Caller, kind: EntityKind, clusterIds: [string, string], reason: string): Promise<string> {
     const why = checkReason(reason);
     if (clusterIds[0] === clusterIds[1]) throw problem('validation', 'clusterIds: 不能与自身合并 / cannot merge a profile with itself', [{ field: 'clusterIds', message: 'same profile' }]);
     const [a, b] = await Promise.all(clusterIds.map((c) => clusterMembers(ctx.db, kind, c)));
     if (a!.id === b!.id) throw problem('conflict', 'clusterIds: 两个档案已是同一档案 / the two profiles are already one');
     requireSteward(caller, [...a!.members, ...b!.members]);
-    return save(ctx, caller, kind, { action: 'merge', must: [[a!.members[0]!.rid, b!.members[0]!.rid]], cannot: [], clusterIds: [a!.id, b!.id], reason: why });
+    // every record of both to one of them: a later decision on the same pair overrides an earlier one, so
+    // this also lifts an earlier split between the two (a must-link on just one pair would leave its other records apart)
+    const [first, ...rest] = [...a!.members, ...b!.members].map((m) => m.rid);
+    return save(ctx, caller, kind, { action: 'merge', must: rest.map((r): Pair => [first!, r]), cannot: [], clusterIds: [a!.id, b!.id], reason: why });
   },
 
   /** Records `rids` are a profile of their own: cannot-links to every record that stays, must-links among them. */

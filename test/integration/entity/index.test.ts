@@ -123,8 +123,14 @@ describe('entity index: 一人一档 on the demo city', () => {
     assert.notEqual(later.get(off), later.get(rids.find((r) => r !== off)!), 'the split holds after re-runs');
     assert.equal(new Set((await t.p.db.query<{ cluster_id: string }>(`SELECT cluster_id FROM entity_members WHERE rid IN (SELECT rid FROM entity_members WHERE cluster_id = $1)`, [into])).map((r) => r.cluster_id)).size, 1);
     assert.equal(later.get([...snapshot].find(([, v]) => v === into)![0]), into, 'the merged profile keeps its id');
+    // the split undone: merging the split-off profile back brings every record together again
+    const back = await req('POST', '/entities/person/merge', admin, { clusterIds: [later.get(off), c], reason: '复核后确认仍为同一人，撤销拆分' });
+    assert.equal(back.statusCode, 200, back.body);
+    await full();
+    const together = await members();
+    assert.equal(new Set(rids.map((r) => together.get(r))).size, 1, 'all the records of the profile are one again');
     const audit = await t.p.db.query<{ action: string }>(`SELECT action FROM audit_events WHERE action IN ('entity.split', 'entity.merge')`);
-    assert.deepEqual(audit.map((e) => e.action).sort(), ['entity.merge', 'entity.split']);
+    assert.deepEqual(audit.map((e) => e.action).sort(), ['entity.merge', 'entity.merge', 'entity.split']);
   });
 
   test('profiles go through the guard: own records in clear, others only under a grant, nothing without', async () => {
