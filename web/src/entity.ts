@@ -132,7 +132,14 @@ export function ruleKey(rule: string): 'trusted' | 'latest' | 'common' | null {
 }
 
 /** A probability as a percentage with one decimal: 0.9731 → 97.3%. */
-export const fmtProbability = (p: number | null | undefined): string => (p === null || p === undefined || Number.isNaN(p) ? '—' : `${(p * 100).toFixed(1)}%`);
+export function fmtProbability(p: number | null | undefined): string {
+  if (p === null || p === undefined || Number.isNaN(p)) return '—';
+  const s = (p * 100).toFixed(1);
+  // 0.9995 is not certain: it must not read as 100%
+  if (s === '100.0' && p < 1) return '>99.9%';
+  if (s === '0.0' && p > 0) return '<0.1%';
+  return `${s}%`;
+}
 /** A match weight (log2 Bayes factor) with its sign: +6.21 / −3.40. */
 export const fmtWeight = (w: number | null | undefined): string => (w === null || w === undefined || Number.isNaN(w) ? '—' : `${w >= 0 ? '+' : '−'}${Math.abs(w).toFixed(2)}`);
 /** A value from a record as text; null and empty show as a dash. */
