@@ -68,7 +68,7 @@ function nonEmpty(v: RowValue): v is string {
   return typeof v === 'string' && v !== '';
 }
 
-function corruptId(rng: Prng, id: string): { value: string; kind: DefectKind } {
+export function corruptId(rng: Prng, id: string): { value: string; kind: DefectKind } {
   for (let attempt = 0; attempt < 10; attempt++) {
     const r = rng.next();
     let value: string;
@@ -98,7 +98,7 @@ function corruptUscc(rng: Prng, code: string): string {
   return value;
 }
 
-const DATE_FORMS = [
+export const DATE_FORMS = [
   (y: string, m: string, d: string) => `${y}/${Number(m)}/${Number(d)}`,
   (y: string, m: string, d: string) => `${y}年${Number(m)}月${Number(d)}日`,
   (y: string, m: string, d: string) => `${y}${m}${d}`,

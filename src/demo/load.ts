@@ -7,6 +7,7 @@ import { generateCity, type CityManifest } from './generate.ts';
 import { CITY } from './city.ts';
 import { BASE_DATASETS, DEPARTMENT_THEMES } from './departments.ts';
 import { demoSharing } from './sharing.ts';
+import { demoEntities } from './entities.ts';
 
 /** Password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -99,6 +100,8 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   // sharing between departments, and the citizen whose rows were read under a grant
   const idNumber = await demoSharing(ctx, officers);
   await ensureUser(ctx, { username: 'citizen', displayName: '市民', role: 'citizen', departmentId: null, ...(idNumber ? { idNumber } : {}) });
+  // one person, one file: the profiles across departments
+  await demoEntities(ctx);
   return { manifest, jobs, seconds: (performance.now() - t0) / 1000 };
 }
 

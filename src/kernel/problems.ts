@@ -45,6 +45,9 @@ export const OBJECTS = {
   shareRequest: { zh: '共享申请', en: 'share request' },
   grant: { zh: '共享授权', en: 'share grant' },
   alert: { zh: '告警', en: 'alert' },
+  profile: { zh: '档案', en: 'profile' },
+  entityRun: { zh: '关联运行', en: 'linkage run' },
+  reviewItem: { zh: '待审核关联', en: 'review item' },
 } as const satisfies Record<string, Text & { key?: Text }>;
 
 export type ObjectKind = keyof typeof OBJECTS;

@@ -8,6 +8,7 @@ import { Layout } from './layout.ts';
 import { ManifestStore } from './ManifestStore.ts';
 import { OrphanSweeper } from './OrphanSweeper.ts';
 import { parquetScan, scanFiles } from './scan.ts';
+import { StageRunner } from './StageRunner.ts';
 import { literal } from './sql.ts';
 import { SnapshotWriter } from './SnapshotWriter.ts';
 import type { LakeOptions, LakeReader, LakeWriter, VersionInfo, WriteInput } from './types.ts';
@@ -65,6 +66,7 @@ export class Lake {
       version: (datasetId, n) => this.version(datasetId, n),
       versionsPage: (datasetId, page) => this.versionsPage(datasetId, page),
       session: (op, fn) => this.engine.stages(op, fn),
+      privateSession: (op, fn) => this.engine.withPrivateConnection((c) => fn(new StageRunner(c, op))),
       ensureMacros: (key, statements) => this.ensureMacros(key, statements),
       workScan: (file) => this.workScan(file),
       regexError: (pattern) => this.regexError(pattern),

@@ -98,6 +98,8 @@ export interface LakeWriter {
   versionsPage(datasetId: string, page: { limit: number; offset: number }): Promise<PageResult<VersionInfo>>;
   /** A pooled connection for one piece of work (leave no temp objects behind). */
   session<T>(op: string, fn: (run: StageRunner) => Promise<T>): Promise<T>;
+  /** A connection of its own for long work with temp tables (they die with it). */
+  privateSession<T>(op: string, fn: (run: StageRunner) => Promise<T>): Promise<T>;
   /** Install instance-wide macros once, under `key`. */
   ensureMacros(key: string, statements: () => string[]): Promise<void>;
   /** Table expression of a Parquet work file under the data directory (never a dataset file). */

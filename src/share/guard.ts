@@ -34,7 +34,7 @@ export interface ReadPlan {
    */
   sql: string;
   params: unknown[];
-  /** Whether `sql` ends with the `__subjects` column. */
+  /** Whether `sql` has the `__subjects` column (last, or before `__rowkey` when a row key was asked for). */
   subjects: boolean;
 }
 
@@ -45,6 +45,12 @@ export interface ReadRequest {
   filter?: RowFilter;
   /** Read under this grant (else the newest active grant that holds). */
   grantId?: string;
+  /**
+   * For the entity index (一人一档): add a column `__rowkey` (the JSON array of these fields' values as
+   * text) so the server can tell which source record a row is; the reader never gets it. With `keys`,
+   * only the rows with these key values — values the index holds, never the caller's choice.
+   */
+  rowKey?: { fields: string[]; keys?: string[][] };
 }
 
 /** The reader's own department: no grant needed, every field in clear. */
@@ -88,9 +94,25 @@ export async function planRead(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadR
   if (ids.length) exprs.push(`[${ids.map((f) => maskSql('pseudonym', `CAST(${ident(f.name)} AS VARCHAR)`, { key })).join(', ')}] AS __subjects`);
   const own = compileFilter(grant?.filter, types, 'grant.filter');
   const asked = compileFilter(req.filter, types);
-  const where = [own.sql, asked.sql].filter(Boolean);
+  const byKey = rowKeySql(req.rowKey, types);
+  if (byKey) exprs.push(`${byKey.column} AS __rowkey`);
+  const where = [own.sql, asked.sql, byKey?.where ?? ''].filter(Boolean);
   const sql = `SELECT ${exprs.join(', ')} FROM ${ctx.lakeReader.scan(version)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-  return { dataset: ds, version, basis: grant ? 'grant' : 'owner', grant, columns, filter: req.filter ?? null, sql, params: [...own.params, ...asked.params], subjects: ids.length > 0 };
+  return { dataset: ds, version, basis: grant ? 'grant' : 'owner', grant, columns, filter: req.filter ?? null, sql, params: [...own.params, ...asked.params, ...(byKey?.params ?? [])], subjects: ids.length > 0 };
+}
+
+/** The `__rowkey` column and, with keys, the condition selecting those rows (values bound, never inlined). */
+function rowKeySql(rk: ReadRequest['rowKey'], types: Map<string, string>): { column: string; where: string; params: unknown[] } | null {
+  if (!rk) return null;
+  const missing = rk.fields.find((f) => !types.has(f));
+  if (missing || !rk.fields.length) throw problem('validation', `rowKey: 未知字段 / unknown field ${missing ?? '(none)'}`);
+  const text = rk.fields.map((f) => `CAST(${ident(f)} AS VARCHAR)`);
+  const column = `to_json([${text.join(', ')}])::VARCHAR`;
+  if (!rk.keys) return { column, where: '', params: [] };
+  if (!rk.keys.length) return { column, where: 'false', params: [] };
+  const params: unknown[] = [];
+  const one = (key: string[]) => `(${text.map((t, i) => { params.push(key[i] ?? null); return `${t} = ?`; }).join(' AND ')})`;
+  return { column, where: `(${rk.keys.map(one).join(' OR ')})`, params };
 }
 
 /**

@@ -1,5 +1,5 @@
 export { planRead, isOwner, managerView, masksField, type ReadPlan, type ReadRequest, type PlannedColumn, type AccessBasis, type ManagerView } from './guard.ts';
-export { readPage, dataRead, DATA_FORMATS, DATA_LIMIT_MAX, type DataQuery, type DataFormat } from './reads.ts';
+export { readPage, readKeyed, dataRead, DATA_FORMATS, DATA_LIMIT_MAX, type DataQuery, type DataFormat } from './reads.ts';
 export { maskKindOf, maskExpr } from './masking.ts';
 export { levelMask, chooseMasks } from './levels.ts';
 export { compileFilter, parseFilter, FilterSchema, type RowFilter, type Condition } from './filter.ts';
@@ -7,7 +7,7 @@ export { activeGrant, listGrants, statusOf, type Grant, type GrantStatus } from 
 export { shareRequests, shareGrants, DECISION_WORKING_DAYS, type ShareRequest, type RequestInput, type Decision } from './requests.ts';
 export { recordRead, checkQuota, ANOMALY, type ReadVia } from './trail.ts';
 export { accessAlerts } from './alerts.ts';
-export { referenceAccess, referenceScan, departmentReader, type ReferenceScan } from './references.ts';
+export { referenceAccess, referenceScan, entitySourceScan, departmentReader, type ReferenceScan } from './references.ts';
 export { quarantineReader, QUARANTINE_CSV_COLUMNS, type QuarantineFile, type QuarantineEntry } from './quarantine.ts';
 export { spreadsheetCell, unspreadsheetSql, csvDownload, csvLinesSql, csvLinesDownload } from './exportCsv.ts';
 export { shareRoutes } from './routes.ts';

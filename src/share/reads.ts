@@ -40,6 +40,21 @@ export async function readPage(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadR
   return { columns: plan.columns, rows, total: plan.version.rowCount, version: plan.version.version, basis: plan.basis, grantId: plan.grant?.id ?? null };
 }
 
+/**
+ * Source records of the entity index (一人一档) through the guard: the rows of `ds` with the given key
+ * values (or matching the caller's filter when `keys` is absent), each with its key so the server can
+ * tell which record it is; the key itself is not returned as a value. The trail is left like any read.
+ */
+export async function readKeyed(ctx: Ctx, caller: Caller, ds: Dataset, req: ReadRequest & { rowKey: NonNullable<ReadRequest['rowKey']>; limit: number; purpose: string }) {
+  const plan = await planRead(ctx, caller, ds, req);
+  const limit = Math.trunc(Math.min(req.limit, await checkQuota(ctx, plan.grant)));
+  const { rows } = await pageOf(ctx, caller, plan, { limit, offset: 0, via: 'profile', extra: () => ({ purpose: req.purpose }) });
+  return {
+    columns: plan.columns, basis: plan.basis, version: plan.version.version, grantId: plan.grant?.id ?? null,
+    rows: rows.map(({ __rowkey, ...values }) => ({ key: JSON.parse(String(__rowkey)) as string[], values })),
+  };
+}
+
 export const DATA_FORMATS = ['json', 'ndjson', 'csv', 'parquet'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
 /** Rows one data-service call returns at most (a page; `cursor` gets the next one). */

@@ -1,5 +1,5 @@
 import { FIELD_TYPES, type Dataset } from '../catalog/index.ts';
-import { type Caller, type Ctx, problem } from '../kernel/index.ts';
+import { type Caller, type Ctx, problem, SYSTEM } from '../kernel/index.ts';
 import { ident } from '../lake/index.ts';
 import type { Queryable } from '../control/index.ts';
 import { isOwner } from './guard.ts';
@@ -58,4 +58,23 @@ export async function referenceScan(ctx: Ctx, caller: Caller, r: { consumer: Dat
     details: { purpose: 'reference', for: r.consumer.code, forDepartment: r.consumer.departmentCode, jobId: r.jobId, fields: r.key, version: v?.version ?? null, basis: grant ? 'grant' : 'owner', grantId: grant?.id ?? null },
   });
   return { scan: usable ? `(SELECT DISTINCT ${r.key.map(ident).join(', ')} FROM ${ctx.lakeReader.scan(v)})` : null, keyTypes };
+}
+
+/**
+ * The entity index's read of a source dataset: the platform links the records of one person or
+ * enterprise across departments (一人一档 / 一企一档) for the data bureau. Reads the current version,
+ * recorded as a `data.read` of the dataset with purpose `entity-index`, so its department sees it. A
+ * dataset not shared (不予共享) never feeds the index: even a link would tell what it holds.
+ */
+export async function entitySourceScan(ctx: Ctx, ds: Dataset, r: { kind: string; runId: string; fields: string[] }): Promise<{ scan: string; version: number } | null> {
+  if (ds.shareType === 'none') return null;
+  const v = await ctx.lake.version(ds.id);
+  if (!v || v.rowCount === 0) return null;
+  const cols = new Set(v.schema.map((c) => c.name));
+  const fields = [...new Set(r.fields)].filter((f) => cols.has(f));
+  await ctx.audit.record(SYSTEM, {
+    action: 'data.read', objectType: 'dataset', objectId: ds.code, departmentId: ds.departmentId,
+    details: { purpose: 'entity-index', kind: r.kind, runId: r.runId, fields, version: v.version, rows: v.rowCount, basis: 'platform' },
+  });
+  return { scan: `(SELECT ${fields.map(ident).join(', ')} FROM ${ctx.lakeReader.scan(v)})`, version: v.version };
 }

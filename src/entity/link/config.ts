@@ -1,0 +1,60 @@
+/**
+ * A link configuration file (JSON): LinkSettings where a comparison may be given by helper name
+ * and columns — {"use": "jaroWinkler", "columns": ["surname"], "thresholds": [0.92, 0.8], "tf": true}
+ * — or written out in full (name, columns, levels).
+ */
+import type { Comparison, LinkSettings } from './types.ts';
+import { COMPARISON_HELPERS, type ComparisonHelper } from './comparisons.ts';
+
+export interface ComparisonSpec {
+  use: ComparisonHelper;
+  columns: string[];
+  name?: string;
+  title?: string;
+  tf?: boolean;
+  /** jaroWinkler similarities, levenshtein distances, numeric differences, date years. */
+  thresholds?: number[];
+  /** postcode: leading characters of the same area. */
+  prefix?: number;
+}
+
+export type LinkConfig = Omit<Partial<LinkSettings>, 'comparisons'> & { comparisons?: Array<Comparison | ComparisonSpec> };
+
+export function comparisonFromSpec(spec: Comparison | ComparisonSpec): Comparison {
+  if (!('use' in spec)) {
+    if (!spec.name || !Array.isArray(spec.columns) || !Array.isArray(spec.levels)) throw new Error('link config: a comparison needs use + columns, or name + columns + levels / 比较字段需要 use 和 columns');
+    return spec;
+  }
+  const helper = COMPARISON_HELPERS[spec.use];
+  if (!helper) throw new Error(`link config: unknown comparison "${spec.use}"; known: ${Object.keys(COMPARISON_HELPERS).join(', ')} / 未知的比较方法`);
+  const [col] = spec.columns ?? [];
+  if (!col || spec.columns.length !== 1) throw new Error(`link config: comparison "${spec.use}" takes one column / 该比较方法需要一个字段`);
+  const o = { name: spec.name, title: spec.title, tf: spec.tf };
+  switch (spec.use) {
+    case 'exact': return COMPARISON_HELPERS.exact(col, o);
+    case 'email': return COMPARISON_HELPERS.email(col, o);
+    case 'postcode': return COMPARISON_HELPERS.postcode(col, spec.prefix, o);
+    case 'jaroWinkler': return COMPARISON_HELPERS.jaroWinkler(col, spec.thresholds, o);
+    case 'levenshtein': return COMPARISON_HELPERS.levenshtein(col, spec.thresholds, o);
+    case 'date': return COMPARISON_HELPERS.date(col, spec.thresholds, o);
+    case 'numeric': return COMPARISON_HELPERS.numeric(col, spec.thresholds, o);
+  }
+}
+
+/** Columns a configuration reads (to check them against the input). */
+export function columnsOf(settings: Pick<LinkSettings, 'comparisons'>): string[] {
+  return [...new Set(settings.comparisons.flatMap((c) => c.columns))];
+}
+
+/** Settings from a parsed configuration; `idColumn` and defaults filled in. */
+export function settingsFromConfig(config: LinkConfig, idColumn: string): LinkSettings {
+  if (!config.comparisons?.length) throw new Error('link config: "comparisons" is empty / 配置缺少比较字段');
+  if (!config.blocking?.length) throw new Error('link config: "blocking" is empty / 配置缺少分块规则');
+  return {
+    ...config,
+    idColumn,
+    comparisons: config.comparisons.map(comparisonFromSpec),
+    blocking: config.blocking,
+    threshold: config.threshold ?? 0.9,
+  };
+}
