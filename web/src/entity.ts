@@ -4,7 +4,8 @@ import { computed, ref } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 import { ElMessageBox, type FormItemRule } from 'element-plus';
 import { api } from './api.ts';
-import { t } from './i18n/index.ts';
+import { fmtTime } from './format.ts';
+import { i18n, t } from './i18n/index.ts';
 import { session } from './session.ts';
 
 export type EntityKind = 'person' | 'enterprise';
@@ -13,12 +14,14 @@ export const isEntityKind = (s: unknown): s is EntityKind => s === 'person' || s
 
 export interface DatasetRef { code: string; name: string }
 
-export type RunMode = 'full' | 'incremental';
+/** `recluster`: after a merge, split or review decision, the clusters are drawn again from the stored pairs. */
+export type RunMode = 'full' | 'incremental' | 'recluster';
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed';
 export interface Run {
-  id: string; kind: EntityKind; mode: RunMode; status: RunStatus; startedAt: string | null; finishedAt: string | null;
+  id: string; kind: EntityKind; mode: RunMode; status: RunStatus; retrain?: boolean; createdAt?: string; startedAt: string | null; finishedAt: string | null;
+  /** `done` of `total` stages, the one running named. */
   progress: { stage: string; done: number; total: number } | null;
-  stats: { records: number; pairs: number; links: number; clusters: number; newClusters: number; seconds: number } | null;
+  stats: { records: number; pairs: number; links: number; clusters: number; newClusters: number; seconds: number; changed?: number; merged?: number; review?: number } | null;
   error: string | null;
 }
 
@@ -28,9 +31,16 @@ export interface Overview {
   sizeHistogram: { size: number; count: number }[];
 }
 
-export type SearchBy = 'name' | 'id' | 'phone';
-/** What a search hit shows; a key is absent when the caller may not see that field at all. */
-export interface Display { name?: string; idNumber?: string; sex?: string; birthDate?: string; phone?: string }
+/** What a profile is searched by: a person by name, ID number or phone; an enterprise by name or credit code. */
+export type SearchBy = 'name' | 'id_number' | 'phone' | 'code';
+export const SEARCH_BY: Record<EntityKind, SearchBy[]> = { person: ['name', 'id_number', 'phone'], enterprise: ['name', 'code'] };
+/** The inputs a profile is made of, in the order shown (the server's ENTITY_INPUTS). */
+export const INPUTS: Record<EntityKind, string[]> = {
+  person: ['name', 'id_number', 'sex', 'birth_date', 'phone', 'address'],
+  enterprise: ['name', 'code', 'legal_rep', 'address', 'established'],
+};
+/** What a search hit shows, by input; a key is absent when the caller may not see that field at all. */
+export type Display = Record<string, unknown>;
 export interface SearchHit { clusterId: string; display: Display; records: number; datasets: DatasetRef[] }
 export interface SearchResult { items: SearchHit[]; searched: DatasetRef[]; skipped: (DatasetRef & { reason: string })[] }
 
@@ -43,7 +53,7 @@ export interface TimelineEvent { at: string; dataset: DatasetRef; rid: string; t
 export type ManualMark = 'match' | 'no_match' | null;
 export interface Link { left: string; right: string; probability: number; weight: number; manual: ManualMark }
 export type DecisionAction = 'merge' | 'split' | 'match' | 'no_match';
-export interface Decision { id: string; action: DecisionAction; reason: string; actor: string; at: string }
+export interface Decision { id: string; action: DecisionAction; reason: string; actor: string; at: string; clusterIds?: string[] }
 export interface Profile {
   clusterId: string; kind: EntityKind; redirectedFrom: string | null;
   golden: GoldenField[]; records: SourceRecord[]; hidden: number;
@@ -54,6 +64,8 @@ export interface ExplainField { name: string; title?: string; level: number; lab
 export interface Explanation {
   left: string; right: string; prior: number; fields: ExplainField[];
   matchWeight: number; matchProbability: number; deterministic: boolean;
+  /** Some values are not shown: a record of the pair is in a dataset the caller may not read. */
+  hiddenValues?: boolean;
 }
 
 export type ReviewStatus = 'pending' | 'match' | 'no_match';
@@ -73,8 +85,8 @@ export const entityApi = {
   explain: (kind: EntityKind, left: string, right: string) => api.get<Explanation>(`${base(kind)}/explain`, { left, right }, { quiet: true }),
   merge: (kind: EntityKind, clusterIds: [string, string], reason: string) => api.post<{ clusterId: string }>(`${base(kind)}/merge`, { clusterIds, reason }),
   split: (kind: EntityKind, clusterId: string, rids: string[], reason: string) =>
-    api.post<{ clusterIds: [string, string] }>(`${base(kind)}/profiles/${at(clusterId)}/split`, { rids, reason }),
-  review: (kind: EntityKind, status: ReviewStatus | null, limit: number, offset: number) =>
+    api.post<{ clusterIds: string[] }>(`${base(kind)}/profiles/${at(clusterId)}/split`, { rids, reason }),
+  review: (kind: EntityKind, status: ReviewStatus, limit: number, offset: number) =>
     api.get<{ items: ReviewItem[]; total: number }>(`${base(kind)}/review`, { status, limit, offset }),
   decide: (kind: EntityKind, id: string, decision: 'match' | 'no_match', reason: string) =>
     api.post<unknown>(`${base(kind)}/review/${at(id)}`, { decision, reason }),
@@ -142,6 +154,15 @@ export function fmtProbability(p: number | null | undefined): string {
 }
 /** A match weight (log2 Bayes factor) with its sign: +6.21 / −3.40. */
 export const fmtWeight = (w: number | null | undefined): string => (w === null || w === undefined || Number.isNaN(w) ? '—' : `${w >= 0 ? '+' : '−'}${Math.abs(w).toFixed(2)}`);
+/** An input's title for the kind: `姓名` of a person, `企业名称` of an enterprise; an unknown one as named. */
+export function inputTitle(kind: EntityKind, input: string): string {
+  const key = `entity.inputs.${kind}.${input}`;
+  return i18n.global.te(key) ? t(key) : input;
+}
+
+/** A date from the timeline (a day, or an instant) as shown: days stay days. */
+export const fmtDay = (at: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(at) ? at : fmtTime(at));
+
 /** A value from a record as text; null and empty show as a dash. */
 export const valueText = (v: unknown): string => (v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 

@@ -70,7 +70,7 @@ export const MENU: MenuEntry[] = [
     // 一人一档 / 一企一档: profiles across departments; a profile's own page (/entity/:kind/:id) is a detail route
     key: 'entity', icon: Postcard, children: [
       { key: 'entitySearch', path: '/entity', view: () => import('./views/EntitySearchView.vue'), roles: SHARING },
-      { key: 'entityReview', path: '/entity/review', view: () => import('./views/EntityReviewView.vue'), roles: SHARING },
+      { key: 'entityReview', path: '/entity/review', view: () => import('./views/EntityReviewView.vue'), roles: ['admin', 'officer'] },
       { key: 'entityRuns', path: '/entity/runs', view: () => import('./views/EntityRunsView.vue'), roles: SHARING },
     ],
   },
