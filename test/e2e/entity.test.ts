@@ -6,6 +6,7 @@
 //    explanation with its waterfall;
 //  - the officer ticks the department's record and splits it off with a reason (a reason too short is
 //    refused): the page names both profiles, the record lives in the new one, the decision is in the history;
+//    then merges the two again by the other profile's id;
 //  - a pair waits in the review queue (planted: the demo city's clean records leave none, see plantReviewPair);
 //    the admin compares it (waterfall) and decides it is not the same person, and it leaves the pending list.
 //   node scripts/test.mjs test/e2e/entity
@@ -21,6 +22,7 @@ import { login, startTestServer } from '../helpers/server.ts';
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
 const OFFICER = officerName('MZ'); // 民政局: the marriage register in clear, the household register under a grant
 const SPLIT_REASON = '婚姻登记中的男方与户籍人员出生日期不符，系同名他人';
+const MERGE_REASON = '核对结婚证原件，确为同一人，撤销拆分';
 const REVIEW_REASON = '身份证号与出生日期均不同，不是同一人';
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -142,6 +144,19 @@ test('一人一档: search → profile (golden record, timeline, records, explai
   await page.locator('[data-test=entity-record-rid]').filter({ hasText: movedRid }).waitFor();
   assert.equal(await page.locator('[data-test=entity-record-rid]').count(), 1, 'the split record alone in the new profile');
 
+  // ---- …and merges it back by the other profile's id: one profile with both records again
+  await page.locator('[data-test=entity-merge]').click();
+  await dialog.waitFor();
+  await page.locator('[data-test=entity-merge-other]').fill(kept);
+  await page.locator('[data-test=entity-merge-reason]').fill(MERGE_REASON);
+  await page.locator('[data-test=entity-merge-save]').click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=entity-record-rid]').length === n, before);
+  const merged = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+  assert.ok([kept, split].includes(merged), `the merged profile is one of the two (${merged})`);
+  assert.match(await page.locator('[data-test=entity-decisions]').innerText(), new RegExp(MERGE_REASON));
+  await shot(page, '06-merged');
+
   // ---- the review queue: the admin compares the waiting pair and rules it out
   const planted = await plantReviewPair(admin);
   const pendingBefore = (await entities<{ total: number }>('GET', '/review?status=pending&limit=1', admin)).total;
@@ -158,7 +173,7 @@ test('一人一档: search → profile (golden record, timeline, records, explai
   await review.locator('[data-test=entity-waterfall] canvas').waitFor();
   assert.match(await review.locator('[data-test=entity-explain-fields]').innerText(), /手机号码/);
   await page.waitForTimeout(600);
-  await shot(page, '06-review');
+  await shot(page, '07-review');
   await review.locator('[data-test=entity-drawer-nomatch]').click();
   await confirmBox(page, REVIEW_REASON);
   await review.waitFor({ state: 'hidden' });
@@ -168,12 +183,12 @@ test('一人一档: search → profile (golden record, timeline, records, explai
   assert.ok(decided.items.some((i) => i.reason === REVIEW_REASON), 'the decision is kept with its reason');
   await page.locator('[data-test=entity-review-status-no_match]').click();
   await page.locator('[data-test=entity-review-table] .el-table__body tr').filter({ hasText: REVIEW_REASON }).waitFor();
-  await shot(page, '07-reviewed');
+  await shot(page, '08-reviewed');
 
   // ---- the runs page lists the runs with what they produced
   await page.locator('[data-test=menu-entityRuns]').click();
   await page.locator('[data-test=entity-run-stats]').first().waitFor();
-  await shot(page, '08-runs');
+  await shot(page, '09-runs');
 
   assert.deepEqual(outside, [], 'nothing fetched from outside');
   assert.deepEqual(errors, [], 'errors in the page');
