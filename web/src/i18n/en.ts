@@ -1352,8 +1352,8 @@ const en: Messages = {
       result: '{n} profiles found',
     },
     inputs: {
-      person: { name: 'name', id_number: 'ID number', sex: 'sex', birth_date: 'date of birth', phone: 'phone', address: 'address' },
-      enterprise: { name: 'enterprise name', code: 'credit code', legal_rep: 'legal representative', address: 'address', established: 'founded' },
+      person: { name: 'Name', id_number: 'ID number', sex: 'Sex', birth_date: 'Date of birth', phone: 'Phone', address: 'Address' },
+      enterprise: { name: 'Enterprise name', code: 'Credit code', legal_rep: 'Legal representative', address: 'Address', established: 'Founded' },
     },
     overview: {
       records: 'Source records',
