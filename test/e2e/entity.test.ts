@@ -8,7 +8,8 @@
 //    refused): the page names both profiles, the record lives in the new one, the decision is in the history;
 //    then merges the two again by the other profile's id;
 //  - a pair waits in the review queue (planted: the demo city's clean records leave none, see plantReviewPair);
-//    the admin compares it (waterfall) and decides it is not the same person, and it leaves the pending list.
+//    the admin compares it (waterfall) and decides it is not the same person, and it leaves the pending list;
+//  - the admin starts an incremental run on the runs page and sees it done.
 //   node scripts/test.mjs test/e2e/entity
 // Screenshots go to $GOVHUB_E2E_SCREENSHOTS (default /tmp) as entity-*.png.
 import { test } from 'node:test';
@@ -185,9 +186,16 @@ test('一人一档: search → profile (golden record, timeline, records, explai
   await page.locator('[data-test=entity-review-table] .el-table__body tr').filter({ hasText: REVIEW_REASON }).waitFor();
   await shot(page, '08-reviewed');
 
-  // ---- the runs page lists the runs with what they produced
+  // ---- the runs page lists the runs with what they produced; the admin starts an incremental one and follows it
   await page.locator('[data-test=menu-entityRuns]').click();
   await page.locator('[data-test=entity-run-stats]').first().waitFor();
+  const runsBefore = (await entities<{ items: unknown[] }>('GET', '/runs', admin)).items.length;
+  await page.locator('[data-test=entity-run-start]').click();
+  await page.locator('[data-test=entity-run-go]').click();
+  const runRows = page.locator('[data-test=entity-runs] .el-table__body tr');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=entity-runs] .el-table__body tr').length === n, runsBefore + 1);
+  await runRows.first().locator('[data-test=entity-run-status][data-status=done]').waitFor();
+  assert.match(await runRows.first().innerText(), /增量/);
   await shot(page, '09-runs');
 
   assert.deepEqual(outside, [], 'nothing fetched from outside');
