@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { VERSION } from '../kernel/index.ts';
 import { auditCommands } from './audit.ts';
 import { demoCommand } from './demo.ts';
+import { entityCommands } from './entity.ts';
 import { ingestCommand } from './ingest.ts';
+import { linkCommand } from './link.ts';
 import { migrateCommand } from './migrate.ts';
 import { sourcesCommands } from './sources.ts';
 import { startCommand } from './start.ts';
@@ -22,6 +24,8 @@ program.addCommand(userCommands());
 program.addCommand(auditCommands());
 program.addCommand(sourcesCommands());
 program.addCommand(ingestCommand());
+program.addCommand(entityCommands());
+program.addCommand(linkCommand());
 
 try {
   await program.parseAsync(process.argv);

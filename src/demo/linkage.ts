@@ -128,8 +128,8 @@ export interface LinkageOptions {
 
 let toTraditional: ((s: string) => string) | null = null;
 function traditional(s: string): string {
-  toTraditional ??= OpenCC.Converter({ from: 'cn', to: 't' });
-  return toTraditional(s);
+  const convert = (toTraditional ??= OpenCC.Converter({ from: 'cn', to: 't' }));
+  return convert(s);
 }
 
 const PROVINCE = '浙江省';
@@ -165,9 +165,10 @@ const SEX_FORMS: Array<[string, string]> = [['1', '2'], ['M', 'F'], ['男性', '
 function twinOf(rng: Prng, p: Person): Person {
   const male = rng.chance(0.5) ? p.male : !p.male;
   const seq = Number(p.idNumber.slice(14, 17));
-  // The issuer hands out sequences upward from an offset; the one just below is free unless 500
-  // people of one sex share the area and the day.
-  const next = male === p.male ? (seq + 998) % 1000 : (seq + 999) % 1000;
+  // The issuer hands out sequences 2 apart upward from an offset per (area, day): 250 slots further
+  // on keeps the parity (same sex), 350½ flips it (the other sex). Neither meets a number handed out
+  // unless 250 people share the area, the day and the sex, and the two never meet each other.
+  const next = (seq + (male === p.male ? 500 : 701)) % 1000;
   const first17 = p.idNumber.slice(0, 14) + String(next).padStart(3, '0');
   const chars = [...p.name];
   const surname = chars.slice(0, p.surnameLength).join('');

@@ -3,9 +3,10 @@
  * engine links them with (src/entity/person, src/entity/enterprise).
  */
 import type { StageRunner } from '../lake/index.ts';
-import { ENTERPRISE_SETTINGS, enterpriseFeatures } from './enterprise/index.ts';
+import { enterpriseFeatures } from './enterprise/features.ts';
+import { ENTERPRISE_SETTINGS, pinDifferWeights } from './enterprise/settings.ts';
 import { ENTITY_INPUTS, type EntityKind } from './kinds.ts';
-import type { LinkSettings } from './link/types.ts';
+import type { LinkSettings, TrainedModel } from './link/types.ts';
 import { PERSON_SETTINGS, personFeatures } from './person/index.ts';
 
 export interface KindModel {
@@ -14,6 +15,10 @@ export interface KindModel {
   /** Build table `out` (rid, source, features…) from the raw table `source`. */
   features(run: StageRunner, source: string, out: string): Promise<void>;
   settings: LinkSettings;
+  /** Adjust what training learned where EM cannot learn it (e.g. evidence every candidate pair shares). */
+  tune?(model: TrainedModel): TrainedModel;
+  /** Feature that is one value per entity (a valid ID number): two different values never share a cluster, unless people decided so. */
+  conflictKey?: string;
 }
 
 export const KIND_MODELS: Record<EntityKind, KindModel> = {
@@ -26,6 +31,7 @@ export const KIND_MODELS: Record<EntityKind, KindModel> = {
       });
     },
     settings: PERSON_SETTINGS,
+    conflictKey: 'id18',
   },
   enterprise: {
     inputs: ENTITY_INPUTS.enterprise,
@@ -36,6 +42,8 @@ export const KIND_MODELS: Record<EntityKind, KindModel> = {
       });
     },
     settings: ENTERPRISE_SETTINGS,
+    tune: pinDifferWeights,
+    conflictKey: 'org_code',
   },
 };
 

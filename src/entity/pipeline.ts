@@ -124,6 +124,7 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
   let model: TrainedModel;
   if (input.retrain || !exists(file(modelDir, 'model.json'))) {
     model = await linker.train('feat');
+    if (km.tune) model = km.tune(model);
     await linker.saveModel(model, modelDir);
   } else model = await Linker.loadModel(run, modelDir);
 
@@ -165,6 +166,10 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
     UNION ALL
     SELECT l, r, 1.0, true FROM decided d WHERE d.must AND l IN (SELECT rid FROM feat) AND r IN (SELECT rid FROM feat)`);
   await clusterLinks(run, { nodes: 'feat', idColumn: 'rid', edges: 'edges', out: 'cc' });
+  // one entity has one key (ID number, organisation code): two different keys in a cluster are a cannot-link
+  await run.run('constraints', `CREATE OR REPLACE TEMP TABLE cannot AS SELECT l, r FROM decided WHERE NOT must${km.conflictKey ? `
+    UNION SELECT a.rid, b.rid FROM cc ca JOIN feat a ON a.rid = ca.rid JOIN cc cb ON cb.cluster = ca.cluster AND cb.rid > ca.rid JOIN feat b ON b.rid = cb.rid
+     WHERE a.${ident(km.conflictKey)} <> b.${ident(km.conflictKey)}` : ''}`);
   await fixCannotLinks(run);
   const links = Number((await run.rows<{ n: number }>('count', 'SELECT count(*) AS n FROM edges'))[0]!.n);
 
@@ -202,17 +207,19 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
 }
 
 /**
- * A component holding both records of a cannot-link (bridged by a third record) is clustered again
- * in TypeScript with the cannot-links kept (constrainedClusters); all others stay as SQL found them.
+ * A component holding both records of a cannot-link — a person's decision, or two different keys —
+ * bridged by a third record is clustered again in TypeScript with the cannot-links kept
+ * (constrainedClusters: people's must-links first, then links from the strongest down, so a record
+ * without a key goes with the record it matches best); all others stay as SQL found them.
  */
 async function fixCannotLinks(run: StageRunner): Promise<void> {
-  const bad = await run.rows<{ cluster: string }>('constraints', `SELECT DISTINCT a.cluster FROM decided d JOIN cc a ON a.rid = d.l JOIN cc b ON b.rid = d.r WHERE NOT d.must AND a.cluster = b.cluster`);
+  const bad = await run.rows<{ cluster: string }>('constraints', `SELECT DISTINCT a.cluster FROM cannot d JOIN cc a ON a.rid = d.l JOIN cc b ON b.rid = d.r WHERE a.cluster = b.cluster`);
   if (!bad.length) return;
   const list = bad.map((b) => literal(b.cluster)).join(', ');
   const nodes = (await run.rows<{ rid: string }>('constraints', `SELECT rid FROM cc WHERE cluster IN (${list})`)).map((r) => r.rid);
   const inBad = `(SELECT rid FROM cc WHERE cluster IN (${list}))`;
   const edges = await run.rows<{ l: string; r: string; p: number; must: boolean }>('constraints', `SELECT rid_l AS l, rid_r AS r, p, must FROM edges WHERE rid_l IN ${inBad}`);
-  const cannot = await run.rows<{ l: string; r: string }>('constraints', `SELECT l, r FROM decided WHERE NOT must AND l IN ${inBad}`);
+  const cannot = await run.rows<{ l: string; r: string }>('constraints', `SELECT l, r FROM cannot WHERE l IN ${inBad}`);
   const labels = constrainedClusters(nodes, edges as Edge[], cannot.map((c) => [c.l, c.r]));
   await run.run('constraints', `CREATE OR REPLACE TEMP TABLE relabel (rid VARCHAR, cluster VARCHAR)`);
   const entries = [...labels];

@@ -20,11 +20,10 @@ async function recluster(ctx: Ctx, kind: EntityKind) {
   return entityRuns.runNow(ctx, SYSTEM, kind, { mode: 'recluster' });
 }
 
-const POLL_SECONDS = Number(process.env.GOVHUB_ENTITY_POLL_SECONDS ?? 60);
-
 export function entityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (app) => {
     // new versions of source datasets are linked incrementally, soon after they arrive
+    const POLL_SECONDS = Number(process.env.GOVHUB_ENTITY_POLL_SECONDS ?? 60);
     if (POLL_SECONDS > 0) {
       const timer = setInterval(() => {
         for (const kind of ENTITY_KINDS) {

@@ -49,6 +49,13 @@ function personRoles(ds: Dataset): SourceRole[] {
     }
     roles.push({ role: prefix.replace(/_$/, ''), fields });
   }
+  // people named with a phone but no ID number (a case's reporter, a pupil's guardian): linked on name and phone
+  for (const phone of ds.fields.filter((f) => f.element === 'mobile')) {
+    const prefix = /^(.+?)_?(lxdh|dh)$/.exec(phone.name)?.[1];
+    if (!prefix || roles.some((r) => r.role === prefix)) continue;
+    const name = byName(ds.fields, `${prefix}_xm`, `${prefix}xm`);
+    if (name) roles.push({ role: prefix, fields: { name: name.name, phone: phone.name } });
+  }
   return roles;
 }
 

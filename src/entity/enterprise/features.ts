@@ -54,7 +54,17 @@ async function distinct(run: StageRunner, stage: string, source: string, expr: s
  */
 export async function enterpriseFeatures(
   run: StageRunner,
-  opts: { source: string; mapping: EnterpriseMapping; out: string },
+  opts: {
+    source: string;
+    mapping: EnterpriseMapping;
+    out: string;
+    /**
+     * City (short name, e.g. 示范) of records whose name and address name none. A registered name
+     * always carries its place (or a national-level mark); a clerk of the city's own department who
+     * drops it means the city, so these records are told apart from namesakes elsewhere.
+     */
+    homeRegion?: string;
+  },
 ): Promise<void> {
   const m = opts.mapping;
   const src = /^\s*\(/.test(opts.source) ? `${opts.source} AS src` : `${ident(opts.source)} AS src`;
@@ -106,7 +116,7 @@ export async function enterpriseFeatures(
       SELECT CAST(${col(m.id)} AS VARCHAR) AS rid, ${source} AS source,
         c.org_code, c.uscc, c.reg_no,
         n.name_norm, n.core, n.industry, n.form, coalesce(n.branch, '') AS branch,
-        coalesce(n.region, a.region) AS region, coalesce(a.district, n.district) AS district,
+        coalesce(n.region, a.region${opts.homeRegion ? `, ${literal(opts.homeRegion)}` : ''}) AS region, coalesce(a.district, n.district) AS district,
         a.addr_norm, p.legal_rep, CAST(d.iso AS DATE) AS established
       FROM ${src}
       LEFT JOIN ${ident(tmp('names'))} n ON n.raw = CAST(${col(m.name)} AS VARCHAR)

@@ -52,7 +52,7 @@ export const ORG_FORMS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Words after which what follows is a place of business of a 个体工商户 (no legal form in its name). */
-const SHOP_WORDS = ['工作室', '中心', '店', '馆', '部', '行', '坊', '铺', '室', '厂', '场', '所'];
+const SHOP_WORDS = ['工作室', '店', '馆', '部', '坊', '铺'];
 
 /** Branch suffixes: the part of the name from the head office's form to here is the branch. */
 export const BRANCH_SUFFIXES = ['分公司', '营业部', '分店', '办事处', '门市部', '分厂', '分社', '经营部', '分理处', '支行', '分行', '分部', '服务部'];

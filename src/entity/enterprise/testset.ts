@@ -115,7 +115,8 @@ function variantName(rng: Prng, d: Draft, messy: number): string {
     const form = d.form === '有限公司' && rng.chance(0.4 * messy) ? '有限责任公司' : d.form;
     const group = d.group ? (rng.chance(0.5) ? '（集团）' : '集团') : '';
     const body = d.core + d.industry + group;
-    const place = rng.next();
+    // a namesake from another city is only known apart by its city: its clerks always write it
+    const place = d.role === 'namesake' ? 0.2 * messy + rng.next() * 0.25 * messy : rng.next();
     const [open, close] = rng.chance(0.5) ? ['（', '）'] : ['(', ')'];
     if (place < 0.2 * messy) name = body + form; // no city
     else if (place < 0.35 * messy) name = `${d.core}${d.industry}${open}${rng.chance(0.5) ? d.city[1] : d.city[0]}${close}${group}${form}`;
@@ -123,7 +124,7 @@ function variantName(rng: Prng, d: Draft, messy: number): string {
     else name = d.city[0] + body + form;
   } else {
     name = registeredName(d);
-    if (rng.chance(0.3 * messy)) name = name.replace(d.city[0], '');
+    if (rng.chance(0.3 * messy) && d.role !== 'namesake') name = name.replace(d.city[0], '');
   }
   if (rng.chance(0.05 * messy)) name = toTraditional(name);
   if (rng.chance(0.05 * messy)) name = name.replace(d.core, d.core + ' ');
@@ -227,11 +228,12 @@ export function generateEnterpriseSet(opts: { enterprises: number; seed?: number
     const hard = rng.next();
     if (hard < 0.08) {
       // a branch: its own code and address, run by a manager, named after its head office
-      const district = rng.pick(DISTRICTS.filter((x) => x.name !== d.nameDistrict));
-      newDraft({
+      const district = rng.pick(DISTRICTS);
+      const b = newDraft({
         role: 'branch', of: d.eid, kind, core, industry, form: d.form, group: d.group,
         branch: `${district.name.replace(/(区|县|市)$/, '')}分公司`, headName: registeredName(d), headUscc: d.uscc, legalRep: rng.chance(0.3) ? d.legalRep : person(),
       });
+      Object.assign(b, place(district.name, CITY.name, district.streets));
     } else if (hard < 0.14) {
       // the same name registered in another city
       const [full, short, area, districtName] = rng.pick(OTHER_CITIES);
@@ -256,11 +258,12 @@ export function generateEnterpriseSet(opts: { enterprises: number; seed?: number
   };
   const orgDashed = (uscc: string) => `${uscc.slice(8, 16)}-${uscc[16]}`;
   for (const d of drafts) {
+    // a namesake is registered and insures its staff in its own city; here it pays tax or holds a permit
     const inCity = d.role !== 'namesake';
-    if (inCity || rng.chance(0.5)) {
+    if (inCity) {
       add(d, 'SC_QYDJ', { name: registeredName(d), uscc: typedCode(rng, d.uscc), legal_rep: d.legalRep, address: d.address, established: d.founded });
     }
-    if (rng.chance(0.85)) {
+    if (rng.chance(inCity ? 0.85 : 0.6)) {
       const t = rng.next();
       const taxpayer = t < 0.6 ? typedCode(rng, d.uscc) : t < 0.9 && d.kind !== '92' ? d.uscc.slice(2, 8) + d.uscc.slice(8, 17) : null;
       add(d, 'SW_NSRDJ', {
@@ -268,7 +271,7 @@ export function generateEnterpriseSet(opts: { enterprises: number; seed?: number
         address: rng.chance(0.8) ? variantAddress(rng, d) : null, established: rng.chance(0.7) ? d.founded : null,
       });
     }
-    if (d.kind === '91' && rng.chance(0.35)) {
+    if (d.kind === '91' && rng.chance(inCity ? 0.35 : 0.6)) {
       const c = rng.next();
       const code = d.headUscc && rng.chance(0.3) ? d.headUscc : d.uscc;
       add(d, 'HB_PWXK', {
@@ -276,7 +279,7 @@ export function generateEnterpriseSet(opts: { enterprises: number; seed?: number
         legal_rep: rng.chance(0.6) ? variantPerson(rng, d.legalRep) : null, address: variantAddress(rng, d),
       });
     }
-    if (d.kind !== '93' && rng.chance(0.6)) {
+    if (inCity && d.kind !== '93' && rng.chance(0.6)) {
       const c = rng.next();
       const code = d.headUscc && rng.chance(0.3) ? d.headUscc : d.uscc;
       add(d, 'RS_SBCB', {

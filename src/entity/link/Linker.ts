@@ -112,6 +112,7 @@ export class Linker {
     const m0 = comps.map((c) => initialM(c.levels.length + 1));
     const mSums = comps.map((c) => Array.from({ length: c.levels.length + 1 }, () => 0));
     const mPasses = comps.map(() => 0);
+    const passes: Array<{ matches: number; fixed: boolean[] }> = [];
     let emIterations = 0;
     for (const [i, rule] of trainingRules.entries()) {
       this.progress(`train.em.${i + 1}`, step++, total);
@@ -121,6 +122,7 @@ export class Linker {
       if (!patterns.length || !active.some(Boolean)) continue;
       const res = runEm(patterns, m0, u, 0.3, { active });
       emIterations += res.iterations;
+      passes.push({ matches: res.lambda * patterns.reduce((a, p) => a + p.count, 0), fixed: active.map((a) => !a) });
       comps.forEach((_, c) => {
         if (!active[c]) return;
         mPasses[c]! += 1;
@@ -129,17 +131,19 @@ export class Linker {
     }
     const m = comps.map((_, c) => (mPasses[c] ? mSums[c]!.map((v) => v / mPasses[c]!) : m0[c]!));
 
-    // lambda: the share of matches among the candidate pairs (EM with m and u fixed), scaled to all
-    // pairs — the blocking is meant to miss almost no match, so matches outside it are few.
+    // lambda: each pass counted the matches inside its rule's block; the rule holds for a match as
+    // often as the match agrees exactly (and is not null) on the columns it fixes, so matches in all
+    // = matches in the block / that recall. The median over passes, over all pairs. (EM over the
+    // union of the rules cannot give it: those non-matches agree far more often than u says.)
     this.progress('train.lambda', step++, total);
-    const rules = [...s.blocking, ...(s.deterministic ?? [])];
-    const from = `(${candidatePairsSql(s, records, rules)}) p JOIN ${records} l ON ${rid('l', s)} = p.rid_l JOIN ${records} r ON ${rid('r', s)} = p.rid_r`;
-    const cand = toPatterns(comps, await this.run.rows('train.lambda', patternsSql(comps, from)));
-    const candidates = cand.reduce((a, p) => a + p.count, 0);
     const all = await this.count('train.allPairs', allPairsSql(s, records));
-    const lam = cand.length ? runEm(cand, m, u, 0.1, { active: comps.map(() => true), lambdaOnly: true }) : { lambda: 0, iterations: 0 };
-    emIterations += lam.iterations;
-    const lambda = Math.min(0.999999, Math.max(lam.lambda * candidates, 1) / Math.max(all, 1));
+    const nonNull = await this.nonNullShares(records, comps);
+    const estimates = passes
+      .filter((p) => p.fixed.every((f, c) => !f || mPasses[c]! > 0))
+      .map((p) => p.matches / p.fixed.reduce((acc, f, c) => (f ? acc * m[c]![0]! * nonNull[c]! ** 2 : acc), 1))
+      .sort((a, b) => a - b);
+    const matches = estimates.length ? estimates[Math.floor((estimates.length - 1) / 2)]! : passes.reduce((a, p) => Math.max(a, p.matches), 0);
+    const lambda = Math.min(0.5, Math.max(matches, 1) / Math.max(all, 1));
     this.progress('train.done', total, total);
 
     return {
@@ -155,6 +159,13 @@ export class Linker {
       records: n,
       emIterations,
     };
+  }
+
+  /** Share of records where each comparison's columns are all present. */
+  private async nonNullShares(records: string, comps: Comparison[]): Promise<number[]> {
+    const exprs = comps.map((c, i) => `avg(CASE WHEN ${c.columns.map((col) => `${ident(col)} IS NOT NULL`).join(' AND ')} THEN 1.0 ELSE 0.0 END) AS s${i}`);
+    const [row] = await this.run.rows<Record<string, number>>('train.nonNull', `SELECT ${exprs.join(', ')} FROM ${records}`);
+    return comps.map((_, i) => Number(row?.[`s${i}`] ?? 1));
   }
 
   async saveModel(model: TrainedModel, dir: string): Promise<void> {

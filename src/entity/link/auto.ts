@@ -21,6 +21,8 @@ export interface ColumnProfile {
   emailShare: number;
   dateShare: number;
   digitShare: number;
+  /** Share that look like a date with a time of day. */
+  timeShare: number;
 }
 
 export async function profileColumns(run: StageRunner, records: string, columns: Array<{ name: string; type: string }>): Promise<ColumnProfile[]> {
@@ -31,9 +33,10 @@ export async function profileColumns(run: StageRunner, records: string, columns:
       `profile.${name}`,
       `SELECT count(*) AS n, count(${ident(name)}) AS non_null, count(DISTINCT ${ident(name)}) AS distinct_values,
          avg(length(${v})) AS avg_length,
-         avg(CASE WHEN regexp_matches(${v}, '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN 1 ELSE 0 END) AS email_share,
-         avg(CASE WHEN regexp_matches(${v}, '^(1[89]|20)\\d\\d-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\\d|3[01])') THEN 1 ELSE 0 END) AS date_share,
-         avg(CASE WHEN regexp_matches(${v}, '^\\d+$') THEN 1 ELSE 0 END) AS digit_share
+         avg(CASE WHEN regexp_matches(${v}, '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$') THEN 1 ELSE 0 END) FILTER (WHERE ${ident(name)} IS NOT NULL) AS email_share,
+         avg(CASE WHEN regexp_matches(${v}, '^(1[89]|20)\\d\\d-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\\d|3[01])') THEN 1 ELSE 0 END) FILTER (WHERE ${ident(name)} IS NOT NULL) AS date_share,
+         avg(CASE WHEN regexp_matches(${v}, '^\\d+$') THEN 1 ELSE 0 END) FILTER (WHERE ${ident(name)} IS NOT NULL) AS digit_share,
+         avg(CASE WHEN regexp_matches(${v}, '^\\d{4}\\D?\\d{1,2}\\D?\\d{1,2}[T ]\\d{1,2}:\\d{2}') THEN 1 ELSE 0 END) FILTER (WHERE ${ident(name)} IS NOT NULL) AS time_share
        FROM ${records}`,
     );
     const n = Number(r!.n);
@@ -46,6 +49,7 @@ export async function profileColumns(run: StageRunner, records: string, columns:
       emailShare: Number(r!.email_share ?? 0),
       dateShare: Number(r!.date_share ?? 0),
       digitShare: Number(r!.digit_share ?? 0),
+      timeShare: Number(r!.time_share ?? 0),
     });
   }
   return out;
@@ -55,6 +59,8 @@ export async function profileColumns(run: StageRunner, records: string, columns:
 export function classify(p: ColumnProfile): ColumnKind {
   const n = p.name.toLowerCase();
   if (p.nonNull === 0 || p.nullShare > 0.95 || p.distinct <= 1) return 'skip';
+  // When a row was written says nothing about whom it describes.
+  if (/^timestamp/i.test(p.type) || p.timeShare > 0.5 || /^(updated|created|modified|loaded|inserted|ingested)(_?(at|on|time|date))?$|更新时间|创建时间|入库时间/.test(n)) return 'skip';
   if (p.emailShare > 0.5 || /e-?mail|邮箱/.test(n)) return 'email';
   if (/^(date|timestamp)/i.test(p.type) || p.dateShare > 0.8 || (/dob|birth|date|日期|生日/.test(n) && p.dateShare > 0.5)) return 'date';
   if (/post|zip|邮编|邮政/.test(n)) return 'postcode';

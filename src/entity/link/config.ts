@@ -14,6 +14,10 @@ export interface ComparisonSpec {
   tf?: boolean;
   /** jaroWinkler similarities, levenshtein distances, numeric differences, date years. */
   thresholds?: number[];
+  /** jaroWinkler: a column the values may have been swapped with (first name ↔ surname). */
+  swapWith?: string;
+  /** date: the "within days" level. */
+  days?: number;
   /** postcode: leading characters of the same area. */
   prefix?: number;
 }
@@ -34,9 +38,9 @@ export function comparisonFromSpec(spec: Comparison | ComparisonSpec): Compariso
     case 'exact': return COMPARISON_HELPERS.exact(col, o);
     case 'email': return COMPARISON_HELPERS.email(col, o);
     case 'postcode': return COMPARISON_HELPERS.postcode(col, spec.prefix, o);
-    case 'jaroWinkler': return COMPARISON_HELPERS.jaroWinkler(col, spec.thresholds, o);
+    case 'jaroWinkler': return COMPARISON_HELPERS.jaroWinkler(col, spec.thresholds, { ...o, swapWith: spec.swapWith });
     case 'levenshtein': return COMPARISON_HELPERS.levenshtein(col, spec.thresholds, o);
-    case 'date': return COMPARISON_HELPERS.date(col, spec.thresholds, o);
+    case 'date': return COMPARISON_HELPERS.date(col, spec.thresholds, { ...o, days: spec.days });
     case 'numeric': return COMPARISON_HELPERS.numeric(col, spec.thresholds, o);
   }
 }

@@ -10,6 +10,7 @@ import type { LinkSettings, TrainedModel } from './types.ts';
 import { autoSettings, type ColumnKind } from './auto.ts';
 import { clusterLinks } from './cluster.ts';
 import { columnsOf, settingsFromConfig, type LinkConfig } from './config.ts';
+import { DATE_TEXT_PATTERN, normalizeDateSql } from './comparisons.ts';
 import { Linker, type PredictStats } from './Linker.ts';
 import { ident, literal, literalList } from '../../lake/index.ts';
 import { gammaCol, bfCol } from './gamma.ts';
@@ -28,6 +29,8 @@ export interface LinkFilesOptions {
   /** Parsed configuration; without one the settings are built from the columns. */
   config?: LinkConfig;
   threshold?: number;
+  /** Columns left out of automatic settings (e.g. a label that must not take part). */
+  ignoreColumns?: string[];
   /** CSV to write (id,cluster); none: leave the clusters in the returned table only. */
   out?: string;
   /** CSV of the scored pairs at or above the review band (or threshold), with each comparison's level and weight. */
@@ -95,7 +98,22 @@ export async function linkFiles(run: StageRunner, o: LinkFilesOptions): Promise<
   if (Number(dup!.missing)) throw new LinkInputError(`ID 列有空值 / ${dup!.missing} records have no id in "${o.idColumn}"`);
   if (Number(dup!.within)) throw new LinkInputError(`ID 列不唯一 / id column "${o.idColumn}" is not unique (${dup!.within} repeated values)`);
   const prefix = Number(dup!.across) > 0;
-  const cleaned = columns.map((c) => (c.column_type === 'VARCHAR' ? `nullif(trim(${ident(c.column_name)}), '') AS ${ident(c.column_name)}` : ident(c.column_name)));
+  // Text columns written as dates in other layouts (1996/8/2, 1996年8月2日) become YYYY-MM-DD once
+  // per record, so the date comparison stays plain text work per pair.
+  const texts = columns.filter((c) => c.column_type === 'VARCHAR' && c.column_name !== o.idColumn);
+  const trimmed = (c: string) => `nullif(trim(${ident(c)}), '')`;
+  const dateShares = texts.length
+    ? (await run.rows<Record<string, number | null>>(
+        'read.dates',
+        `SELECT ${texts.map((c, i) => `avg(CASE WHEN regexp_matches(${trimmed(c.column_name)}, ${literal(DATE_TEXT_PATTERN)}) THEN 1 ELSE 0 END) FILTER (WHERE ${trimmed(c.column_name)} IS NOT NULL) AS s${i}`).join(', ')} FROM ${raw}`,
+      ))[0]!
+    : {};
+  const dateColumns = new Set(texts.filter((_, i) => Number(dateShares[`s${i}`] ?? 0) >= 0.8).map((c) => c.column_name));
+  const cleaned = columns.map((c) => {
+    if (c.column_type !== 'VARCHAR') return ident(c.column_name);
+    const v = trimmed(c.column_name);
+    return `${dateColumns.has(c.column_name) ? normalizeDateSql(v) : v} AS ${ident(c.column_name)}`;
+  });
   const source = `list_position(${literalList(files)}, __file) - 1`;
   const origId = `trim(CAST(${id} AS VARCHAR))`;
   const records = tempName('records');
@@ -122,7 +140,7 @@ export async function linkFiles(run: StageRunner, o: LinkFilesOptions): Promise<
     const missing = columnsOf(settings).filter((c) => !columns.some((x) => x.column_name === c));
     if (missing.length) throw new LinkInputError(`配置中的列不存在 / the configuration names missing columns: ${missing.join(', ')}`);
   } else {
-    const auto = await autoSettings(run, records, RID, columns.filter((c) => c.column_name !== o.idColumn).map((c) => ({ name: c.column_name, type: c.column_type })));
+    const auto = await autoSettings(run, records, RID, columns.filter((c) => c.column_name !== o.idColumn && !o.ignoreColumns?.includes(c.column_name)).map((c) => ({ name: c.column_name, type: c.column_type })));
     settings = auto.settings;
     kinds = auto.kinds;
   }

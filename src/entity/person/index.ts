@@ -4,3 +4,4 @@ export { nameFeatures, cleanName, splitName, namePinyin, nameFuzzyKey, fuzzySyll
 export { parseAddress, foldAddress, type ParsedAddress } from './address.ts';
 export { PERSON_SETTINGS, PERSON_BLOCKING } from './settings.ts';
 export { splitIdConflicts, type SplitConflictsInput } from './conflicts.ts';
+export { linkPeople, type LinkPeopleResult } from './link.ts';

@@ -34,11 +34,26 @@ export function shapeKey(ch: string): string {
 }
 
 let t2s: ((s: string) => string) | null = null;
+/** Characters OpenCC leaves as they are (nearly all of a simplified text): such text skips the converter. */
+const alreadySimplified = new Map<number, boolean>();
 
 /** Traditional → simplified (OpenCC, Taiwan/Hong Kong forms included). */
 export function toSimplified(s: string): string {
-  t2s ??= OpenCC.Converter({ from: 't', to: 'cn' });
-  return t2s(s);
+  const convert = (t2s ??= OpenCC.Converter({ from: 't', to: 'cn' }));
+  let clean = true;
+  for (let i = 0; i < s.length && clean; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x2e80) continue;
+    let same = alreadySimplified.get(c);
+    if (same === undefined) {
+      const ch = String.fromCharCode(c);
+      same = convert(ch) === ch;
+      alreadySimplified.set(c, same);
+    }
+    clean = same;
+  }
+  // Phrase-level conversion (乾隆 vs 干净) needs the whole text, so any changed character sends it all.
+  return clean ? s : convert(s);
 }
 
 // Interpuncts of minority names (买买提·艾力), full stops typed instead, spaces of any width.

@@ -88,22 +88,36 @@ export function normalizePerson(raw: RawPerson): PersonFeatures {
   };
 }
 
+const NEEDS_QUOTES = /["\t\r\n]/;
+
+/** A cell as written: quoted only when it holds a quote, tab or line break (values must join back unchanged). */
+function tsvCell(v: string | null): string {
+  if (v === null) return '';
+  return NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
 /**
  * Load `rows` into temporary table `name` (all VARCHAR; empty strings become NULL — no feature is
  * ever the empty string). A tab-separated file read by DuckDB's parallel CSV reader takes a few
  * hundred thousand rows in well under a second, three times faster than SQL literals.
  */
 async function loadStrings(run: StageRunner, stage: string, name: string, columns: string[], rows: Array<Array<string | null>>): Promise<void> {
+  const select = columns.map((c) => `nullif(${ident(c)}, '') AS ${ident(c)}`).join(', ');
+  if (rows.length === 0) {
+    await run.run(stage, `CREATE OR REPLACE TEMP TABLE ${ident(name)} (${columns.map((c) => `${ident(c)} VARCHAR`).join(', ')})`);
+    return;
+  }
   const dir = await mkdtemp(path.join(tmpdir(), 'govhub-person-'));
   const file = path.join(dir, `${name}.tsv`);
   try {
-    await run.step(stage, () => writeFile(file, rows.map((r) => r.map((v) => (v === null ? '' : v.replace(/[\t\r\n]/g, ' '))).join('\t')).join('\n')));
+    await run.step(stage, () => writeFile(file, rows.map((r) => r.map(tsvCell).join('\t')).join('\n')));
     const cols = columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
+    // No sniffing: the layout is known, and a sniffer could take "#" in an address for a comment.
     await run.run(
       stage,
       `CREATE OR REPLACE TEMP TABLE ${ident(name)} AS
-       SELECT ${columns.map((c) => `nullif(${ident(c)}, '') AS ${ident(c)}`).join(', ')}
-       FROM read_csv(${literal(file)}, delim = '\t', header = false, quote = '', escape = '', columns = {${cols}})`,
+       SELECT ${select}
+       FROM read_csv(${literal(file)}, auto_detect = false, delim = '\t', header = false, quote = '"', escape = '"', columns = {${cols}})`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -165,13 +179,21 @@ export async function personFeatures(
     return [raw, g.ok && (g.normalized === '1' || g.normalized === '2') ? g.normalized : null];
   }));
 
-  const id = col(m.idNumber);
-  // The ID number is checked once (the costly part); birth and sex come from the checked number by position.
+  // ID numbers are checked once per distinct value in TypeScript: two to three times faster than
+  // the std_id_card macros over every row, and a person's number repeats in each department.
+  const idTable = `${out}__ids`;
+  const ids = m.idNumber ? await distinctValues(run, 'person.ids', source, m.idNumber) : [];
+  await loadStrings(run, 'person.ids', idTable, ['raw', 'id18'], ids.map((raw) => {
+    const v = validateIdCard(raw);
+    return [raw, v.ok ? v.normalized! : null];
+  }));
+
+  // Birth and sex come from the checked number by position.
   await run.run(
     'person.features',
     `CREATE OR REPLACE TABLE ${ident(out)} AS
      WITH s AS (
-       SELECT *, std_id_card_norm(${id}) AS __id18 FROM ${ident(source)} s
+       SELECT s.*, i.id18 AS __id18 FROM ${ident(source)} s LEFT JOIN ${ident(idTable)} i ON i.raw = ${col(m.idNumber)}
      )
      SELECT s.${ident(m.rid)}::VARCHAR AS rid,
        ${col(m.source)} AS source,
@@ -187,7 +209,7 @@ export async function personFeatures(
      LEFT JOIN ${ident(sexTable)} x ON x.raw = ${col(m.sex)}
      ${m.address ? `LEFT JOIN ${ident(addrTable)} a ON a.raw = s.${ident(m.address)}::VARCHAR` : ''}`,
   );
-  await run.run('person.features', `DROP TABLE IF EXISTS ${ident(sexTable)}`);
+  for (const t of [sexTable, idTable]) await run.run('person.features', `DROP TABLE IF EXISTS ${ident(t)}`);
   await run.run('person.features', `DROP TABLE IF EXISTS ${ident(namesTable)}`);
   if (m.address) await run.run('person.features', `DROP TABLE IF EXISTS ${ident(addrTable)}`);
   const [count] = await run.rows<{ n: number }>('person.features', `SELECT count(*)::INTEGER AS n FROM ${ident(out)}`);

@@ -47,19 +47,19 @@ const sex: Comparison = {
   levels: [{ label: '相同 / same', sql: 'l.sex = r.sex' }],
 };
 
-const phone: Comparison = {
-  name: 'phone',
-  title: '手机号码',
-  columns: ['phone'],
-  levels: [{ label: '相同 / same', sql: 'l.phone = r.phone' }],
-};
-
-const address: Comparison = {
-  name: 'address',
-  title: '住址',
-  columns: ['addr_norm', 'community', 'street', 'district'],
-  nullSql: 'l.district IS NULL OR r.district IS NULL',
+/**
+ * Phone and address in one comparison: family members share both (a child's record often carries
+ * a parent's mobile), so counting them as independent evidence would add their weights twice and
+ * link parent and child. Their joint levels learn what agreeing on both is worth.
+ */
+const contact: Comparison = {
+  name: 'contact',
+  title: '手机号与住址',
+  columns: ['phone', 'addr_norm', 'community', 'street', 'district'],
+  nullSql: '(l.phone IS NULL OR r.phone IS NULL) AND (l.district IS NULL OR r.district IS NULL)',
   levels: [
+    { label: '手机号与地址都相同 / same phone and address', sql: 'l.phone = r.phone AND l.addr_norm = r.addr_norm' },
+    { label: '手机号相同 / same phone', sql: 'l.phone = r.phone' },
     { label: '地址相同 / same address', sql: 'l.addr_norm = r.addr_norm' },
     { label: '同社区（村）或门牌 / same community or door', sql: 'l.district = r.district AND l.community = r.community' },
     { label: '同街道（镇乡） / same street', sql: 'l.district = r.district AND l.street = r.street' },
@@ -75,13 +75,18 @@ const id18: Comparison = {
   levels: [{ label: '相同 / same', sql: 'l.id18 = r.id18' }],
 };
 
-/** Pairs the engine scores: each rule keeps blocks small (a few dozen records) on a city of millions. */
+/**
+ * Pairs the engine scores: each rule keeps blocks small (a few records) on a city of millions.
+ * On the million-record demo set these five rules make 2.8 million candidate pairs and hold
+ * 99.95% of the true pairs; a sixth rule on the same name within a district would add a million
+ * pairs for 0.04% more.
+ */
 export const PERSON_BLOCKING = [
   'l.id18 = r.id18',
   'l.phone = r.phone',
   'l.birth = r.birth AND l.surname_py = r.surname_py',
-  'l.name_fuzzy = r.name_fuzzy AND l.district = r.district',
-  'l.name = r.name AND year(l.birth) = year(r.birth)',
+  'l.name_fuzzy = r.name_fuzzy AND year(l.birth) = year(r.birth)',
+  'l.name_fuzzy = r.name_fuzzy AND l.district = r.district AND l.community = r.community',
 ];
 
 export const PERSON_SETTINGS: LinkSettings = {
@@ -89,11 +94,15 @@ export const PERSON_SETTINGS: LinkSettings = {
   sourceColumn: 'source',
   // Departments hold the same person twice too, so pairs within a source count as well.
   linkType: 'dedupe',
-  comparisons: [name, birth, sex, phone, address, id18],
+  comparisons: [name, birth, sex, contact, id18],
   blocking: PERSON_BLOCKING,
-  // Each pass learns the comparisons its rule leaves free: names and addresses under the first,
-  // birth, phone and ID under the second.
-  trainingBlocking: ['l.birth = r.birth AND l.phone = r.phone', 'l.name_fuzzy = r.name_fuzzy AND l.district = r.district'],
+  // Each pass learns the comparisons its rule leaves free: name, sex and ID under the first;
+  // birth, sex and ID under the second; the contact levels under the third.
+  trainingBlocking: [
+    'l.birth = r.birth AND l.phone = r.phone',
+    'l.name_fuzzy = r.name_fuzzy AND l.district = r.district AND l.community = r.community',
+    'l.name = r.name AND l.birth = r.birth',
+  ],
   deterministic: ['l.id18 = r.id18'],
   threshold: 0.9,
   reviewBand: [0.5, 0.9],

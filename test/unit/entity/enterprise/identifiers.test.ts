@@ -63,6 +63,12 @@ describe('taxpayer id (纳税人识别号)', () => {
     assert.equal(keysFromCode('330106123456788').org_code, '123456788');
     assert.equal(keysFromCode('110108000000016').reg_no, '110108000000016');
   });
+  test('a 15-character value that passes both checks is ambiguous and gives no key, unless its column says what it is', () => {
+    // area 330106 + organisation code 10000098-0 (Σ = 3 + 36 + 16 = 55, 55 mod 11 = 0, check 0) also passes MOD 11,10
+    assert.deepEqual(keysFromCode('330106100000980'), keysFromCode(''));
+    assert.equal(keysFromCode('330106100000980', 'taxpayer_id').org_code, '100000980');
+    assert.equal(keysFromCode('330106100000980', 'reg_no').reg_no, '330106100000980');
+  });
 });
 
 test('a record with several codes: every key that can be derived', () => {

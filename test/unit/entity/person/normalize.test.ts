@@ -144,4 +144,20 @@ describe('personFeatures (DuckDB)', () => {
       assert.equal(rows[2]!.id18, null);
     });
   });
+
+  test('an empty table, and values with quotes, tabs and "#" join back unchanged', async () => {
+    await engine.withPrivateConnection(async (c: DuckDBConnection) => {
+      const run = new StageRunner(c, 'entity.person');
+      await run.run('t', `CREATE TEMP TABLE odd (id INTEGER, xm VARCHAR, dz VARCHAR)`);
+      const mapping = { rid: 'id', name: 'xm', address: 'dz' };
+      assert.equal((await personFeatures(run, { source: 'odd', mapping, out: 'odd_features' })).rows, 0);
+      await run.run('t', `INSERT INTO odd VALUES (1, '张"伟', '示范市上城区湖滨街道延安路3号' || chr(9) || '2幢'), (2, '李四', '上城区湖滨街道延安路5#楼')`);
+      await personFeatures(run, { source: 'odd', mapping, out: 'odd_features' });
+      const rows = await run.rows<{ rid: string; name: string; addr_norm: string }>('t', `SELECT rid, name, addr_norm FROM odd_features ORDER BY rid`);
+      assert.deepEqual(rows.map((r) => [r.rid, r.name, r.addr_norm]), [
+        ['1', '张"伟', '上城区湖滨街道延安路3号2幢'],
+        ['2', '李四', '上城区湖滨街道延安路5#楼'],
+      ]);
+    });
+  });
 });
