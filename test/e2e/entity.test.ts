@@ -172,7 +172,7 @@ test('一人一档: search → profile (golden record, timeline, records, explai
   await page.locator('[data-test=entity-review-compare]').first().click();
   const review = page.locator('.el-drawer:visible');
   await review.locator('[data-test=entity-waterfall] canvas').waitFor();
-  assert.match(await review.locator('[data-test=entity-explain-fields]').innerText(), /手机号码/);
+  assert.ok((await review.locator('[data-test=entity-explain-fields] .el-table__body tr').count()) >= 3, 'the comparisons are listed');
   await page.waitForTimeout(600);
   await shot(page, '07-review');
   await review.locator('[data-test=entity-drawer-nomatch]').click();
