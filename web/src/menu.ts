@@ -66,7 +66,14 @@ export const MENU: MenuEntry[] = [
       { key: 'credit', path: '/apps/credit' },
     ],
   },
-  { key: 'entity', path: '/entity', icon: Postcard },
+  {
+    // 一人一档 / 一企一档: profiles across departments; a profile's own page (/entity/:kind/:id) is a detail route
+    key: 'entity', icon: Postcard, children: [
+      { key: 'entitySearch', path: '/entity', view: () => import('./views/EntitySearchView.vue'), roles: SHARING },
+      { key: 'entityReview', path: '/entity/review', view: () => import('./views/EntityReviewView.vue'), roles: ['admin', 'officer'] },
+      { key: 'entityRuns', path: '/entity/runs', view: () => import('./views/EntityRunsView.vue'), roles: SHARING },
+    ],
+  },
   // 谁用了我的数据: a citizen's own page (their account is linked to an ID number)
   { key: 'dataUses', path: '/me/data-uses', icon: View, view: () => import('./views/DataUsesView.vue'), roles: ['citizen'] },
   {

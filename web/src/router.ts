@@ -44,6 +44,10 @@ const routes: RouteRecordRaw[] = [
         path: '/collect/sources/:id', name: 'source', component: () => import('./views/SourceDetailView.vue'), props: true,
         meta: { title: 'sources.detailTitle', menu: '/collect/sources', roles: ['admin', 'officer'] },
       },
+      {
+        path: '/entity/:kind(person|enterprise)/:id', name: 'entityProfile', component: () => import('./views/EntityProfileView.vue'), props: true,
+        meta: { title: 'entity.profile.title', menu: '/entity', roles: ['admin', 'officer', 'analyst'] },
+      },
       { path: '/datasets/:code', name: 'dataset', component: () => import('./views/DatasetDetailView.vue'), props: true, meta: { title: 'menu.resources', menu: '/datasets' } },
     ],
   },
