@@ -7,7 +7,7 @@
 //  - the officer ticks the department's record and splits it off with a reason (a reason too short is
 //    refused): the page names both profiles, the record lives in the new one, the decision is in the history;
 //    then merges the two again by the other profile's id;
-//  - a pair waits in the review queue (planted: the demo city's clean records leave none, see plantReviewPair);
+//  - pairs wait in the review queue (the band widened for the step: the demo city's records leave none in the model's band, see widenReviewBand);
 //    the admin compares it (waterfall) and decides it is not the same person, and it leaves the pending list;
 //  - the admin starts an incremental run on the runs page and sees it done.
 //   node scripts/test.mjs test/e2e/entity
@@ -17,6 +17,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadDemo, officerName, DEMO_PASSWORD } from '../../src/demo/index.ts';
+import { entityRuns, KIND_MODELS } from '../../src/entity/index.ts';
+import { SYSTEM } from '../../src/kernel/index.ts';
 import { logIn, openBrowser, confirmBox, switchUser as switchAs } from '../helpers/browser.ts';
 import { login, startTestServer } from '../helpers/server.ts';
 
@@ -44,20 +46,16 @@ const profileUrl = (id: string) => new RegExp(`/entity/person/${encodeURICompone
 const switchUser = (page: Page, username: string, password = DEMO_PASSWORD) => switchAs(page, server.url, username, password);
 
 /**
- * One pair in the clerical review queue. The demo city's records are clean: every level short of an exact
- * agreement learns a zero match rate, so no pair of it scores in the review band (0.5–0.9) and runs leave
- * the queue empty. The pair is planted as a run would leave it — two records of different profiles, with
- * the probability and weight their explanation gives — and is then decided through the console.
+ * Pairs in the clerical review queue. The demo city's records are decided with near certainty (an ID number,
+ * or every field agreeing), so no pair of it scores in the model's review band (0.5–0.9): here the band is
+ * widened to [0.5, 1] for the review step, and a re-clustering run puts the pairs not settled by an ID number
+ * in the queue, as any run does with the pairs in its band. Returns the function that restores the band.
  */
-async function plantReviewPair(admin: As): Promise<{ left: string; right: string }> {
-  const pair = await server.p.db.one<{ l: string; r: string }>(
-    `SELECT a.rid AS l, b.rid AS r FROM entity_members a JOIN datasets da ON da.id = a.dataset_id, entity_members b JOIN datasets db ON db.id = b.dataset_id
-      WHERE a.kind = 'person' AND b.kind = 'person' AND da.code = 'GA_HJRK' AND db.code = 'YB_CBRY' AND a.cluster_id <> b.cluster_id ORDER BY a.rid, b.rid LIMIT 1`);
-  assert.ok(pair, 'two records of different profiles');
-  const e = await entities<{ matchProbability: number; matchWeight: number }>('GET', `/explain?left=${encodeURIComponent(pair.l)}&right=${encodeURIComponent(pair.r)}`, admin);
-  await server.p.db.query(`INSERT INTO entity_review (id, kind, rid_l, rid_r, probability, weight, status, created_at) VALUES (gen_random_uuid(), 'person', $1, $2, $3, $4, 'pending', now())`,
-    [pair.l, pair.r, e.matchProbability, e.matchWeight]);
-  return { left: pair.l, right: pair.r };
+async function widenReviewBand(): Promise<() => void> {
+  const settings = KIND_MODELS.person.settings;
+  KIND_MODELS.person.settings = { ...settings, reviewBand: [0.5, 1.000001] };
+  await entityRuns.runNow(server.p, SYSTEM, 'person', { mode: 'recluster' });
+  return () => { KIND_MODELS.person.settings = settings; };
 }
 
 interface Hit { clusterId: string; records: number }
@@ -159,9 +157,11 @@ test('一人一档: search → profile (golden record, timeline, records, explai
   await shot(page, '06-merged');
 
   // ---- the review queue: the admin compares the waiting pair and rules it out
-  const planted = await plantReviewPair(admin);
-  const pendingBefore = (await entities<{ total: number }>('GET', '/review?status=pending&limit=1', admin)).total;
+  const restoreBand = await widenReviewBand();
+  const waiting = await entities<{ total: number; items: { left: { rid: string } }[] }>('GET', '/review?status=pending&limit=1', admin);
+  const pendingBefore = waiting.total;
   assert.ok(pendingBefore >= 1, 'pairs wait for review');
+  const planted = { left: waiting.items[0]!.left.rid };
   await switchUser(page, 'admin', server.adminPassword);
   await page.locator('[data-test=menu-group-entity]').click();
   await page.locator('[data-test=menu-entityReview]').click();
@@ -185,6 +185,7 @@ test('一人一档: search → profile (golden record, timeline, records, explai
   await page.locator('[data-test=entity-review-status-no_match]').click();
   await page.locator('[data-test=entity-review-table] .el-table__body tr').filter({ hasText: REVIEW_REASON }).waitFor();
   await shot(page, '08-reviewed');
+  restoreBand();
 
   // ---- the runs page lists the runs with what they produced; the admin starts an incremental one and follows it
   await page.locator('[data-test=menu-entityRuns]').click();
