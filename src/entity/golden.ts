@@ -2,6 +2,8 @@
  * The golden record (黄金记录): one value per input, chosen from the source records by survivorship
  * rules tried in order — the most trusted source, the most recent record, the most frequent value —
  * each rule narrowing the candidates until one value is left. The record the value came from is named.
+ * The candidates are what the reader may see (through the share guard); values they see in clear are
+ * preferred to masked ones, so a department's own records are not hidden behind another's mask.
  */
 import type { EntityKind } from './kinds.ts';
 
@@ -68,6 +70,8 @@ function narrow(rule: SurvivorshipRule, cs: GoldenCandidate[]): GoldenCandidate[
 /** One input's golden value from its candidates (blank values never survive). */
 export function survive(field: string, rules: SurvivorshipRule[], candidates: GoldenCandidate[]): GoldenValue {
   let cs = candidates.filter((c) => !blank(c.value));
+  // the record is the reader's view: a value they see in clear beats one they see only masked
+  if (cs.some((c) => !c.masked)) cs = cs.filter((c) => !c.masked);
   if (!cs.length) return { field, value: null, masked: false, rule: rules[0] ?? 'trusted', source: null };
   let rule = rules[0] ?? 'trusted';
   for (const r of rules) {

@@ -41,3 +41,10 @@ test('the golden record has one value per input of the kind, masked as its sourc
   assert.equal(id.masked, true);
   assert.equal(g.find((x) => x.field === 'name')!.value, null);
 });
+
+test('a value the reader sees in clear beats a masked one from a more trusted source', () => {
+  const g = survive('name', ['trusted', 'frequent'], [c('GA:1', '周*涵', { trust: 100, masked: true }), c('MZ:1', '周杰涵', { trust: 40 })]);
+  assert.equal(g.value, '周杰涵');
+  assert.equal(g.masked, false);
+  assert.equal(survive('name', ['trusted'], [c('GA:1', '周*涵', { trust: 100, masked: true })]).value, '周*涵');
+});
