@@ -186,8 +186,8 @@ export const entityProfiles = {
     }
     const items = [...found.values()].slice(0, q.limit).map((e) => ({ clusterId: e.clusterId, display: e.display, records: e.records, datasets: [...e.datasets].map(([code, name]) => ({ code, name })) }));
     const once = <T extends { code: string }>(xs: T[]) => [...new Map(xs.map((x) => [x.code, x])).values()];
-    const found2 = new Set(searched.map((s) => s.code));
-    return { items, searched: once(searched), skipped: once(skipped.filter((s) => !found2.has(s.code)).reverse()).reverse() };
+    const searchedCodes = new Set(searched.map((s) => s.code));
+    return { items, searched: once(searched), skipped: once(skipped.filter((s) => !searchedCodes.has(s.code))) };
   },
 
   /**
