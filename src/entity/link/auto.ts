@@ -141,6 +141,9 @@ export async function autoSettings(run: StageRunner, records: string, idColumn: 
     }
   }
   if (!rules.length) throw new Error('link: no blocking rule keeps the comparisons near-linear; give a configuration / 无法自动选出分块规则，请提供配置');
-  const blocking = rules.map((r) => r.cols.map((c) => `${L(c)} = ${R(c)}`).join(' AND '));
-  return { settings: { idColumn, comparisons, blocking, trainingBlocking: blocking, threshold: 0.9 }, kinds };
+  const sql = (r: { cols: string[] }) => r.cols.map((c) => `${L(c)} = ${R(c)}`).join(' AND ');
+  // EM learns best from blocks that are mostly matches: the most selective rules train (a rule on a
+  // shared address or phone gathers households, and EM would learn "same household" instead).
+  const training = [...rules].sort((a, b) => a.pairs - b.pairs).slice(0, Math.min(3, rules.length));
+  return { settings: { idColumn, comparisons, blocking: rules.map(sql), trainingBlocking: training.map(sql), threshold: 0.9 }, kinds };
 }
