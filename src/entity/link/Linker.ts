@@ -3,8 +3,8 @@
  * connection (the StageRunner), working tables are TEMP tables of that connection.
  *
  *  train   — term-frequency tables; u from a seeded random sample of pairs; m by EM over the pairs
- *            of each training blocking rule (leaving out what the rule fixes); lambda by EM over the
- *            candidate pairs, scaled to all pairs.
+ *            of each training blocking rule (leaving out what the rule fixes); lambda from the matches
+ *            each pass found over its rule's recall.
  *  predict — candidate pairs from the blocking (and deterministic) rules, scored by one statement.
  *  explain — the same statement for one pair, as waterfall bars.
  */
