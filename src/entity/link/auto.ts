@@ -122,7 +122,7 @@ export async function autoSettings(run: StageRunner, records: string, idColumn: 
       used.push(p);
     }
   }
-  if (!comparisons.length) throw new Error('link: no column to compare / 没有可比较的字段');
+  if (!comparisons.length) throw new Error('没有可比较的字段 / link: no column to compare');
 
   // Blocking: equality on one column where that stays within budget (most selective first), then on
   // two columns together for the rest; several rules, so a typo in one field does not lose the pair.
@@ -143,7 +143,7 @@ export async function autoSettings(run: StageRunner, records: string, idColumn: 
       if (pairs <= budget) rules.push({ cols: [a, b], pairs });
     }
   }
-  if (!rules.length) throw new Error('link: no blocking rule keeps the comparisons near-linear; give a configuration / 无法自动选出分块规则，请提供配置');
+  if (!rules.length) throw new Error('无法自动选出分块规则，请提供配置 / link: no blocking rule keeps the comparisons near-linear; give a configuration');
   const sql = (r: { cols: string[] }) => r.cols.map((c) => `${L(c)} = ${R(c)}`).join(' AND ');
   // EM needs blocks whose non-matches look like random pairs apart from the rule's columns. A shared
   // address or phone gathers a household (or a company's staff), who also share the rest of the
