@@ -9,6 +9,7 @@
  * (1,000 records; truth in `cluster`), from <repo>/../shared/data/er or GOVHUB_ER_DATA. Each runs with
  * its configuration in bench/data/entity/<name>.json and again with settings built from the columns
  * (label `_auto`). The peer is Splink's published febrl3 F1 (0.965). Ends with key=value lines.
+ * A section is one function (Section.run); csvSection makes one for a labelled CSV.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,9 +35,24 @@ export interface SectionFigures {
   comparisons: number;
 }
 
-/** One labelled data set: where it is, its id column, and the SQL giving each record's true cluster. */
+/** One row of the table: a data set linked one way, scored against its truth. */
+export interface SectionRow extends SectionFigures {
+  /** Prefix of its key=value lines (e.g. febrl3, febrl3_auto). */
+  key: string;
+}
+
+/**
+ * A section of the benchmark: one function that links its data (any way it likes: a CSV through
+ * linkFiles, generated records through a Linker with its own comparisons) and returns its rows;
+ * extra key=value figures (a ratio to a peer) go in `extra`. Add a data set by adding one to SECTIONS.
+ */
 export interface Section {
-  /** Prefix of its key=value lines. */
+  key: string;
+  run: (engine: Engine, log: (s: string) => void) => Promise<{ rows: SectionRow[]; extra?: Record<string, number> } | null>;
+}
+
+/** A labelled CSV: its id column, the SQL giving each record's true cluster, its configuration. */
+export interface CsvSpec {
   key: string;
   file: () => string;
   idColumn: string;
@@ -44,14 +60,47 @@ export interface Section {
   truthSql: string;
   /** Columns holding the truth: never seen by the automatic settings. */
   truthColumns: string[];
-  /** Configuration file in bench/data/entity (none: automatic settings only). */
+  /** Configuration file in bench/data/entity; without one, automatic settings only. */
   config?: string;
-  /** Compare with a published figure: [label, F1]. */
+  /** A published F1 to compare with: [peer name, F1]. */
   peer?: [string, number];
 }
 
+/** Link one CSV as `govhub link` does and score the clusters against the truth. */
+export async function scoreCsv(engine: Engine, spec: CsvSpec, config: LinkConfig | undefined): Promise<SectionFigures> {
+  return engine.withPrivateConnection(async (c) => {
+    const run = new StageRunner(c, `bench.entity.${spec.key}`);
+    const res = await linkFiles(run, { inputs: [spec.file()], idColumn: spec.idColumn, config, ignoreColumns: spec.truthColumns });
+    await run.run('truth', `CREATE TEMP TABLE truth AS SELECT __rid AS rid, ${spec.truthSql} AS truth FROM ${res.recordsTable}`);
+    await run.run('predicted', `CREATE TEMP TABLE predicted AS SELECT id AS rid, "cluster" FROM ${res.clustersTable}`);
+    const sc = await pairwiseScores(run, 'predicted', 'truth');
+    return { precision: sc.precision, recall: sc.recall, f1: sc.f1, seconds: res.seconds, records: res.records, comparisons: res.predict.candidatePairs };
+  });
+}
+
+/** The section of a labelled CSV: with its configuration (key), then automatic settings (key_auto). */
+export function csvSection(spec: CsvSpec): Section {
+  return {
+    key: spec.key,
+    async run(engine, log) {
+      if (!fs.existsSync(spec.file())) {
+        log(`${spec.key}: ${spec.file()} not found; skipped (set GOVHUB_ER_DATA)`);
+        return null;
+      }
+      const runs: Array<[string, LinkConfig | undefined]> = [];
+      if (spec.config) runs.push([spec.key, JSON.parse(fs.readFileSync(path.join(CONFIGS, spec.config), 'utf8')) as LinkConfig]);
+      runs.push([spec.config ? `${spec.key}_auto` : spec.key, undefined]);
+      const rows: SectionRow[] = [];
+      for (const [key, config] of runs) rows.push({ key, ...(await scoreCsv(engine, spec, config)) });
+      const extra: Record<string, number> = {};
+      if (spec.peer) extra[`${spec.key}_f1_vs_${spec.peer[0]}`] = ratio(r4(rows[0]!.f1), spec.peer[1])!;
+      return { rows, extra };
+    },
+  };
+}
+
 export const SECTIONS: Section[] = [
-  {
+  csvSection({
     key: 'febrl3',
     file: () => path.join(erDataDir(), 'febrl3.csv'),
     idColumn: 'rec_id',
@@ -59,50 +108,33 @@ export const SECTIONS: Section[] = [
     truthColumns: [],
     config: 'febrl3.json',
     peer: ['splink', SPLINK_FEBRL3_F1],
-  },
-  {
+  }),
+  csvSection({
     key: 'fake1000',
     file: () => path.join(erDataDir(), 'fake_1000.csv'),
     idColumn: 'unique_id',
     truthSql: 'CAST("cluster" AS VARCHAR)',
     truthColumns: ['cluster'],
     config: 'fake_1000.json',
-  },
+  }),
 ];
-
-/** Link one file as `govhub link` does and score the clusters against the truth. */
-export async function runSection(engine: Engine, s: Section, config: LinkConfig | undefined): Promise<SectionFigures> {
-  return engine.withPrivateConnection(async (c) => {
-    const run = new StageRunner(c, `bench.entity.${s.key}`);
-    const res = await linkFiles(run, { inputs: [s.file()], idColumn: s.idColumn, config, ignoreColumns: s.truthColumns });
-    await run.run('truth', `CREATE TEMP TABLE truth AS SELECT __rid AS rid, ${s.truthSql} AS truth FROM ${res.recordsTable}`);
-    await run.run('predicted', `CREATE TEMP TABLE predicted AS SELECT id AS rid, cluster FROM ${res.clustersTable}`);
-    const sc = await pairwiseScores(run, 'predicted', 'truth');
-    return { precision: sc.precision, recall: sc.recall, f1: sc.f1, seconds: res.seconds, records: res.records, comparisons: res.predict.candidatePairs };
-  });
-}
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 
+/** Run the sections (or the one named), print the table, then one key=value line per figure. */
 export async function entityBench(log: (s: string) => void, only?: string): Promise<Record<string, number>> {
   const engine = await Engine.create({ threads: 2 });
   const figures: Record<string, number> = {};
-  const rows: string[][] = [];
+  const table: string[][] = [];
   try {
-    for (const s of SECTIONS.filter((x) => !only || x.key === only)) {
-      if (!fs.existsSync(s.file())) {
-        log(`${s.key}: ${s.file()} not found; skipped (set GOVHUB_ER_DATA)`);
-        continue;
+    for (const section of SECTIONS.filter((x) => !only || x.key === only)) {
+      const out = await section.run(engine, log);
+      if (!out) continue;
+      for (const f of out.rows) {
+        table.push([f.key, String(f.records), String(f.comparisons), f.precision.toFixed(4), f.recall.toFixed(4), f.f1.toFixed(4), f.seconds.toFixed(2)]);
+        Object.assign(figures, { [`${f.key}_precision`]: r4(f.precision), [`${f.key}_recall`]: r4(f.recall), [`${f.key}_f1`]: r4(f.f1), [`${f.key}_seconds`]: Math.round(f.seconds * 100) / 100 });
       }
-      const runs: Array<[string, LinkConfig | undefined]> = [];
-      if (s.config) runs.push([s.key, JSON.parse(fs.readFileSync(path.join(CONFIGS, s.config), 'utf8')) as LinkConfig]);
-      runs.push([s.config ? `${s.key}_auto` : s.key, undefined]);
-      for (const [key, config] of runs) {
-        const f = await runSection(engine, s, config);
-        rows.push([key, String(f.records), String(f.comparisons), f.precision.toFixed(4), f.recall.toFixed(4), f.f1.toFixed(4), f.seconds.toFixed(2)]);
-        Object.assign(figures, { [`${key}_precision`]: r4(f.precision), [`${key}_recall`]: r4(f.recall), [`${key}_f1`]: r4(f.f1), [`${key}_seconds`]: Math.round(f.seconds * 100) / 100 });
-      }
-      if (s.peer && figures[`${s.key}_f1`] !== undefined) figures[`${s.key}_f1_vs_${s.peer[0]}`] = ratio(figures[`${s.key}_f1`], s.peer[1])!;
+      Object.assign(figures, out.extra ?? {});
     }
     // Chinese people of six departments, generated with their truth (bench/entityCn.ts).
     if (!only || only === 'cn1m') {
@@ -113,7 +145,7 @@ export async function entityBench(log: (s: string) => void, only?: string): Prom
   } finally {
     engine.close();
   }
-  printTable(log, ['set', 'records', 'pairs scored', 'precision', 'recall', 'F1', 'seconds'], rows);
+  printTable(log, ['set', 'records', 'pairs scored', 'precision', 'recall', 'F1', 'seconds'], table);
   for (const [k, v] of Object.entries(figures)) log(`${k}=${v}`);
   return figures;
 }

@@ -3,8 +3,8 @@
  * connection (the StageRunner), working tables are TEMP tables of that connection.
  *
  *  train   — term-frequency tables; u from a seeded random sample of pairs; m by EM over the pairs
- *            of each training blocking rule (leaving out what the rule fixes); lambda by EM over the
- *            candidate pairs, scaled to all pairs.
+ *            of each training blocking rule (leaving out what the rule fixes); lambda from the matches
+ *            each pass found over its rule's recall.
  *  predict — candidate pairs from the blocking (and deterministic) rules, scored by one statement.
  *  explain — the same statement for one pair, as waterfall bars.
  */
@@ -45,12 +45,12 @@ export interface PredictStats {
 function checkSettings(s: LinkSettings): void {
   const names = new Set<string>();
   for (const c of s.comparisons) {
-    if (!/^\w+$/.test(c.name)) throw new Error(`link: comparison name must be letters, digits, underscore: ${c.name}`);
-    if (names.has(c.name)) throw new Error(`link: two comparisons named ${c.name}`);
+    if (!/^\w+$/.test(c.name)) throw new Error(`比较名只能含字母、数字、下划线 / link: comparison name must be letters, digits, underscore: ${c.name}`);
+    if (names.has(c.name)) throw new Error(`比较名重复 / link: two comparisons named ${c.name}`);
     names.add(c.name);
-    if (!c.levels.length) throw new Error(`link: comparison ${c.name} has no level`);
+    if (!c.levels.length) throw new Error(`比较没有等级 / link: comparison ${c.name} has no level`);
   }
-  if (!s.comparisons.length) throw new Error('link: no comparison / 没有比较字段');
+  if (!s.comparisons.length) throw new Error('没有比较字段 / link: no comparison');
 }
 
 export class Linker {
@@ -216,7 +216,7 @@ export class Linker {
     await this.run.run('explain.pair', `CREATE OR REPLACE TEMP TABLE ${pair} AS SELECT ${literal(a)} AS rid_l, ${literal(b)} AS rid_r`);
     const [row] = await this.run.rows('explain.score', scoreSql(model, records, pair));
     await this.run.run('explain.drop', `DROP TABLE ${pair}`);
-    if (!row) throw new Error(`link: no record ${a} or ${b} / 找不到记录`);
+    if (!row) throw new Error(`找不到记录 / link: no record ${a} or ${b}`);
     const values = await this.run.rows('explain.values', `SELECT ${rid(records, s)} AS __rid, * FROM ${records} WHERE ${rid(records, s)} IN (${literal(a)}, ${literal(b)})`);
     const rec = (id: string) => values.find((v) => v.__rid === id) ?? {};
     const valueOf = (c: Comparison, r: Record<string, unknown>) => (c.columns.length === 1 ? r[c.columns[0]!] : Object.fromEntries(c.columns.map((col) => [col, r[col]])));

@@ -95,6 +95,9 @@ async function pairsOfRule(run: StageRunner, records: string, cols: string[]): P
   return Number(r?.pairs ?? 0);
 }
 
+/** Columns a household or workplace shares (by name): they block but do not train. */
+const SHARED_CONTACT = /phone|tel|mobile|fax|addr|street|电话|手机|联系方式|地址|住址|住所/;
+
 /** At most this many pairs per rule: near-linear (a few dozen per record), with a floor for small inputs. */
 export const blockingBudget = (records: number) => Math.max(50_000, 30 * records);
 
@@ -119,7 +122,7 @@ export async function autoSettings(run: StageRunner, records: string, idColumn: 
       used.push(p);
     }
   }
-  if (!comparisons.length) throw new Error('link: no column to compare / 没有可比较的字段');
+  if (!comparisons.length) throw new Error('没有可比较的字段 / link: no column to compare');
 
   // Blocking: equality on one column where that stays within budget (most selective first), then on
   // two columns together for the rest; several rules, so a typo in one field does not lose the pair.
@@ -140,7 +143,14 @@ export async function autoSettings(run: StageRunner, records: string, idColumn: 
       if (pairs <= budget) rules.push({ cols: [a, b], pairs });
     }
   }
-  if (!rules.length) throw new Error('link: no blocking rule keeps the comparisons near-linear; give a configuration / 无法自动选出分块规则，请提供配置');
-  const blocking = rules.map((r) => r.cols.map((c) => `${L(c)} = ${R(c)}`).join(' AND '));
-  return { settings: { idColumn, comparisons, blocking, trainingBlocking: blocking, threshold: 0.9 }, kinds };
+  if (!rules.length) throw new Error('无法自动选出分块规则，请提供配置 / link: no blocking rule keeps the comparisons near-linear; give a configuration');
+  const sql = (r: { cols: string[] }) => r.cols.map((c) => `${L(c)} = ${R(c)}`).join(' AND ');
+  // EM needs blocks whose non-matches look like random pairs apart from the rule's columns. A shared
+  // address or phone gathers a household (or a company's staff), who also share the rest of the
+  // contact details: EM would learn "same household" instead of "same person". So those rules only
+  // block; the three most selective of the others train.
+  const shared = (col: string) => kinds[col] === 'text' || SHARED_CONTACT.test(col.toLowerCase());
+  const personal = rules.filter((r) => !r.cols.some(shared));
+  const training = [...(personal.length ? personal : rules)].sort((a, b) => a.pairs - b.pairs).slice(0, 3);
+  return { settings: { idColumn, comparisons, blocking: rules.map(sql), trainingBlocking: training.map(sql), threshold: 0.9 }, kinds };
 }

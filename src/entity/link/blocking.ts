@@ -11,7 +11,7 @@ import { ident, rid } from './sql.ts';
 export function pairGuard(settings: LinkSettings): string {
   const parts = [`${rid('l', settings)} < ${rid('r', settings)}`];
   if (settings.linkType === 'link_only') {
-    if (!settings.sourceColumn) throw new Error('link: linkType link_only needs sourceColumn');
+    if (!settings.sourceColumn) throw new Error('link_only 需要来源列 / link: linkType link_only needs sourceColumn');
     parts.push(`l.${ident(settings.sourceColumn)} IS DISTINCT FROM r.${ident(settings.sourceColumn)}`);
   }
   return parts.join(' AND ');
@@ -19,7 +19,7 @@ export function pairGuard(settings: LinkSettings): string {
 
 /** SELECT rid_l, rid_r of the pairs meeting any of `rules` (duplicates removed). */
 export function candidatePairsSql(settings: LinkSettings, records: string, rules: string[], involving?: string): string {
-  if (!rules.length) throw new Error('link: no blocking rule / 没有分块规则');
+  if (!rules.length) throw new Error('没有分块规则 / link: no blocking rule');
   const one = (rule: string, left: string, right: string) =>
     `SELECT ${rid('l', settings)} AS rid_l, ${rid('r', settings)} AS rid_r FROM ${left} l JOIN ${right} r ON (${rule}) AND ${pairGuard(settings)}`;
   const subset = involving

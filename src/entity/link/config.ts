@@ -26,13 +26,13 @@ export type LinkConfig = Omit<Partial<LinkSettings>, 'comparisons'> & { comparis
 
 export function comparisonFromSpec(spec: Comparison | ComparisonSpec): Comparison {
   if (!('use' in spec)) {
-    if (!spec.name || !Array.isArray(spec.columns) || !Array.isArray(spec.levels)) throw new Error('link config: a comparison needs use + columns, or name + columns + levels / 比较字段需要 use 和 columns');
+    if (!spec.name || !Array.isArray(spec.columns) || !Array.isArray(spec.levels)) throw new Error('比较字段需要 use 和 columns / link config: a comparison needs use + columns, or name + columns + levels');
     return spec;
   }
   const helper = COMPARISON_HELPERS[spec.use];
-  if (!helper) throw new Error(`link config: unknown comparison "${spec.use}"; known: ${Object.keys(COMPARISON_HELPERS).join(', ')} / 未知的比较方法`);
+  if (!helper) throw new Error(`未知的比较方法 / link config: unknown comparison "${spec.use}"; known: ${Object.keys(COMPARISON_HELPERS).join(', ')}`);
   const [col] = spec.columns ?? [];
-  if (!col || spec.columns.length !== 1) throw new Error(`link config: comparison "${spec.use}" takes one column / 该比较方法需要一个字段`);
+  if (!col || spec.columns.length !== 1) throw new Error(`该比较方法需要一个字段 / link config: comparison "${spec.use}" takes one column`);
   const o = { name: spec.name, title: spec.title, tf: spec.tf };
   switch (spec.use) {
     case 'exact': return COMPARISON_HELPERS.exact(col, o);
@@ -52,8 +52,8 @@ export function columnsOf(settings: Pick<LinkSettings, 'comparisons'>): string[]
 
 /** Settings from a parsed configuration; `idColumn` and defaults filled in. */
 export function settingsFromConfig(config: LinkConfig, idColumn: string): LinkSettings {
-  if (!config.comparisons?.length) throw new Error('link config: "comparisons" is empty / 配置缺少比较字段');
-  if (!config.blocking?.length) throw new Error('link config: "blocking" is empty / 配置缺少分块规则');
+  if (!config.comparisons?.length) throw new Error('配置缺少比较字段 / link config: "comparisons" is empty');
+  if (!config.blocking?.length) throw new Error('配置缺少分块规则 / link config: "blocking" is empty');
   return {
     ...config,
     idColumn,

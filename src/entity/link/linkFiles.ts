@@ -13,7 +13,7 @@ import { columnsOf, settingsFromConfig, type LinkConfig } from './config.ts';
 import { DATE_TEXT_PATTERN, normalizeDateSql } from './comparisons.ts';
 import { Linker, type PredictStats } from './Linker.ts';
 import { ident, literal, literalList } from '../../lake/index.ts';
-import { gammaCol, bfCol } from './gamma.ts';
+import { gammaCol, bfCol, gammaSql } from './gamma.ts';
 import { tempName } from './sql.ts';
 
 /** Internal columns of the records table: the link id, the input file, the original id, input order. */
@@ -55,6 +55,22 @@ export interface LinkFilesResult {
 
 /** A user error (bad input): the command prints the message alone and exits 1. */
 export class LinkInputError extends Error {}
+
+/** Bind every rule and comparison of a configuration once (no rows), so a typo is reported as such. */
+async function checkSql(run: StageRunner, records: string, settings: LinkSettings): Promise<void> {
+  const parts: Array<[string, string]> = [
+    ...[...settings.blocking, ...(settings.trainingBlocking ?? []), ...(settings.deterministic ?? [])].map((r): [string, string] => [r, `(${r})`]),
+    ...settings.comparisons.map((c): [string, string] => [c.name, gammaSql(c)]),
+  ];
+  for (const [what, sql] of parts) {
+    try {
+      await run.run('check', `SELECT ${sql} FROM ${records} l, ${records} r LIMIT 0`);
+    } catch (err) {
+      const cause = ((err as { cause?: Error }).cause ?? (err as Error)).message.split('\n')[0];
+      throw new LinkInputError(`配置中的规则或比较有误 / the configuration has a bad rule or comparison: ${what}: ${cause}`);
+    }
+  }
+}
 
 const STAGES = ['read', 'settings', 'train', 'predict', 'cluster', 'write'];
 
@@ -139,6 +155,7 @@ export async function linkFiles(run: StageRunner, o: LinkFilesOptions): Promise<
     }
     const missing = columnsOf(settings).filter((c) => !columns.some((x) => x.column_name === c));
     if (missing.length) throw new LinkInputError(`配置中的列不存在 / the configuration names missing columns: ${missing.join(', ')}`);
+    await checkSql(run, records, settings);
   } else {
     const auto = await autoSettings(run, records, RID, columns.filter((c) => c.column_name !== o.idColumn && !o.ignoreColumns?.includes(c.column_name)).map((c) => ({ name: c.column_name, type: c.column_type })));
     settings = auto.settings;

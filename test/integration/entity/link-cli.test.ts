@@ -130,4 +130,9 @@ test('a missing id column or an unreadable file fails with a clear message and e
   const badConfig = govhub('--input', path.join(dir, 'people.csv'), '--id', 'person_id', '--config', col, '--out', path.join(dir, 'x.csv'));
   assert.equal(badConfig.status, 1);
   assert.match(badConfig.stderr, /missing columns: shoe_size/);
+  const rule = path.join(dir, 'badrule.json');
+  fs.writeFileSync(rule, JSON.stringify({ comparisons: [{ use: 'exact', columns: ['city'] }], blocking: ['l.cty = r.city'] }));
+  const badRule = govhub('--input', path.join(dir, 'people.csv'), '--id', 'person_id', '--config', rule, '--out', path.join(dir, 'x.csv'));
+  assert.equal(badRule.status, 1);
+  assert.match(badRule.stderr, /bad rule or comparison: l\.cty = r\.city: .*cty/);
 });
