@@ -18,6 +18,7 @@ import { linkFiles, pairwiseScores, type LinkConfig } from '../src/entity/index.
 import { Engine, StageRunner } from '../src/lake/index.ts';
 import { arg, printTable, ratio } from './_peers.ts';
 import { cn1mSection } from './entityCn.ts';
+import { enterpriseSection } from './entityEnt.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIGS = path.join(ROOT, 'bench', 'data', 'entity');
@@ -99,6 +100,18 @@ export function csvSection(spec: CsvSpec): Section {
   };
 }
 
+/** A section whose own module generates, links and scores, returning its `<key>_*` figures. */
+function figuresSection(key: string, fn: (log: (s: string) => void) => Promise<Record<string, number>>): Section {
+  return {
+    key,
+    async run(_engine, log) {
+      const f = await fn(log);
+      const at = (name: string) => f[`${key}_${name}`] ?? 0;
+      return { rows: [{ key, records: at('records'), comparisons: at('candidate_pairs'), precision: at('precision'), recall: at('recall'), f1: at('f1'), seconds: at('seconds') }], extra: f };
+    },
+  };
+}
+
 export const SECTIONS: Section[] = [
   csvSection({
     key: 'febrl3',
@@ -117,6 +130,10 @@ export const SECTIONS: Section[] = [
     truthColumns: ['cluster'],
     config: 'fake_1000.json',
   }),
+  // enterprises of four departments in their common variants, generated with their truth (bench/entityEnt.ts)
+  figuresSection('ent', () => enterpriseSection()),
+  // Chinese people of six departments, generated with their truth (bench/entityCn.ts)
+  figuresSection('cn1m', (log) => cn1mSection({ log })),
 ];
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
@@ -135,12 +152,6 @@ export async function entityBench(log: (s: string) => void, only?: string): Prom
         Object.assign(figures, { [`${f.key}_precision`]: r4(f.precision), [`${f.key}_recall`]: r4(f.recall), [`${f.key}_f1`]: r4(f.f1), [`${f.key}_seconds`]: Math.round(f.seconds * 100) / 100 });
       }
       Object.assign(figures, out.extra ?? {});
-    }
-    // Chinese people of six departments, generated with their truth (bench/entityCn.ts).
-    if (!only || only === 'cn1m') {
-      const cn = await cn1mSection({ log });
-      rows.push(['cn1m', String(cn.cn1m_records), String(cn.cn1m_candidate_pairs ?? ''), String(cn.cn1m_precision), String(cn.cn1m_recall), String(cn.cn1m_f1), String(cn.cn1m_seconds)]);
-      Object.assign(figures, cn);
     }
   } finally {
     engine.close();
