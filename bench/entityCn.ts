@@ -16,7 +16,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeLinkageCsv } from '../src/demo/index.ts';
 import { pairwiseScores } from '../src/entity/link/index.ts';
-import { linkPeople, personFeatures } from '../src/entity/person/index.ts';
+import { personFeatures } from '../src/entity/person/index.ts';
+import { KIND_MODELS, linkFeatures } from '../src/entity/index.ts';
 import { Engine, StageRunner, literal } from '../src/lake/index.ts';
 
 function recordsWanted(): number {
@@ -51,7 +52,7 @@ export async function cn1mSection(opts: { records?: number; seed?: number; log?:
         mapping: { rid: 'rid', source: 'source', name: 'name', idNumber: 'id_number', sex: 'sex', birthDate: 'birth_date', phone: 'phone', address: 'address', updatedAt: 'updated_at' },
         out: 'cn_features',
       });
-      const linked = await linkPeople(run, { features: 'cn_features', out: 'cn_people' });
+      const linked = await linkFeatures(run, KIND_MODELS.person, { features: 'cn_features', out: 'cn_people' });
       const seconds = (performance.now() - t0) / 1000;
 
       await run.run('truth', `CREATE TEMP TABLE cn_truth AS SELECT rid, truth FROM cn_raw`);

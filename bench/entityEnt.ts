@@ -13,7 +13,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Engine, StageRunner } from '../src/lake/index.ts';
 import { pairwiseScores } from '../src/entity/link/index.ts';
-import { DEMO_CITY_SHORT, enterpriseFeatures, generateEnterpriseSet, linkEnterprises, loadEnterpriseSet } from '../src/entity/enterprise/index.ts';
+import { DEMO_CITY_SHORT, enterpriseFeatures, generateEnterpriseSet, loadEnterpriseSet } from '../src/entity/enterprise/index.ts';
+import { KIND_MODELS, linkFeatures } from '../src/entity/index.ts';
 
 /** Ordinary enterprises generated; with their hard negatives and four departments ≈ 53k records. */
 const ENTERPRISES = 17_000;
@@ -35,7 +36,7 @@ export async function enterpriseSection(): Promise<Record<string, number>> {
         out: 'ent_features',
         homeRegion: DEMO_CITY_SHORT,
       });
-      const linked = await linkEnterprises(run, { features: 'ent_features', out: 'ent_clusters' });
+      const linked = await linkFeatures(run, KIND_MODELS.enterprise, { features: 'ent_features', out: 'ent_clusters' });
       const seconds = (performance.now() - t0) / 1000;
       await run.run('truth', `CREATE OR REPLACE TEMP TABLE ent_truth AS SELECT rid, entity AS truth FROM ent_raw`);
       const s = await pairwiseScores(run, 'ent_clusters', 'ent_truth');

@@ -10,3 +10,4 @@ export { goldenRecord, survive, SURVIVORSHIP, type GoldenValue, type GoldenCandi
 export { constrainedClusters } from './constrained.ts';
 export { entityRoutes } from './routes.ts';
 export { KIND_MODELS, type KindModel } from './models.ts';
+export { linkFeatures, clusterPairs, type LinkResult, type ClusterInput } from './linkKind.ts';

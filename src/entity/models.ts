@@ -43,7 +43,7 @@ export const KIND_MODELS: Record<EntityKind, KindModel> = {
     },
     settings: ENTERPRISE_SETTINGS,
     tune: pinDifferWeights,
-    conflictKey: 'org_code',
+    // no one-key rule: a branch's record often carries its head office's code (the model keeps branches apart)
   },
 };
 

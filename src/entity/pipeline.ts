@@ -16,10 +16,10 @@ import { datasetByCode } from '../catalog/index.ts';
 import type { Ctx } from '../kernel/index.ts';
 import { ident, literal, maskSql, type StageRunner } from '../lake/index.ts';
 import { entitySourceScan } from '../share/index.ts';
-import { constrainedClusters, type Edge } from './constrained.ts';
 import type { EntityKind } from './kinds.ts';
 import { ID_PREFIX } from './kinds.ts';
-import { clusterLinks, Linker } from './link/index.ts';
+import { Linker } from './link/index.ts';
+import { clusterPairs } from './linkKind.ts';
 import type { TrainedModel } from './link/types.ts';
 import { KIND_MODELS } from './models.ts';
 import { entitySources, type EntitySource } from './sources.ts';
@@ -151,29 +151,9 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
       UNION ALL BY NAME SELECT * FROM ${t}`);
   }
 
-  // 5. clusters: links above the threshold, people's cannot-links removed and must-links added
+  // 5. clusters: links above the threshold under people's decisions and the one-key rule
   step(4);
-  await run.run('decisions', `CREATE OR REPLACE TEMP TABLE decided (l VARCHAR, r VARCHAR, must BOOLEAN)`);
-  const decided = [...input.mustLink.map(([l, r]) => ({ l, r, must: true })), ...input.cannotLink.map(([l, r]) => ({ l, r, must: false }))];
-  for (let i = 0; i < decided.length; i += 500) {
-    const chunk = decided.slice(i, i + 500).map((d) => `(${literal(d.l < d.r ? d.l : d.r)}, ${literal(d.l < d.r ? d.r : d.l)}, ${d.must})`);
-    await run.run('decisions', `INSERT INTO decided VALUES ${chunk.join(', ')}`);
-  }
-  await run.run('edges', `CREATE OR REPLACE TEMP TABLE edges AS
-    SELECT rid_l, rid_r, match_probability AS p, false AS must FROM pairs
-     WHERE match_probability >= ${km.settings.threshold}
-       AND NOT EXISTS (SELECT 1 FROM decided d WHERE NOT d.must AND d.l = rid_l AND d.r = rid_r)
-    UNION ALL
-    SELECT l, r, 1.0, true FROM decided d WHERE d.must AND l IN (SELECT rid FROM feat) AND r IN (SELECT rid FROM feat)`);
-  await clusterLinks(run, { nodes: 'feat', idColumn: 'rid', edges: 'edges', out: 'cc' });
-  // one entity has one key (ID number, organisation code): two different keys in a cluster are a cannot-link,
-  // unless people joined the cluster on purpose (a must-link in it: e.g. a person who was given a new number)
-  await run.run('constraints', `CREATE OR REPLACE TEMP TABLE cannot AS SELECT l, r FROM decided WHERE NOT must${km.conflictKey ? `
-    UNION SELECT a.rid, b.rid FROM cc ca JOIN feat a ON a.rid = ca.rid JOIN cc cb ON cb.cluster = ca.cluster AND cb.rid > ca.rid JOIN feat b ON b.rid = cb.rid
-     WHERE a.${ident(km.conflictKey)} <> b.${ident(km.conflictKey)}
-       AND ca.cluster NOT IN (SELECT c.cluster FROM decided d JOIN cc c ON c.rid = d.l WHERE d.must)` : ''}`);
-  await fixCannotLinks(run);
-  const links = Number((await run.rows<{ n: number }>('count', 'SELECT count(*) AS n FROM edges'))[0]!.n);
+  const { links } = await clusterPairs(run, km, { features: 'feat', pairs: 'pairs', mustLink: input.mustLink, cannotLink: input.cannotLink, out: 'cc' });
 
   // 6. stable ids
   step(5);
@@ -206,28 +186,6 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
       seconds: Math.round((performance.now() - t0) / 10) / 100, timings: Object.fromEntries([...run.timings].map(([k, v]) => [k, Math.round(v)])),
     },
   };
-}
-
-/**
- * A component holding both records of a cannot-link — a person's decision, or two different keys —
- * bridged by a third record is clustered again in TypeScript with the cannot-links kept
- * (constrainedClusters: people's must-links first, then links from the strongest down, so a record
- * without a key goes with the record it matches best); all others stay as SQL found them.
- */
-async function fixCannotLinks(run: StageRunner): Promise<void> {
-  const bad = await run.rows<{ cluster: string }>('constraints', `SELECT DISTINCT a.cluster FROM cannot d JOIN cc a ON a.rid = d.l JOIN cc b ON b.rid = d.r WHERE a.cluster = b.cluster`);
-  if (!bad.length) return;
-  const list = bad.map((b) => literal(b.cluster)).join(', ');
-  const nodes = (await run.rows<{ rid: string }>('constraints', `SELECT rid FROM cc WHERE cluster IN (${list})`)).map((r) => r.rid);
-  const inBad = `(SELECT rid FROM cc WHERE cluster IN (${list}))`;
-  const edges = await run.rows<{ l: string; r: string; p: number; must: boolean }>('constraints', `SELECT rid_l AS l, rid_r AS r, p, must FROM edges WHERE rid_l IN ${inBad}`);
-  const cannot = await run.rows<{ l: string; r: string }>('constraints', `SELECT l, r FROM cannot WHERE l IN ${inBad}`);
-  const labels = constrainedClusters(nodes, edges as Edge[], cannot.map((c) => [c.l, c.r]));
-  await run.run('constraints', `CREATE OR REPLACE TEMP TABLE relabel (rid VARCHAR, cluster VARCHAR)`);
-  const entries = [...labels];
-  for (let i = 0; i < entries.length; i += 500)
-    await run.run('constraints', `INSERT INTO relabel VALUES ${entries.slice(i, i + 500).map(([r, c]) => `(${literal(r)}, ${literal(c)})`).join(', ')}`);
-  await run.run('constraints', `UPDATE cc SET cluster = relabel.cluster FROM relabel WHERE cc.rid = relabel.rid`);
 }
 
 /**

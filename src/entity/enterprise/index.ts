@@ -15,5 +15,3 @@ export { PINNED_DIFFERS_M, ENTERPRISE_COMPARISONS, ENTERPRISE_SETTINGS, pinDiffe
 export { DEMO_CITY_SHORT, RAW_COLUMNS, generateEnterpriseSet, loadEnterpriseSet, registerDemoCity } from './testset.ts';
 export type { EnterpriseRole, EnterpriseTestSet, RawEnterpriseRecord, TestEnterprise } from './testset.ts';
 export { loadRows } from './loadRows.ts';
-export { linkEnterprises } from './linkEnterprises.ts';
-export type { EnterpriseLinkResult } from './linkEnterprises.ts';

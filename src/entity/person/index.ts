@@ -3,5 +3,3 @@ export { normalizePerson, personFeatures, type PersonMapping, type PersonFeature
 export { nameFeatures, cleanName, splitName, namePinyin, nameFuzzyKey, fuzzySyllable, shapeKey, toSimplified, COMPOUND_SURNAMES, type NameFeatures } from './names.ts';
 export { parseAddress, foldAddress, type ParsedAddress } from './address.ts';
 export { PERSON_SETTINGS, PERSON_BLOCKING } from './settings.ts';
-export { splitIdConflicts, type SplitConflictsInput } from './conflicts.ts';
-export { linkPeople, type LinkPeopleResult } from './link.ts';

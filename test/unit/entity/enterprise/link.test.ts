@@ -7,16 +7,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine, StageRunner } from '../../../../src/lake/index.ts';
 import { Linker, pairwiseScores } from '../../../../src/entity/link/index.ts';
+import { KIND_MODELS, linkFeatures, type LinkResult } from '../../../../src/entity/index.ts';
 import {
   DEMO_CITY_SHORT,
   ENTERPRISE_SETTINGS,
   enterpriseFeatures,
   generateEnterpriseSet,
-  linkEnterprises,
   loadEnterpriseSet,
   loadRows,
   normalizeEnterpriseName,
-  type EnterpriseLinkResult,
   type EnterpriseTestSet,
 } from '../../../../src/entity/enterprise/index.ts';
 
@@ -24,7 +23,7 @@ let engine: Engine;
 let run: StageRunner;
 let release: () => void;
 let set: EnterpriseTestSet;
-let result: EnterpriseLinkResult;
+let result: LinkResult;
 /** rid → cluster, rid → truth. */
 const clusterOf = new Map<string, string>();
 const orgCodeOf = new Map<string, string | null>();
@@ -50,7 +49,7 @@ before(async () => {
   set = generateEnterpriseSet({ enterprises: 1500, seed: 7 });
   await loadEnterpriseSet(run, set, 'raw');
   await enterpriseFeatures(run, { source: 'raw', mapping: MAPPING, out: 'feat', homeRegion: DEMO_CITY_SHORT });
-  result = await linkEnterprises(run, { features: 'feat', out: 'clusters' });
+  result = await linkFeatures(run, KIND_MODELS.enterprise, { features: 'feat', out: 'clusters' });
   for (const r of await run.rows<{ rid: string; cluster: string; org_code: string | null }>('read', `SELECT rid, cluster, org_code FROM clusters JOIN feat USING (rid)`)) {
     clusterOf.set(r.rid, r.cluster);
     orgCodeOf.set(r.rid, r.org_code);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkageRecords, writeLinkageCsv } from '../../../../src/demo/index.ts';
 import { Linker, pairwiseScores } from '../../../../src/entity/link/index.ts';
-import { PERSON_SETTINGS, linkPeople, personFeatures } from '../../../../src/entity/person/index.ts';
+import { PERSON_SETTINGS, personFeatures } from '../../../../src/entity/person/index.ts';
+import { KIND_MODELS, linkFeatures } from '../../../../src/entity/index.ts';
 import { Engine, StageRunner, literal } from '../../../../src/lake/index.ts';
 
 const N = 20_000;
@@ -35,7 +36,7 @@ describe('person linkage on the generated set', () => {
         mapping: { rid: 'rid', source: 'source', name: 'name', idNumber: 'id_number', sex: 'sex', birthDate: 'birth_date', phone: 'phone', address: 'address', updatedAt: 'updated_at' },
         out: 'features',
       });
-      const linked = await linkPeople(run, { features: 'features', out: 'people' });
+      const linked = await linkFeatures(run, KIND_MODELS.person, { features: 'features', out: 'people' });
       await run.run('truth', `CREATE TEMP TABLE truth AS SELECT rid, truth FROM raw`);
       const s = await pairwiseScores(run, 'people', 'truth');
       assert.ok(s.f1 >= 0.95, `F1 ${s.f1} (precision ${s.precision}, recall ${s.recall})`);
