@@ -19,6 +19,13 @@ export interface ClusterInput {
   cannotLink?: Array<[string, string]>;
   /** Output table (rid, cluster): cluster = the smallest rid of the cluster. */
   out: string;
+  /**
+   * Incremental: the clusters of the last run (rid, cluster = its smallest rid) and the records changed
+   * since (rid). Only the clusters those records were in, or link to now, are clustered again; the rest
+   * keep their label (a link between two untouched records was there last time, so it joined them then).
+   * People's decisions must be the same as last time's (a changed decision needs a whole clustering).
+   */
+  previous?: { clusters: string; touched: string };
 }
 
 /**
@@ -44,7 +51,8 @@ export async function clusterPairs(run: StageRunner, km: KindModel, input: Clust
        AND NOT EXISTS (SELECT 1 FROM decided d WHERE NOT d.must AND d.l = rid_l AND d.r = rid_r)
     UNION ALL
     SELECT l, r, 1.0, true FROM decided d WHERE d.must AND l IN (SELECT rid FROM ${features}) AND r IN (SELECT rid FROM ${features})`);
-  await clusterLinks(run, { nodes: features, idColumn: 'rid', edges: 'edges', out });
+  if (input.previous) await clusterAffected(run, features, input.previous, out);
+  else await clusterLinks(run, { nodes: features, idColumn: 'rid', edges: 'edges', out });
   const key = km.conflictKey ? ident(km.conflictKey) : null;
   await run.run('constraints', `CREATE OR REPLACE TEMP TABLE cannot AS SELECT l, r FROM decided WHERE NOT must${key ? `
     UNION SELECT a.rid, b.rid FROM ${out} ca JOIN ${features} a ON a.rid = ca.rid JOIN ${out} cb ON cb.cluster = ca.cluster AND cb.rid > ca.rid JOIN ${features} b ON b.rid = cb.rid
@@ -53,6 +61,24 @@ export async function clusterPairs(run: StageRunner, km: KindModel, input: Clust
   const split = await fixCannotLinks(run, out);
   const links = Number((await run.rows<{ n: number }>('count', 'SELECT count(*) AS n FROM edges'))[0]!.n);
   return { links, split };
+}
+
+/** Connected components of the clusters the touched records were in or link to; the others as they were. */
+async function clusterAffected(run: StageRunner, features: string, prev: { clusters: string; touched: string }, out: string): Promise<void> {
+  await run.run('affected', `CREATE OR REPLACE TEMP TABLE affected AS
+    WITH t AS (
+      SELECT rid FROM ${prev.touched}
+      UNION SELECT rid_r FROM edges WHERE rid_l IN (SELECT rid FROM ${prev.touched})
+      UNION SELECT rid_l FROM edges WHERE rid_r IN (SELECT rid FROM ${prev.touched})
+      UNION SELECT l FROM decided UNION SELECT r FROM decided)
+    SELECT rid FROM ${prev.clusters} WHERE cluster IN (SELECT p.cluster FROM ${prev.clusters} p JOIN t USING (rid))
+    UNION SELECT rid FROM t`);
+  await run.run('affected', `CREATE OR REPLACE TEMP TABLE affected_nodes AS SELECT rid FROM ${features} WHERE rid IN (SELECT rid FROM affected)`);
+  await run.run('affected', `CREATE OR REPLACE TEMP TABLE affected_edges AS SELECT * FROM edges WHERE rid_l IN (SELECT rid FROM affected_nodes) AND rid_r IN (SELECT rid FROM affected_nodes)`);
+  await clusterLinks(run, { nodes: 'affected_nodes', idColumn: 'rid', edges: 'affected_edges', out: 'affected_cc' });
+  await run.run('affected', `CREATE OR REPLACE TEMP TABLE ${out} AS
+    SELECT rid, cluster FROM affected_cc
+    UNION ALL SELECT p.rid, p.cluster FROM ${prev.clusters} p JOIN ${features} f USING (rid) WHERE p.rid NOT IN (SELECT rid FROM affected_nodes)`);
 }
 
 /** Re-cluster the components holding both records of a cannot-link; returns how many there were. */

@@ -153,7 +153,13 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
 
   // 5. clusters: links above the threshold under people's decisions and the one-key rule
   step(4);
-  const { links } = await clusterPairs(run, km, { features: 'feat', pairs: 'pairs', mustLink: input.mustLink, cannotLink: input.cannotLink, out: 'cc' });
+  let previous: { clusters: string; touched: string } | undefined;
+  if (mode === 'incremental') {
+    // the last run's clusters by their smallest record (as connected components label them)
+    await run.run('cluster', `CREATE OR REPLACE TEMP TABLE prev_cc AS SELECT rid, min(rid) OVER (PARTITION BY cluster_id) AS cluster FROM ${pq(prev.members)}`);
+    previous = { clusters: 'prev_cc', touched: 'changed' };
+  }
+  const { links } = await clusterPairs(run, km, { features: 'feat', pairs: 'pairs', mustLink: input.mustLink, cannotLink: input.cannotLink, out: 'cc', previous });
 
   // 6. stable ids
   step(5);

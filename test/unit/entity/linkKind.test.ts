@@ -48,4 +48,25 @@ describe('clusterPairs: links above the threshold, under decisions and the one-k
       assert.notEqual(of.c1, of.c2);
     });
   });
+
+  test('incremental: clustering only what the changed records touch gives what a whole clustering gives', async () => {
+    await engine.withPrivateConnection(async (c) => {
+      const run = new StageRunner(c, 'entity.test');
+      await setUp(run);
+      await clusterPairs(run, KIND_MODELS.person, { features: 'f', pairs: 'e', out: 'before' });
+      // d2 changes: it now links strongly to c2; a new record c3 (no number) arrives linked to c1
+      await run.run('t', `INSERT INTO f VALUES ('c3', NULL)`);
+      await run.run('t', `CREATE OR REPLACE TEMP TABLE e2 AS SELECT * FROM e WHERE rid_l <> 'd2' AND rid_r <> 'd2'
+        UNION ALL SELECT * FROM (VALUES ('c2', 'd2', 0.96), ('c1', 'c3', 0.99)) v(rid_l, rid_r, match_probability)`);
+      await run.run('t', `CREATE OR REPLACE TEMP TABLE touched (rid) AS VALUES ('d2'), ('c3')`);
+      await clusterPairs(run, KIND_MODELS.person, { features: 'f', pairs: 'e2', out: 'inc', previous: { clusters: 'before', touched: 'touched' } });
+      await clusterPairs(run, KIND_MODELS.person, { features: 'f', pairs: 'e2', out: 'whole' });
+      const rows = (t: string) => run.rows<{ rid: string; cluster: string }>('t', `SELECT rid, cluster FROM ${t} ORDER BY rid`);
+      assert.deepEqual(await rows('inc'), await rows('whole'));
+      const of = Object.fromEntries((await rows('inc')).map((r) => [r.rid, r.cluster]));
+      assert.equal(of.d2, 'c1');
+      assert.equal(of.c3, 'c1');
+      assert.notEqual(of.a1, of.b1, 'the untouched split cluster stays split');
+    });
+  });
 });
