@@ -12,10 +12,11 @@ import { entityRuns, KIND_MODELS } from '../../../src/entity/index.ts';
 import { SYSTEM } from '../../../src/kernel/index.ts';
 import { login, openTestApp } from '../../helpers/server.ts';
 import { upload } from '../../helpers/upload.ts';
+import { drivers } from '../../helpers/platform.ts';
 
 type Auth = { authorization: string };
 
-describe('entity index: 一人一档 on the demo city', () => {
+for (const driver of drivers()) describe(`entity index: 一人一档 on the demo city (${driver})`, () => {
   let t: Awaited<ReturnType<typeof openTestApp>>;
   let admin: Auth, ga: Auth, mz: Auth, cl: Auth, yb: Auth;
   const req = (method: string, url: string, as: Auth, payload?: unknown) => t.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: as, payload: payload as object });
@@ -27,7 +28,7 @@ describe('entity index: 一人一档 on the demo city', () => {
 
   before(async () => {
     process.env.GOVHUB_ENTITY_POLL_SECONDS = '0';
-    t = await openTestApp('pglite');
+    t = await openTestApp(driver);
     await loadDemo(t.p, { people: 300, seed: 5 });
     admin = await login(t.app);
     [ga, mz, cl, yb] = await Promise.all(['GA', 'MZ', 'CL', 'YB'].map((d) => login(t.app, officerName(d), DEMO_PASSWORD)));
