@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { Engine, StageRunner } from '../lake/index.ts';
 import { linkFiles, LinkInputError, type LinkConfig } from '../entity/index.ts';
@@ -40,7 +41,9 @@ export function linkCommand() {
     .option('--explain-out <file>', '输出匹配记录对及各字段权重 CSV / write the matched pairs with each field\'s weight')
     .action(async (o: { input: string[]; id: string; config?: string; out: string; threshold?: number; explainOut?: string; ignore: string[] }) => {
       const config = o.config ? readConfig(o.config) : undefined;
-      const engine = await Engine.create();
+      // its own DuckDB, confined to the files named on the command line: it can read no dataset of a data directory
+      const dirs = [...new Set([...o.input, o.out, ...(o.explainOut ? [o.explainOut] : [])].map((f) => path.dirname(path.resolve(f))))];
+      const engine = await Engine.create({ sandbox: { dirs } });
       const bar = progressBar('link', 6, 'stages');
       let res;
       try {

@@ -42,7 +42,6 @@ export interface RunStats {
 export const entityDir = (ctx: Ctx, kind: EntityKind) => path.join(ctx.lake.dataDir, 'entity', kind);
 const file = (dir: string, name: string) => path.join(dir, name);
 const exists = (f: string) => fs.existsSync(f);
-const pq = (f: string) => `read_parquet(${literal(f)})`;
 
 /** The raw records of one source role, with the record id: dataset code + keyed pseudonym of its key and role. */
 function roleSelect(ctx: Ctx, ds: Dataset, src: EntitySource, role: EntitySource['roles'][number], scan: string, version: number, inputs: string[]): string {
@@ -86,6 +85,8 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
   const km = KIND_MODELS[kind];
   const dir = entityDir(ctx, kind);
   fs.mkdirSync(dir, { recursive: true });
+  // the index's own work files (never a dataset file: those are read through share)
+  const pq = (f: string) => ctx.lake.workScan(f);
   const step = (i: number) => input.onProgress?.(STAGES[i]!, i, STAGES.length);
   const prev = { features: file(dir, 'features.parquet'), pairs: file(dir, 'pairs.parquet'), members: file(dir, 'members.parquet') };
   const hasPrev = exists(prev.features) && exists(prev.pairs) && exists(prev.members);
@@ -163,7 +164,7 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
 
   // 6. stable ids
   step(5);
-  const ids = await stableIds(run, kind, input.runId, hasPrev ? prev.members : null);
+  const ids = await stableIds(run, kind, input.runId, hasPrev ? pq(prev.members) : null);
 
   // 7. save the artefacts (new files renamed into place) and collect what the control plane needs
   step(6);
@@ -201,7 +202,7 @@ export async function runPipeline(ctx: Ctx, run: StageRunner, input: PipelineInp
  * no earlier id claims (new records, or the smaller part of a split) gets a new id.
  */
 async function stableIds(run: StageRunner, kind: EntityKind, runId: string, prevMembers: string | null): Promise<{ aliases: Array<{ old_id: string; new_id: string }>; created: number }> {
-  const prev = prevMembers ? pq(prevMembers) : `(SELECT NULL::VARCHAR AS rid, NULL::VARCHAR AS cluster_id WHERE false)`;
+  const prev = prevMembers ?? `(SELECT NULL::VARCHAR AS rid, NULL::VARCHAR AS cluster_id WHERE false)`;
   await run.run('ids', `CREATE OR REPLACE TEMP TABLE overlap AS
     SELECT p.cluster_id AS old, c.cluster AS comp, count(*) AS n FROM cc c JOIN ${prev} p USING (rid) GROUP BY ALL`);
   await run.run('ids', `CREATE OR REPLACE TEMP TABLE claims AS

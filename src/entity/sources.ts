@@ -118,7 +118,7 @@ export const entitySources = {
       `INSERT INTO entity_sources (kind, dataset_id, roles, trust, enabled, updated_at) VALUES ($1, $2, $3, $4, $5, now())
        ON CONFLICT (kind, dataset_id) DO UPDATE SET roles = EXCLUDED.roles, trust = EXCLUDED.trust, enabled = EXCLUDED.enabled, updated_at = now()`,
       [kind, ds.id, JSON.stringify(roles), input.trust ?? 0, input.enabled ?? true]);
-    await ctx.audit.record(caller, { action: 'entity.source.put', objectType: 'dataset', objectId: ds.code, departmentId: ds.departmentId, details: { kind, roles, trust: input.trust ?? 0, enabled: input.enabled ?? true } });
+    await ctx.audit.record(caller, { action: 'entity.source.put', objectType: 'dataset', objectId: ds.code, departmentId: ds.departmentId, details: { kind, roles: roles.map((r) => r.role || 'main'), fields: [...new Set(roles.flatMap((r) => Object.values(r.fields).filter((f): f is string => !!f)))], trust: input.trust ?? 0, enabled: input.enabled ?? true } });
     return (await entitySources.list(ctx, kind)).find((s) => s.datasetId === ds.id)!;
   },
 

@@ -7,5 +7,6 @@ export { StageRunner } from './StageRunner.ts';
 export { MASK_KINDS, MASK_MACROS, MASK_STRICTNESS, isTighter, maskRank, maskSql, pseudonym, type MaskKind, type MaskOptions } from './masks.ts';
 export { maskValue } from './maskValue.ts';
 export { ident, literal, literalList } from './sql.ts';
+export { loadRows } from './loadRows.ts';
 export { PARQUET_COPY_OPTIONS } from './parquetFiles.ts';
 export { toPlain, type Plain } from './toPlain.ts';

@@ -25,8 +25,10 @@ interface Rule {
 
 const RULES: Rule[] = [
   // the parse process reads uploads (never dataset files: its DuckDB is confined to the upload and its work directory)
-  { name: 'file-reading table function', pattern: FILE_READERS, allowed: ['share/', 'lake/', 'ingest/readers/'] },
-  { name: 'read access to the lake', pattern: LAKE_READ_ACCESS, allowed: ['share/', 'lake/', 'kernel/context.ts', 'platform.ts'] },
+  // the linkage engine reads what it is handed: the CSV files named to `govhub link` (its own DuckDB, confined to
+  // them) and its own saved model; the entity index hands it tables read through share (entitySourceScan)
+  { name: 'file-reading table function', pattern: FILE_READERS, allowed: ['share/', 'lake/', 'ingest/readers/', 'entity/link/'] },
+  { name: 'read access to the lake', pattern: LAKE_READ_ACCESS, allowed: ['share/', 'lake/', 'kernel/context.ts', 'platform.ts', 'cli/link.ts'] },
   { name: 'the whole Lake', pattern: /import \{[^}]*\bLake\b[^}]*\} from/, allowed: ['lake/', 'platform.ts'] },
 ];
 

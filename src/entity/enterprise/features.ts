@@ -8,10 +8,9 @@
  * repeat their values (the same employer on every enrolment row), so this costs far less than
  * a row-by-row pass.
  */
-import { ident, literal, type StageRunner } from '../../lake/index.ts';
+import { ident, literal, type StageRunner, loadRows } from '../../lake/index.ts';
 import { parseDate } from '../../standards/index.ts';
 import { enterpriseKeys } from './identifiers.ts';
-import { loadRows } from './loadRows.ts';
 import { normalizeAddress, normalizeEnterpriseName, normalizePersonName } from './names.ts';
 
 /** Which source column holds what; only `id` and `name` are required. */

@@ -14,4 +14,3 @@ export type { EnterpriseMapping } from './features.ts';
 export { PINNED_DIFFERS_M, ENTERPRISE_COMPARISONS, ENTERPRISE_SETTINGS, pinDifferWeights } from './settings.ts';
 export { DEMO_CITY_SHORT, RAW_COLUMNS, generateEnterpriseSet, loadEnterpriseSet, registerDemoCity } from './testset.ts';
 export type { EnterpriseRole, EnterpriseTestSet, RawEnterpriseRecord, TestEnterprise } from './testset.ts';
-export { loadRows } from './loadRows.ts';

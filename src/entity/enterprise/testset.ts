@@ -14,9 +14,8 @@
  * (恒达科技 / 恒达贸易), often with the same legal representative.
  */
 import { CITY, DISTRICTS, ROADS, Prng, TYPO_PAIRS, UsccIssuer, drawGivenName, drawSurname, isoFromDay, dayFromIso, toFullWidth } from '../../demo/index.ts';
-import type { StageRunner } from '../../lake/index.ts';
+import { loadRows, type StageRunner } from '../../lake/index.ts';
 import { regNoCheckDigit } from './identifiers.ts';
-import { loadRows } from './loadRows.ts';
 import { registerRegionName } from './regions.ts';
 import { toTraditional } from './t2s.ts';
 

@@ -567,8 +567,9 @@ const en: Messages = {
       openkey: { apply: 'Applied for an open-data key', approved: 'Approved an open-data key', rejected: 'Rejected an open-data key', revoked: 'Revoked an open-data key' },
       share: { request: 'Requested shared data', grant: 'Share grant made', approve: 'Approved a share request', reject: 'Rejected a share request', withdraw: 'Withdrew a share request', revoke: 'Revoked a share grant', alert: 'Access anomaly alert', alert_ack: 'Acknowledged an access alert' },
       calendar: { set: 'Changed the working-day calendar' },
+      entity: { run: 'Started a linkage run', source: { put: 'Set a source of the master index' }, merge: 'Merged profiles', split: 'Split a profile', match: 'Review: same entity', no_match: 'Review: not the same entity' },
     },
-    objectTypes: { audit: 'Audit log', user: 'User', dataset: 'Dataset', department: 'Department', ingest_job: 'Ingest job', source: 'Source', standard: 'Data element', token: 'API token', openKey: 'Open-data key', share_request: 'Share request', grant: 'Share grant', alert: 'Access alert', calendar: 'Working-day calendar' },
+    objectTypes: { audit: 'Audit log', user: 'User', dataset: 'Dataset', department: 'Department', ingest_job: 'Ingest job', source: 'Source', standard: 'Data element', token: 'API token', openKey: 'Open-data key', share_request: 'Share request', grant: 'Share grant', alert: 'Access alert', calendar: 'Working-day calendar', entityRun: 'Linkage run', profile: 'Profile' },
     detailKeys: {
       jobId: 'Job', version: 'Version', mode: 'Write mode', source: 'Source', format: 'Format', rowsRead: 'Rows read', accepted: 'Accepted', rejected: 'Rejected',
       quality: 'Quality score', quarantine: 'Quarantine file', error: 'Error', ip: 'IP address', reason: 'Reason', username: 'Username', role: 'Role', name: 'Name',
@@ -577,6 +578,7 @@ const en: Messages = {
       from: 'From', to: 'To', open: 'Open data', key: 'Key', terms: 'Terms version', organisation: 'Organisation',
       via: 'Path', grantId: 'Grant', purpose: 'Purpose', tokenId: 'Application token', filter: 'Filter', sql: 'SQL statement', grant: 'Grant', request: 'Request', automatic: 'Automatic grant',
       limit: 'Page size', more: 'More rows', sort: 'Sort', datasets: 'Datasets', truncated: 'Truncated', masks: 'Masks', loosened: 'Loosened masks', consumer: 'Consumer', kind: 'Kind', persons: 'Persons', minutes: 'Minutes', day: 'Day', dailyMean: 'Daily mean', events: 'Events', idLinked: 'ID number linked', validUntil: 'Valid until', shareType: 'Share type', field: 'Field',
+      roles: 'Roles', trust: 'Trust', enabled: 'Enabled', retrain: 'Retrain', decision: 'Decision', mustLink: 'Must-link pairs', cannotLink: 'Cannot-link pairs',
     },
     yes: 'yes',
     no: 'no',

@@ -564,8 +564,9 @@ const zhCN = {
       openkey: { apply: '申请开放数据密钥', approved: '批准开放数据密钥', rejected: '拒绝开放数据密钥', revoked: '吊销开放数据密钥' },
       share: { request: '提交共享申请', grant: '共享授权生效', approve: '批准共享申请', reject: '驳回共享申请', withdraw: '撤回共享申请', revoke: '撤销共享授权', alert: '访问异常告警', alert_ack: '确认访问告警' },
       calendar: { set: '修改工作日历' },
+      entity: { run: '启动档案关联', source: { put: '设置档案关联来源' }, merge: '合并档案', split: '拆分档案', match: '审核：是同一对象', no_match: '审核：不是同一对象' },
     },
-    objectTypes: { audit: '审计日志', user: '用户', dataset: '数据集', department: '部门', ingest_job: '归集任务', source: '数据源', standard: '数据元', token: 'API 令牌', openKey: '开放数据密钥', share_request: '共享申请', grant: '共享授权', alert: '访问告警', calendar: '工作日历' },
+    objectTypes: { audit: '审计日志', user: '用户', dataset: '数据集', department: '部门', ingest_job: '归集任务', source: '数据源', standard: '数据元', token: 'API 令牌', openKey: '开放数据密钥', share_request: '共享申请', grant: '共享授权', alert: '访问告警', calendar: '工作日历', entityRun: '档案关联运行', profile: '档案' },
     detailKeys: {
       jobId: '任务', version: '版本', mode: '写入方式', source: '来源', format: '格式', rowsRead: '读入行数', accepted: '接收', rejected: '拒绝',
       quality: '质量评分', quarantine: '隔离文件', error: '错误', ip: 'IP 地址', reason: '原因', username: '用户名', role: '角色', name: '名称',
@@ -574,6 +575,7 @@ const zhCN = {
       from: '原状态', to: '新状态', open: '开放数据', key: '密钥', terms: '条款版本', organisation: '单位',
       via: '读取途径', grantId: '授权', purpose: '用途', tokenId: '应用令牌', filter: '筛选条件', sql: 'SQL 语句', grant: '授权', request: '申请', automatic: '自动授权',
       limit: '每页行数', more: '还有更多', sort: '排序', datasets: '数据集', truncated: '结果截断', masks: '脱敏方式', loosened: '放宽的脱敏', consumer: '使用部门', kind: '类型', persons: '人数', minutes: '分钟', day: '日期', dailyMean: '日均行数', events: '条数', idLinked: '绑定身份证号', validUntil: '有效期至', shareType: '共享类型', field: '字段',
+      roles: '角色', trust: '可信度', enabled: '启用', retrain: '重新训练', decision: '决定', mustLink: '必连记录对', cannotLink: '不连记录对',
     },
     yes: '是',
     no: '否',

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, StageRunner } from '../../../../src/lake/index.ts';
+import { Engine, StageRunner, loadRows } from '../../../../src/lake/index.ts';
 import { Linker, pairwiseScores } from '../../../../src/entity/link/index.ts';
 import { KIND_MODELS, linkFeatures, type LinkResult } from '../../../../src/entity/index.ts';
 import {
@@ -14,7 +14,6 @@ import {
   enterpriseFeatures,
   generateEnterpriseSet,
   loadEnterpriseSet,
-  loadRows,
   normalizeEnterpriseName,
   type EnterpriseTestSet,
 } from '../../../../src/entity/enterprise/index.ts';
