@@ -10,8 +10,7 @@
  *
  * Records stream one at a time (constant memory) and repeat by seed.
  */
-import * as OpenCC from 'opencc-js';
-import { idCardCheckDigit } from '../standards/index.ts';
+import { idCardCheckDigit, toTraditional } from '../standards/index.ts';
 import { CITY, ROADS, migrantOrigins } from './city.ts';
 import { DATE_FORMS, corruptId } from './defects.ts';
 import { dayFromIso, downgradeTo15, drawMobile, isoFromDay, toFullWidth } from './ids.ts';
@@ -126,11 +125,7 @@ export interface LinkageOptions {
   rates?: Partial<LinkageRates>;
 }
 
-let toTraditional: ((s: string) => string) | null = null;
-function traditional(s: string): string {
-  const convert = (toTraditional ??= OpenCC.Converter({ from: 'cn', to: 't' }));
-  return convert(s);
-}
+const traditional = toTraditional;
 
 const PROVINCE = '浙江省';
 

@@ -36,6 +36,7 @@ export {
 } from './registry.ts';
 export type { CustomElementSpec } from './registry.ts';
 export { cleanText, isBlank, toHalfWidth } from './text.ts';
+export { toSimplified, toTraditional } from './script.ts';
 export { validateIdCard, upgradeId15to18, idCardCheckDigit, idCardBirthDate, idCardSex } from './idcard.ts';
 export type { IdCardResult } from './idcard.ts';
 export {

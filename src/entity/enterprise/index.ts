@@ -8,7 +8,6 @@ export { BRANCH_SUFFIXES, INDUSTRY_WORDS, ORG_FORMS, cleanChinese, normalizeAddr
 export type { NameFeatures } from './names.ts';
 export { leadingRegion, regionOf, registerRegionName } from './regions.ts';
 export type { RegionHit } from './regions.ts';
-export { T2S_SIZE, toSimplified, toTraditional } from './t2s.ts';
 export { FEATURE_COLUMNS, enterpriseFeatures } from './features.ts';
 export type { EnterpriseMapping } from './features.ts';
 export { PINNED_DIFFERS_M, ENTERPRISE_COMPARISONS, ENTERPRISE_SETTINGS, pinDifferWeights } from './settings.ts';

@@ -10,9 +10,8 @@
  * A branch (分公司, 营业部, 分店, 办事处, 门市部 …) is not its head office: its branch part stays in
  * `name_norm` and in `branch`, so the head office and each branch keep distinct keys.
  */
-import { cleanText } from '../../standards/index.ts';
+import { cleanText, toSimplified } from '../../standards/index.ts';
 import { leadingRegion, regionOf } from './regions.ts';
-import { toSimplified } from './t2s.ts';
 
 export interface NameFeatures {
   /** Normalised name without the place: core + industry + 集团 + form + branch part. */

@@ -15,9 +15,9 @@
  */
 import { CITY, DISTRICTS, ROADS, Prng, TYPO_PAIRS, UsccIssuer, drawGivenName, drawSurname, isoFromDay, dayFromIso, toFullWidth } from '../../demo/index.ts';
 import { loadRows, type StageRunner } from '../../lake/index.ts';
+import { toTraditional } from '../../standards/index.ts';
 import { regNoCheckDigit } from './identifiers.ts';
 import { registerRegionName } from './regions.ts';
-import { toTraditional } from './t2s.ts';
 
 /** One record as a department holds it (columns already mapped to these names). */
 export interface RawEnterpriseRecord {

@@ -7,8 +7,7 @@
  * told apart from a prefecture city by the GB/T 2260 names: a 市 that is a county-level name is
  * the district.
  */
-import { listAreas, toHalfWidth } from '../../standards/index.ts';
-import { toSimplified } from './names.ts';
+import { listAreas, toHalfWidth, toSimplified } from '../../standards/index.ts';
 
 export interface ParsedAddress {
   province: string | null;

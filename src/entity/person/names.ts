@@ -6,9 +6,8 @@
  * Pinyin and traditional → simplified conversion are costly per call; the caches below hold one
  * entry per character, so a million names cost a few thousand conversions.
  */
-import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
-import { toHalfWidth } from '../../standards/index.ts';
+import { toHalfWidth, toSimplified } from '../../standards/index.ts';
 
 /** Two-character surnames (复姓) in use today; longest first is not needed — all have two characters. */
 export const COMPOUND_SURNAMES = new Set([
@@ -31,29 +30,6 @@ for (const g of SHAPE_GROUPS) for (const ch of g.slice(1)) if (!SHAPE_KEY.has(ch
 /** The character standing for `ch`'s look-alike group. */
 export function shapeKey(ch: string): string {
   return SHAPE_KEY.get(ch) ?? ch;
-}
-
-let t2s: ((s: string) => string) | null = null;
-/** Characters OpenCC leaves as they are (nearly all of a simplified text): such text skips the converter. */
-const alreadySimplified = new Map<number, boolean>();
-
-/** Traditional → simplified (OpenCC, Taiwan/Hong Kong forms included). */
-export function toSimplified(s: string): string {
-  const convert = (t2s ??= OpenCC.Converter({ from: 't', to: 'cn' }));
-  let clean = true;
-  for (let i = 0; i < s.length && clean; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x2e80) continue;
-    let same = alreadySimplified.get(c);
-    if (same === undefined) {
-      const ch = String.fromCharCode(c);
-      same = convert(ch) === ch;
-      alreadySimplified.set(c, same);
-    }
-    clean = same;
-  }
-  // Phrase-level conversion (乾隆 vs 干净) needs the whole text, so any changed character sends it all.
-  return clean ? s : convert(s);
 }
 
 // Interpuncts of minority names (买买提·艾力), full stops typed instead, spaces of any width.
