@@ -81,11 +81,13 @@ export function workOrderRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
     }, async (req) => workOrders.get(ctx, callerOf(req), req.params.id));
 
     app.post('/workorders/:id/actions/:action', {
+      // an action without options may come without a body
+      preValidation: async (req) => { req.body ??= {}; },
       schema: {
         tags: TAGS, summary: '执行操作：派单、开始、办结、退回、核验、重办、关闭、挂起、恢复 / take an action', params: Type.Object({ id: Uuid, action: Literals(ACTIONS) }),
-        body: Type.Optional(ActionBody), response: { 200: Detail },
+        body: ActionBody, response: { 200: Detail },
       },
-    }, async (req) => workOrders.act(ctx, callerOf(req), req.params.id, req.params.action, req.body ?? {}));
+    }, async (req) => workOrders.act(ctx, callerOf(req), req.params.id, req.params.action, req.body));
 
     app.post('/workorders/:id/comments', {
       schema: { tags: TAGS, summary: '评论 / comment', params: IdParams, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }), response: { 201: Comment } },

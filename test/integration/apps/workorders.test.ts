@@ -92,6 +92,8 @@ for (const driver of drivers()) {
       assert.match(r.json().detail, /new/);
       assert.equal((await act(c.officers.MZ, o.id, 'suspend')).statusCode, 400, 'suspending needs a reason');
       assert.equal((await act(c.officers.MZ, o.id, 'fly')).statusCode, 400, 'no such action');
+      const bare = await c.req('POST', `/workorders/${o.id}/actions/verify`, c.officers.GA);
+      assert.equal(bare.statusCode, 409, `an action without a body is read as one without options: ${bare.body}`);
     });
 
     test('returned with a reason, then re-dispatched by the opener to another department', async () => {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
+import { ROOT } from '../../../../src/kernel/index.ts';
 import { ACTIONS, allowedActions, STATUSES, target, transitionOf, TRANSITIONS, type Action, type Side, type Status } from '../../../../src/apps/workorders/index.ts';
 
 /** The legal moves, written out by hand: from, action, to, who. */
@@ -57,4 +60,10 @@ test('the actions offered follow the side the caller stands on', () => {
   assert.deepEqual(allowedActions('in_progress', none, false), []);
   assert.deepEqual(allowedActions('in_progress', none, true), ['done', 'return', 'suspend']);
   assert.deepEqual(allowedActions('closed', none, true), []);
+});
+
+test('the table in docs/workorders.md is the TRANSITIONS table', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs/workorders.md'), 'utf8');
+  const rows = doc.split('\n').filter((l) => /^\| `[a-z_]+` \| `[a-z]+` \|/.test(l)).map((l) => l.split('|').slice(1, 6).map((s) => s.trim().replace(/`/g, '')));
+  assert.deepEqual(rows, TRANSITIONS.map((x) => [x.from, x.action, x.to, x.by, x.reason ? '是 / yes' : '否 / no']));
 });
