@@ -22,7 +22,8 @@ const INNER_ALLOWED: Record<string, string> = {
 
 let tree: DependencyTree;
 const rel = (p: string) => path.relative(ROOT, path.resolve(ROOT, p)).split(path.sep).join('/');
-const moduleOf = (file: string) => /^src\/([^/]+)\//.exec(file)?.[1] ?? null;
+// each application under src/apps/ is a module of its own (src/apps/workorders, src/apps/collide …)
+const moduleOf = (file: string) => /^src\/(apps\/[^/]+|[^/]+)\//.exec(file)?.[1] ?? null;
 
 before(async () => {
   tree = await parseDependencyTree('src/**/*.ts', { cwd: ROOT, context: ROOT, transform: true, skipDynamicImports: false, extensions: ['.ts'], js: ['.ts'], include: /\.ts$/, exclude: /node_modules/, tsconfig: path.join(ROOT, 'tsconfig.json') } as never);
