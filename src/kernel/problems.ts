@@ -48,6 +48,8 @@ export const OBJECTS = {
   profile: { zh: '档案', en: 'profile' },
   entityRun: { zh: '关联运行', en: 'linkage run' },
   reviewItem: { zh: '待审核关联', en: 'review item' },
+  workOrder: { zh: '工单', en: 'work order' },
+  workOrderAttachment: { zh: '工单附件', en: 'work-order attachment' },
 } as const satisfies Record<string, Text & { key?: Text }>;
 
 export type ObjectKind = keyof typeof OBJECTS;
