@@ -1,7 +1,8 @@
 // Browser test of 工单 (work orders) in the console, departments and users made through the API:
 //  - 民政局's officer opens the board and creates an order for 公安局 in the dialog; the detail page shows it 新建
 //    with its due time in Beijing time;
-//  - 公安局's officer assigns it to a handler of 公安局 (the picker lists the department's users);
+//  - 公安局's officer tries to return it with too short a reason (refused in the box), then assigns it to a
+//    handler of 公安局 (the picker lists the department's officers and handlers);
 //  - the handler starts it, comments, uploads a small PDF (listed, downloadable) and marks it done;
 //  - 民政局's officer verifies and closes it: each step in the history; the board shows it under 已关闭.
 //   node scripts/test.mjs test/e2e/workorders
@@ -76,24 +77,34 @@ test('工单: create → assign → start, comment, attach, done → verify → 
   await logIn(page, server.url, 'mz_officer', PASSWORD);
   await board();
   await page.locator('[data-test=wo-new]').click();
-  await page.locator('[data-test=wo-create-title] input').fill(TITLE);
-  await page.locator('[data-test=wo-create-description] textarea').fill('请核查该低保户家庭成员的户籍登记是否与申报一致');
+  await page.locator('[data-test=wo-create-title]').fill(TITLE);
+  await page.locator('[data-test=wo-create-description]').fill('请核查该低保户家庭成员的户籍登记是否与申报一致');
   await choose(page, 'wo-create-department', '公安局');
-  await page.locator('[data-test=wo-create-priority]').getByText('高', { exact: true }).click();
+  await page.locator('[data-test=wo-create-priority]').getByText('紧急', { exact: true }).click();
   await page.locator('[data-test=wo-create-save]').click();
   await page.waitForURL(/\/apps\/workorders\/[0-9a-f-]{36}$/);
   const id = page.url().split('/').pop()!;
   await page.locator('[data-test=wo-status][data-status=new]').waitFor();
-  const made = await call<{ code: string; dueAt: string | null; priority: string; department: { id: string } }>('GET', `/workorders/${id}`, admin);
+  const made = await call<{ code: string; dueAt: string; priority: string; department: { id: string } }>('GET', `/workorders/${id}`, admin);
   assert.equal(made.department.id, ga.id);
-  assert.equal(made.priority, 'high');
+  assert.equal(made.priority, 'urgent');
   assert.equal(await page.locator('[data-test=wo-code]').innerText(), made.code);
-  if (made.dueAt) assert.equal(await page.locator('[data-test=wo-due]').innerText(), beijing(made.dueAt), 'the due time in Beijing time');
+  assert.equal(await page.locator('[data-test=wo-due]').innerText(), beijing(made.dueAt), 'the due time in Beijing time');
+  assert.match(beijing(made.dueAt), / 23:59:59$/, 'due at the end of a working day, Beijing time');
   await shot(page, '01-created');
 
   // ---- 公安局's officer assigns it to the department's handler
   await as('ga_officer');
   await page.goto(`${server.url}/apps/workorders/${id}`);
+  // returning asks a reason of at least 4 characters: a shorter one is refused in the box, which is then cancelled
+  await page.locator('[data-test=wo-action-return]').click();
+  const box = page.locator('.el-message-box:visible');
+  await box.locator('textarea').fill('不对');
+  await box.locator('.el-message-box__btns .el-button--primary').click();
+  await box.getByText('原因至少 4 个字').waitFor();
+  await box.locator('.el-message-box__btns .el-button').first().click();
+  await box.waitFor({ state: 'hidden' });
+  await page.locator('[data-test=wo-status][data-status=new]').waitFor();
   await page.locator('[data-test=wo-action-assign]').click();
   await choose(page, 'wo-assign-handler', '公安局办事员');
   await page.locator('[data-test=wo-assign-save]').click();
@@ -105,7 +116,7 @@ test('工单: create → assign → start, comment, attach, done → verify → 
   await as('ga_handler');
   await page.goto(`${server.url}/apps/workorders/${id}`);
   await act(page, 'start', 'in_progress');
-  await page.locator('[data-test=wo-comment-text] textarea').fill(COMMENT);
+  await page.locator('[data-test=wo-comment-text]').fill(COMMENT);
   await page.locator('[data-test=wo-comment-add]').click();
   await page.locator('[data-test=wo-comment]').filter({ hasText: COMMENT }).waitFor();
   await page.locator('[data-test=wo-upload-input]').setInputFiles({ name: '核查报告.pdf', mimeType: 'application/pdf', buffer: PDF });
@@ -136,6 +147,7 @@ test('工单: create → assign → start, comment, attach, done → verify → 
   await closed.locator(`[data-test=wo-card][data-code="${made.code}"]`).waitFor();
   assert.equal(await page.locator(`[data-test=wo-column]:not([data-status=closed]) [data-code="${made.code}"]`).count(), 0, 'in no other column');
   assert.ok(Number(await closed.locator('[data-test=wo-column-count]').innerText()) >= 1);
+  await closed.scrollIntoViewIfNeeded();
   await shot(page, '05-board');
   await page.locator('[data-test=wo-mode-list]').click();
   await page.locator('[data-test=wo-table] .el-table__body tr').filter({ hasText: made.code }).locator('[data-test=wo-row-status]').filter({ hasText: '已关闭' }).waitFor();

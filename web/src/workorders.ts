@@ -10,27 +10,31 @@ export const WO_ACTIONS = ['assign', 'start', 'done', 'return', 'verify', 'reope
 export type WoAction = typeof WO_ACTIONS[number];
 export type Sla = 'ok' | 'warning' | 'overdue';
 export const WO_SLAS: Sla[] = ['ok', 'warning', 'overdue'];
-export const WO_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export const WO_SOURCES = ['manual', 'collide', 'hotline', 'portal'] as const;
+export const WO_PRIORITIES = ['normal', 'urgent'] as const;
+export type Priority = typeof WO_PRIORITIES[number];
+/** Where an order comes from: a collision rule's finding, a push, a case, an alert, or opened by hand. */
+export const WO_SOURCES = ['collision', 'push', 'case', 'alert', 'manual'] as const;
+export type Source = typeof WO_SOURCES[number];
 
 export interface Named { id: string; name: string }
 export interface WorkOrder {
-  id: string; code: string; title: string; status: WoStatus; priority: string; source: string;
+  id: string; code: string; title: string; status: WoStatus; priority: Priority; source: Source;
   department: Named & { code: string }; handler: Named | null;
-  dueAt: string | null; sla: Sla; supervised: boolean; createdAt: string; updatedAt: string;
+  dueAt: string; sla: Sla; supervised: boolean; createdAt: string; updatedAt: string;
 }
 export interface WoEvent { at: string; actor: string; action: string; from: string | null; to: string | null; note: string | null }
 export interface WoComment { id: string; at: string; author: string; text: string }
 export interface WoAttachment { id: string; name: string; size: number; type: string; at: string; author: string }
 export interface WorkOrderDetail extends WorkOrder {
-  description: string; sourceRef: string | null; evidence: unknown; createdBy: Named;
+  description: string; sourceRef: unknown; evidence: unknown; createdBy: { id: string | null; name: string };
   actions: WoAction[]; events: WoEvent[]; comments: WoComment[]; attachments: WoAttachment[];
 }
 export interface WoStats { byStatus: Partial<Record<WoStatus, number>>; bySla: Record<Sla, number>; supervised: number }
 export interface WoFilters {
-  status?: string | null; departmentId?: string | null; source?: string | null; overdue?: boolean; supervised?: boolean; q?: string | null; mine?: boolean;
+  status?: string | null; department?: string | null; source?: string | null; overdue?: boolean; supervised?: boolean; q?: string | null; mine?: boolean;
 }
-export interface NewWorkOrder { title: string; description: string; departmentId: string; priority?: string; dueAt?: string }
+/** Without `workingDays` the time limit is the priority's: normal 5 working days, urgent 1. */
+export interface NewWorkOrder { title: string; description?: string; departmentId: string; priority?: Priority; workingDays?: number }
 export interface ActionBody { reason?: string; handlerId?: string; note?: string }
 
 const at = encodeURIComponent;
@@ -57,13 +61,17 @@ export const STATUS_TAG: Record<WoStatus, TagType> = {
   new: 'primary', assigned: 'primary', in_progress: 'warning', done: 'success', verified: 'success', closed: 'info', returned: 'danger', suspended: 'info',
 };
 export const SLA_TAG: Record<Sla, TagType> = { ok: 'success', warning: 'warning', overdue: 'danger' };
-export const PRIORITY_TAG: Record<string, TagType> = { low: 'info', normal: 'primary', high: 'warning', urgent: 'danger' };
+export const PRIORITY_TAG: Record<Priority, TagType> = { normal: 'info', urgent: 'danger' };
 /** How each action's button looks; the actions that end or undo a step stand apart. */
 export const ACTION_BUTTON: Record<WoAction, TagType> = {
   assign: 'primary', start: 'primary', done: 'success', verify: 'success', close: 'info', return: 'danger', reopen: 'warning', suspend: 'warning', resume: 'primary',
 };
-/** The actions that ask for a reason (the server refuses one shorter than MIN_REASON). */
-export const NEEDS_REASON: ReadonlySet<WoAction> = new Set(['return', 'suspend', 'reopen']);
+/**
+ * Whether taking `action` from `status` asks for a reason (the server's table: returning, suspending and
+ * reopening always; closing a returned order too). The console asks for at least MIN_REASON characters.
+ */
+export const needsReason = (status: WoStatus, action: WoAction): boolean =>
+  action === 'return' || action === 'suspend' || action === 'reopen' || (action === 'close' && status === 'returned');
 export const MIN_REASON = 4;
 
 /** An i18n word of a group, or the value itself when the console has no word for it. */
@@ -74,8 +82,7 @@ export function word(group: string, value: string | null | undefined, has: (key:
 }
 
 /** The time left until `dueAt` (negative: late), in words: 剩 2 天 3 小时 / 已超期 5 小时. */
-export function countdown(dueAt: string | null, now = Date.now()): string {
-  if (!dueAt) return t('workorders.sla.noDue');
+export function countdown(dueAt: string, now = Date.now()): string {
   const ms = new Date(dueAt).getTime() - now;
   const mins = Math.floor(Math.abs(ms) / 60_000);
   const d = Math.floor(mins / 1440);
