@@ -57,7 +57,9 @@ export const MENU: MenuEntry[] = [
     ],
   },
   {
+    // 工单: a work order's own page (/apps/workorders/:id) is a detail route
     key: 'apply', icon: Grid, children: [
+      { key: 'workorders', path: '/apps/workorders', view: () => import('./views/WorkOrdersView.vue'), roles: ['admin', 'officer', 'analyst', 'handler'] },
       { key: 'collide', path: '/apps/collide' },
       { key: 'push', path: '/apps/push' },
       { key: 'cases', path: '/apps/cases' },

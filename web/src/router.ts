@@ -48,6 +48,10 @@ const routes: RouteRecordRaw[] = [
         path: '/entity/:kind(person|enterprise)/:id', name: 'entityProfile', component: () => import('./views/EntityProfileView.vue'), props: true,
         meta: { title: 'entity.profile.title', menu: '/entity', roles: ['admin', 'officer', 'analyst'] },
       },
+      {
+        path: '/apps/workorders/:id', name: 'workorder', component: () => import('./views/WorkOrderDetailView.vue'), props: true,
+        meta: { title: 'workorders.detail.title', menu: '/apps/workorders', roles: ['admin', 'officer', 'analyst', 'handler'] },
+      },
       { path: '/datasets/:code', name: 'dataset', component: () => import('./views/DatasetDetailView.vue'), props: true, meta: { title: 'menu.resources', menu: '/datasets' } },
     ],
   },
