@@ -1,4 +1,5 @@
 import { onBeforeUnmount, reactive, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { ElMessage } from 'element-plus';
 import { useRoute, useRouter } from 'vue-router';
 import { api, useFieldErrors, type PageResult } from './api.ts';
 
@@ -160,4 +161,24 @@ export function usePoll(fn: () => Promise<void>, active: () => boolean, ms = 200
   }
   onBeforeUnmount(stop);
   return { schedule, stop };
+}
+
+/**
+ * A button's (or a row's) request in flight: `busy` holds the key of the one working (for its
+ * spinner), `run` takes the request, shows `done(result)` as the success message and then runs
+ * `after(result)` (reload a list, close a drawer). A failure's message the api helper has shown already.
+ */
+export function useBusy<K extends string>() {
+  const busy = ref<K | null>(null) as Ref<K | null>;
+  async function run<T>(key: K, act: () => Promise<T>, done: (result: T) => string, after?: (result: T) => unknown): Promise<void> {
+    busy.value = key;
+    try {
+      const result = await act();
+      ElMessage.success(done(result));
+      await after?.(result);
+    } catch { /* message shown */ } finally {
+      busy.value = null;
+    }
+  }
+  return { busy, run };
 }
