@@ -20,7 +20,7 @@ import { loadDemo, officerName, DEMO_PASSWORD } from '../../src/demo/index.ts';
 import { entityRuns, KIND_MODELS } from '../../src/entity/index.ts';
 import { SYSTEM } from '../../src/kernel/index.ts';
 import { logIn, openBrowser, confirmBox, switchUser as switchAs } from '../helpers/browser.ts';
-import { login, startTestServer } from '../helpers/server.ts';
+import { apiJson, login, startTestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
 const OFFICER = officerName('MZ'); // 民政局: the marriage register in clear, the household register under a grant
@@ -35,11 +35,7 @@ async function shot(page: Page, name: string): Promise<void> {
 const server = await startTestServer({ demo: async (p) => { await loadDemo(p, { people: 300, seed: 5 }); } });
 test.after(() => server.close());
 type As = { authorization: string };
-async function call<T = any>(method: 'GET' | 'POST', url: string, as: As, payload?: object): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await server.app.inject({ method, url: `/api/v1${url}`, headers: as, payload });
-  assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
-  return res.json() as T;
-}
+const call = apiJson(server.app);
 const entities = <T = any>(method: 'GET' | 'POST', url: string, as: As, payload?: object) => call<T>(method, `/entities/person${url}`, as, payload); // eslint-disable-line @typescript-eslint/no-explicit-any
 /** A profile's address as a pattern for waitForURL. */
 const profileUrl = (id: string) => new RegExp(`/entity/person/${encodeURIComponent(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { confirmBox, logIn, openBrowser, switchUser } from '../helpers/browser.ts';
-import { login, startTestServer } from '../helpers/server.ts';
+import { apiJson, login, startTestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
 const PASSWORD = 'wo-console-2026';
@@ -36,11 +36,7 @@ function beijing(iso: string): string {
 const server = await startTestServer();
 test.after(() => server.close());
 type As = { authorization: string };
-async function call<T = any>(method: 'GET' | 'POST', url: string, as: As, payload?: object): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await server.app.inject({ method, url: `/api/v1${url}`, headers: as, payload });
-  assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
-  return res.json() as T;
-}
+const call = apiJson(server.app);
 
 /** Pick `label` in the open Element Plus select `test`. */
 async function choose(page: Page, test: string, label: string): Promise<void> {

@@ -51,16 +51,21 @@ export async function startTestServer(opts: { demo?: (p: TestPlatform) => Promis
   return { url: `http://127.0.0.1:${port}`, adminPassword: ADMIN_PASSWORD, p, app, async close() { await app.close(); await p.close(); } };
 }
 
+/** Call the API of `app` (inject, no port) and insist on success: the JSON answer; a failure names the call, its status and body. */
+export function apiJson(app: FastifyInstance) {
+  return async <T = any>(method: 'GET' | 'POST', url: string, as: { authorization: string }, payload?: object): Promise<T> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const res = await app.inject({ method, url: `/api/v1${url}`, headers: as, payload });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+    return res.json() as T;
+  };
+}
+
 /**
  * Give `reader` a share grant on dataset `code` (every field, a year): requested as `reader`, and,
  * when the dataset is shared on conditions, approved by `approver` (an officer of its department).
  */
 export async function grantFor(app: FastifyInstance, reader: { authorization: string }, code: string, approver?: { authorization: string }): Promise<string> {
-  const inject = async (method: 'GET' | 'POST', url: string, as: { authorization: string }, payload?: object) => {
-    const res = await app.inject({ method, url: `/api/v1${url}`, headers: as, payload });
-    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.json();
-  };
+  const inject = apiJson(app);
   const ds = await inject('GET', `/datasets/${code}`, reader);
   const req = await inject('POST', '/share/requests', reader, {
     dataset: code, purpose: '测试：控制台浏览', fields: (ds.fields as { name: string }[]).map((f) => f.name), validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
