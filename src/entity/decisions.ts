@@ -85,8 +85,8 @@ export const entityDecisions = {
     return rows.map((r) => ({ id: r.id, action: r.action, reason: r.reason, actor: r.actor_name, at: iso(r.created_at)!, clusterIds: r.cluster_ids }));
   },
 
-  /** Two profiles are one: must-links from one record to every other record of both. */
-  async merge(ctx: Ctx, caller: Caller, kind: EntityKind, clusterIds: [string, string], reason: string): Promise<string> {
+  /** Two profiles are one: must-links from one record to every other record of both. Returns the decision and that record. */
+  async merge(ctx: Ctx, caller: Caller, kind: EntityKind, clusterIds: [string, string], reason: string): Promise<{ decisionId: string; rid: string }> {
     const why = checkReason(reason);
     if (clusterIds[0] === clusterIds[1]) throw problem('validation', 'clusterIds: 不能与自身合并 / cannot merge a profile with itself', [{ field: 'clusterIds', message: 'same profile' }]);
     const [a, b] = await Promise.all(clusterIds.map((c) => clusterMembers(ctx.db, kind, c)));
@@ -95,11 +95,15 @@ export const entityDecisions = {
     // every record of both to one of them: a later decision on the same pair overrides an earlier one, so
     // this also lifts an earlier split between the two (a must-link on just one pair would leave its other records apart)
     const [first, ...rest] = [...a!.members, ...b!.members].map((m) => m.rid);
-    return save(ctx, caller, kind, { action: 'merge', must: rest.map((r): Pair => [first!, r]), cannot: [], clusterIds: [a!.id, b!.id], reason: why });
+    const decisionId = await save(ctx, caller, kind, { action: 'merge', must: rest.map((r): Pair => [first!, r]), cannot: [], clusterIds: [a!.id, b!.id], reason: why });
+    return { decisionId, rid: first! };
   },
 
-  /** Records `rids` are a profile of their own: cannot-links to every record that stays, must-links among them. */
-  async split(ctx: Ctx, caller: Caller, kind: EntityKind, clusterId: string, rids: string[], reason: string): Promise<string> {
+  /**
+   * Records `rids` are a profile of their own: cannot-links to every record that stays, must-links among
+   * them. Returns the decision and the records that stay and those split off.
+   */
+  async split(ctx: Ctx, caller: Caller, kind: EntityKind, clusterId: string, rids: string[], reason: string): Promise<{ decisionId: string; stay: string[]; out: string[] }> {
     const why = checkReason(reason);
     const c = await clusterMembers(ctx.db, kind, clusterId);
     requireSteward(caller, c.members);
@@ -111,7 +115,8 @@ export const entityDecisions = {
     if (!out.length || !stay.length) throw problem('validation', 'rids: 拆分需要留下至少一条记录，并拆出至少一条 / a split leaves at least one record and takes at least one', [{ field: 'rids', message: 'nothing to split' }]);
     const cannot: Pair[] = out.flatMap((o) => stay.map((s): Pair => [o, s]));
     const must: Pair[] = out.slice(1).map((o): Pair => [out[0]!, o]);
-    return save(ctx, caller, kind, { action: 'split', must, cannot, clusterIds: [c.id], reason: why, details: { records: out.length } });
+    const decisionId = await save(ctx, caller, kind, { action: 'split', must, cannot, clusterIds: [c.id], reason: why, details: { records: out.length } });
+    return { decisionId, stay, out };
   },
 
   /** The clerical review's answer on one pair. */

@@ -172,9 +172,13 @@ export const entityProfiles = {
           continue;
         }
         searched.push({ code: ds.code, name: ds.name });
+        // the index's records of the rows found, in one query
+        const keys = JSON.stringify(read.rows.map((r) => r.key));
+        const indexed = await membersOf(ctx, kind, 'm.dataset_id = $2 AND m.role = $3 AND m.record_key IN (SELECT jsonb_array_elements($4::jsonb))', [ds.id, role.role, keys]);
+        const byKey = new Map(indexed.map((m) => [JSON.stringify(m.record_key), m]));
         for (const row of read.rows) {
           const values = row.values as Record<string, unknown>;
-          const m = (await membersOf(ctx, kind, 'm.dataset_id = $2 AND m.record_key = $3::jsonb AND m.role = $4', [ds.id, JSON.stringify(row.key), role.role]))[0];
+          const m = byKey.get(JSON.stringify(row.key));
           if (!m) continue;
           const entry: Found = found.get(m.cluster_id) ?? { clusterId: m.cluster_id, display: {}, records: 0, datasets: new Map() };
           entry.records++;

@@ -22,6 +22,13 @@ async function recluster(ctx: Ctx, kind: EntityKind) {
 
 export function entityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (app) => {
+    /** The distinct profiles of these records, in the records' order. */
+    const clustersOf = async (kind: EntityKind, rids: string[]) => {
+      const rows = await ctx.db.query<{ rid: string; cluster_id: string }>('SELECT rid, cluster_id FROM entity_members WHERE kind = $1 AND rid = ANY($2::text[])', [kind, rids]);
+      const of = new Map(rows.map((r) => [r.rid, r.cluster_id]));
+      return [...new Set(rids.map((r) => of.get(r)).filter((c): c is string => !!c))];
+    };
+
     // new versions of source datasets are linked incrementally, soon after they arrive
     const POLL_SECONDS = Number(process.env.GOVHUB_ENTITY_POLL_SECONDS ?? 60);
     if (POLL_SECONDS > 0) {
@@ -74,11 +81,9 @@ export function entityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       },
     }, async (req) => {
       const { kind } = req.params;
-      const decisionId = await entityDecisions.merge(ctx, callerOf(req), kind, req.body.clusterIds, req.body.reason);
+      const { decisionId, rid } = await entityDecisions.merge(ctx, callerOf(req), kind, req.body.clusterIds, req.body.reason);
       await recluster(ctx, kind);
-      const m = await ctx.db.one<{ cluster_id: string }>(`SELECT m.cluster_id FROM entity_decisions d, jsonb_array_elements(d.must_link) p
-        JOIN entity_members m ON m.rid = p->>0 WHERE d.id = $1 AND m.kind = $2`, [decisionId, kind]);
-      return { clusterId: m!.cluster_id, decisionId };
+      return { clusterId: (await clustersOf(kind, [rid]))[0]!, decisionId };
     });
 
     app.post('/entities/:kind/profiles/:clusterId/split', {
@@ -89,13 +94,10 @@ export function entityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       },
     }, async (req) => {
       const { kind, clusterId } = req.params;
-      const decisionId = await entityDecisions.split(ctx, callerOf(req), kind, clusterId, req.body.rids, req.body.reason);
+      const { decisionId, stay, out } = await entityDecisions.split(ctx, callerOf(req), kind, clusterId, req.body.rids, req.body.reason);
       await recluster(ctx, kind);
-      const rows = await ctx.db.query<{ cluster_id: string; out: boolean }>(`SELECT DISTINCT cluster_id, rid = ANY($3::text[]) AS out FROM entity_members WHERE kind = $1 AND rid IN (
-        SELECT p->>0 FROM entity_decisions d, jsonb_array_elements(d.cannot_link) p WHERE d.id = $2 UNION SELECT p->>1 FROM entity_decisions d, jsonb_array_elements(d.cannot_link) p WHERE d.id = $2)`,
-        [kind, decisionId, req.body.rids]);
-      const kept = rows.filter((r) => !r.out).map((r) => r.cluster_id), split = rows.filter((r) => r.out).map((r) => r.cluster_id);
-      return { clusterIds: [...new Set([...kept, ...split])], decisionId };
+      // the profiles of the records that stay first, then of those split off
+      return { clusterIds: await clustersOf(kind, [...stay, ...out]), decisionId };
     });
 
     app.get('/entities/:kind/review', {
