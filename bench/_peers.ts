@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { Worker } from 'node:worker_threads';
 
 export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; out: T }> {
   const t0 = performance.now();
@@ -127,4 +128,16 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
   } finally {
     await c.end();
   }
+}
+
+/** Run the HTTP load in a worker thread (bench/_httpLoad.mjs): the server keeps this thread to itself. */
+export function httpLoad(data: { url: string; connections: number; duration: number; headers: Record<string, string>; paths: string[] }) {
+  return new Promise<{ latencies: number[]; bad: number; errors: number; seconds: number }>((resolve, reject) => {
+    const w = new Worker(new URL('./_httpLoad.mjs', import.meta.url), { workerData: data });
+    w.once('message', (m) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once('error', reject);
+  });
 }

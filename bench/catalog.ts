@@ -19,7 +19,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance as perfHooks } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import pino from 'pino';
 import { catalogSearch, catalogSearchOf, DATASET_SELECT, indexTerms, invalidateCatalogSearch, queryTerms, SearchIndex, toDataset, type Field } from '../src/catalog/index.ts';
@@ -27,7 +26,7 @@ import { ensureAdmin } from '../src/identity/index.ts';
 import { loadConfig, newId } from '../src/kernel/index.ts';
 import { openPlatform } from '../src/platform.ts';
 import { buildApp } from '../src/server/index.ts';
-import { arg, defaultPgUrl, printTable, ratio, timed, withPostgres, dropSchema, reachable } from './_peers.ts';
+import { arg, defaultPgUrl, printTable, ratio, timed, withPostgres, dropSchema, reachable, httpLoad } from './_peers.ts';
 import { downloadBench } from './_catalogDownload.ts';
 
 export interface CatalogBenchOptions {
@@ -287,17 +286,6 @@ export async function run(opts: CatalogBenchOptions = {}): Promise<Record<string
   return out;
 }
 
-/** Run the HTTP load in a worker thread (bench/_httpLoad.mjs): the server keeps this thread to itself. */
-function httpLoad(data: { url: string; connections: number; duration: number; headers: Record<string, string>; paths: string[] }) {
-  return new Promise<{ latencies: number[]; bad: number; errors: number; seconds: number }>((resolve, reject) => {
-    const w = new Worker(new URL('./_httpLoad.mjs', import.meta.url), { workerData: data });
-    w.once('message', (m) => {
-      resolve(m);
-      void w.terminate();
-    });
-    w.once('error', reject);
-  });
-}
 
 /** One multi-row INSERT of catalog entries into the control plane. */
 async function insertBatch(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, batch: Entry[]): Promise<void> {

@@ -20,7 +20,6 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { performance as perfHooks } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -35,7 +34,7 @@ import { openPlatform, type Platform } from '../src/platform.ts';
 import { buildApp } from '../src/server/index.ts';
 import { dataRead, planRead, recordRead } from '../src/share/index.ts';
 import { piiFigures } from './pii.ts';
-import { arg, defaultPgUrl, printTable, ratio, timed, withPostgres, dropSchema, reachable } from './_peers.ts';
+import { arg, defaultPgUrl, printTable, ratio, timed, withPostgres, dropSchema, reachable, httpLoad } from './_peers.ts';
 
 export interface ShareBenchOptions {
   rows?: number;
@@ -160,17 +159,6 @@ function loadFigures(latencies: number[], seconds: number): LoadFigures {
   return { p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)), rps: Math.round(latencies.length / seconds), requests: latencies.length };
 }
 
-/** Run the HTTP load in a worker thread (bench/_httpLoad.mjs): the server keeps this thread to itself. */
-function httpLoad(data: { url: string; connections: number; duration: number; headers: Record<string, string>; paths: string[] }) {
-  return new Promise<{ latencies: number[]; bad: number; errors: number; seconds: number }>((resolve, reject) => {
-    const w = new Worker(new URL('./_httpLoad.mjs', import.meta.url), { workerData: data });
-    w.once('message', (m) => {
-      resolve(m);
-      void w.terminate();
-    });
-    w.once('error', reject);
-  });
-}
 
 /** The street paths in a fixed shuffled order: consecutive requests hit streets far apart in the file, not neighbouring row groups. */
 function shuffledPaths(): string[] {
