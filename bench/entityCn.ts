@@ -101,6 +101,7 @@ export async function cn1mSection(opts: { records?: number; seed?: number; log?:
         cn1m_id_only_precision: round(peer.precision),
         cn1m_id_only_recall: round(peer.recall),
         cn1m_id_only_f1: round(peer.f1),
+        cn1m_f1_vs_id_only: round(s.f1 / peer.f1, 3),
         cn1m_incremental_1k_seconds: round(incrementalSeconds, 2),
         cn1m_rescore_all_seconds: round(rescoreSeconds, 2),
         cn1m_incremental_vs_rescore: round(incrementalSeconds / rescoreSeconds, 3),
