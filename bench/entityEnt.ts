@@ -13,7 +13,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Engine, StageRunner } from '../src/lake/index.ts';
 import { pairwiseScores } from '../src/entity/link/index.ts';
-import { DEMO_CITY_SHORT, enterpriseFeatures, generateEnterpriseSet, loadEnterpriseSet } from '../src/entity/enterprise/index.ts';
+import { enterpriseFeatures } from '../src/entity/enterprise/index.ts';
+import { DEMO_CITY_SHORT, generateEnterpriseSet, loadEnterpriseSet } from '../src/demo/index.ts';
 import { KIND_MODELS, linkFeatures } from '../src/entity/index.ts';
 
 /** Ordinary enterprises generated; with their hard negatives and four departments ≈ 53k records. */

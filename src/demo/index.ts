@@ -11,10 +11,10 @@ export type { DemoDepartment, DemoDataset, DemoField, Sensitivity, FieldType } f
 export { DEFAULT_RATES } from './defects.ts';
 export type { DefectKind, DefectRates, RowDefect } from './defects.ts';
 export { CITY, DISTRICTS, ROADS } from './city.ts';
-export { UsccIssuer, isoFromDay, dayFromIso, toFullWidth } from './ids.ts';
-export { drawSurname, drawGivenName, TYPO_PAIRS } from './names.ts';
 export { REFERENCE_DATE } from './people.ts';
-export { Prng, Weighted } from './prng.ts';
+export { Prng } from './prng.ts';
 export { loadDemo, loadDemoIfEmpty, DEMO_PASSWORD, DEFAULT_DEMO_PEOPLE, officerName, type DemoLoadResult, type DemoProgress } from './load.ts';
 export { linkageRecords, writeLinkageCsv, LINKAGE_SOURCES, LINKAGE_COLUMNS, DEFAULT_LINKAGE_RATES } from './linkage.ts';
 export type { LinkageRecord, LinkageRates, LinkageOptions, LinkageSource } from './linkage.ts';
+export { generateEnterpriseSet, loadEnterpriseSet, registerDemoCity, DEMO_CITY_SHORT, RAW_COLUMNS } from './enterprises.ts';
+export type { EnterpriseRole, EnterpriseTestSet, RawEnterpriseRecord, TestEnterprise } from './enterprises.ts';

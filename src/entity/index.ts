@@ -10,4 +10,5 @@ export { goldenRecord, survive, SURVIVORSHIP, type GoldenValue, type GoldenCandi
 export { constrainedClusters } from './constrained.ts';
 export { entityRoutes } from './routes.ts';
 export { KIND_MODELS, type KindModel } from './models.ts';
+export { regNoCheckDigit, registerRegionName } from './enterprise/index.ts';
 export { linkFeatures, clusterPairs, type LinkResult, type ClusterInput } from './linkKind.ts';

@@ -8,15 +8,8 @@ import assert from 'node:assert/strict';
 import { Engine, StageRunner, loadRows } from '../../../../src/lake/index.ts';
 import { Linker, pairwiseScores } from '../../../../src/entity/link/index.ts';
 import { KIND_MODELS, linkFeatures, type LinkResult } from '../../../../src/entity/index.ts';
-import {
-  DEMO_CITY_SHORT,
-  ENTERPRISE_SETTINGS,
-  enterpriseFeatures,
-  generateEnterpriseSet,
-  loadEnterpriseSet,
-  normalizeEnterpriseName,
-  type EnterpriseTestSet,
-} from '../../../../src/entity/enterprise/index.ts';
+import { ENTERPRISE_SETTINGS, enterpriseFeatures, normalizeEnterpriseName } from '../../../../src/entity/enterprise/index.ts';
+import { DEMO_CITY_SHORT, generateEnterpriseSet, loadEnterpriseSet, type EnterpriseTestSet } from '../../../../src/demo/index.ts';
 
 let engine: Engine;
 let run: StageRunner;

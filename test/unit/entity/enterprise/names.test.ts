@@ -1,6 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeAddress, normalizeEnterpriseName, normalizePersonName, registerDemoCity } from '../../../../src/entity/enterprise/index.ts';
+import { normalizeAddress, normalizeEnterpriseName, normalizePersonName } from '../../../../src/entity/enterprise/index.ts';
+import { registerDemoCity } from '../../../../src/demo/index.ts';
 import { toSimplified } from '../../../../src/standards/index.ts';
 
 const norm = (s: string) => normalizeEnterpriseName(s)!;

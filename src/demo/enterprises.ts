@@ -13,11 +13,13 @@
  * namesakes registered in another city (同名不同地) and the same trade name in another industry
  * (恒达科技 / 恒达贸易), often with the same legal representative.
  */
-import { CITY, DISTRICTS, ROADS, Prng, TYPO_PAIRS, UsccIssuer, drawGivenName, drawSurname, isoFromDay, dayFromIso, toFullWidth } from '../../demo/index.ts';
-import { loadRows, type StageRunner } from '../../lake/index.ts';
-import { toTraditional } from '../../standards/index.ts';
-import { regNoCheckDigit } from './identifiers.ts';
-import { registerRegionName } from './regions.ts';
+import { regNoCheckDigit, registerRegionName } from '../entity/index.ts';
+import { loadRows, type StageRunner } from '../lake/index.ts';
+import { toTraditional } from '../standards/index.ts';
+import { CITY, DISTRICTS, ROADS } from './city.ts';
+import { UsccIssuer, dayFromIso, isoFromDay, toFullWidth } from './ids.ts';
+import { TYPO_PAIRS, drawGivenName, drawSurname } from './names.ts';
+import { Prng } from './prng.ts';
 
 /** One record as a department holds it (columns already mapped to these names). */
 export interface RawEnterpriseRecord {
