@@ -213,7 +213,8 @@ export async function datastoreSearchSql(ctx: Ctx, reader: OpenReader, sql: unkn
   if (shadow) throw invalid('query', `a CTE may not be named like a resource: ${shadow}`);
   if (!checked.tables.size) throw invalid('query', 'The query reads no resource');
   const found = await resolve([...checked.tables.keys()]);
-  for (const name of checked.tables.keys()) if (!found.has(name)) throw denied(`Not authorized to read resource ${name}`);
+  // a resource id is named back; anything else (a path, a glob) is not echoed: the answer says only what was refused
+  for (const name of checked.tables.keys()) if (!found.has(name)) throw denied(isUuid(name) ? `Not authorized to read resource ${name}` : 'Not authorized to read this resource: tables are resource ids');
   const plans: [string, OpenPlan][] = [];
   for (const name of checked.tables.keys()) plans.push([name, await planOpenRead(ctx, reader, found.get(name)!)]);
   const withs = plans.map(([name, plan]) => `${ident(checked.tables.get(name)!)} AS (${numbered(plan)})`).join(', ');
