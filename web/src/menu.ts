@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Coin, Connection, Download, Grid, Odometer, Postcard, Setting, View } from '@element-plus/icons-vue';
+import { Bell, Coin, Connection, Download, Grid, Odometer, Postcard, Setting, View } from '@element-plus/icons-vue';
 import type { Role } from './session.ts';
 
 type View = () => Promise<Component | { default: Component }>;
@@ -26,6 +26,8 @@ export const isGroup = (e: MenuEntry): e is MenuGroup => 'children' in e;
 
 /** Who shares data between departments: requests, grants, the data service and analyst queries. */
 const SHARING: Role[] = ['admin', 'officer', 'analyst'];
+/** Who works with rules, their findings and work orders. */
+const APPLYING: Role[] = ['admin', 'officer', 'analyst', 'handler'];
 
 /** The console follows the data life cycle: 汇 collect → 存 store → 转 share → 用 apply. */
 export const MENU: MenuEntry[] = [
@@ -57,11 +59,13 @@ export const MENU: MenuEntry[] = [
     ],
   },
   {
-    // 工单: a work order's own page (/apps/workorders/:id) is a detail route
+    // 工单 and 规则: a work order's own page (/apps/workorders/:id) and the rule editor (/apps/rules/new, /apps/rules/:id) are detail routes
     key: 'apply', icon: Grid, children: [
-      { key: 'workorders', path: '/apps/workorders', view: () => import('./views/WorkOrdersView.vue'), roles: ['admin', 'officer', 'analyst', 'handler'] },
-      { key: 'collide', path: '/apps/collide' },
-      { key: 'push', path: '/apps/push' },
+      { key: 'workorders', path: '/apps/workorders', view: () => import('./views/WorkOrdersView.vue'), roles: APPLYING },
+      { key: 'rules', path: '/apps/rules', view: () => import('./views/RulesView.vue'), roles: APPLYING },
+      { key: 'collide', path: '/apps/collide', view: () => import('./views/FindingsView.vue'), roles: APPLYING },
+      { key: 'push', path: '/apps/push', view: () => import('./views/PushNoticesView.vue'), roles: APPLYING },
+      { key: 'ruleOutcomes', path: '/apps/outcomes', view: () => import('./views/RuleOutcomesView.vue'), roles: APPLYING },
       { key: 'cases', path: '/apps/cases' },
       { key: 'monitor', path: '/apps/monitor' },
       { key: 'opinion', path: '/apps/opinion' },
@@ -76,7 +80,8 @@ export const MENU: MenuEntry[] = [
       { key: 'entityRuns', path: '/entity/runs', view: () => import('./views/EntityRunsView.vue'), roles: SHARING },
     ],
   },
-  // 谁用了我的数据: a citizen's own page (their account is linked to an ID number)
+  // 我的消息: the notices departments' push rules sent a citizen; 谁用了我的数据: a citizen's own page (their account is linked to an ID number)
+  { key: 'inbox', path: '/me/inbox', icon: Bell, view: () => import('./views/InboxView.vue'), roles: ['citizen'] },
   { key: 'dataUses', path: '/me/data-uses', icon: View, view: () => import('./views/DataUsesView.vue'), roles: ['citizen'] },
   {
     key: 'system', icon: Setting, children: [

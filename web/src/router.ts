@@ -52,6 +52,11 @@ const routes: RouteRecordRaw[] = [
         path: '/apps/workorders/:id', name: 'workorder', component: () => import('./views/WorkOrderDetailView.vue'), props: true,
         meta: { title: 'workorders.detail.title', menu: '/apps/workorders', roles: ['admin', 'officer', 'analyst', 'handler'] },
       },
+      { path: '/apps/rules/new', name: 'ruleNew', component: () => import('./views/RuleEditView.vue'), meta: { title: 'applyRules.editor.newTitle', menu: '/apps/rules', roles: ['admin', 'officer'] } },
+      {
+        path: '/apps/rules/:id', name: 'rule', component: () => import('./views/RuleEditView.vue'), props: true,
+        meta: { title: 'applyRules.editor.title', menu: '/apps/rules', roles: ['admin', 'officer', 'analyst', 'handler'] },
+      },
       { path: '/datasets/:code', name: 'dataset', component: () => import('./views/DatasetDetailView.vue'), props: true, meta: { title: 'menu.resources', menu: '/datasets' } },
     ],
   },
