@@ -181,7 +181,8 @@ function toQuery(f: RuleForm): BuilderQuery | SqlQuery {
 
 /** The form as the API takes it (department ids to codes through `codeOf`). */
 export function toRuleInput(f: RuleForm, codeOf: (departmentId: string) => string): RuleInput {
-  const action: RuleAction = { webhook: f.webhook.trim() || null };
+  // no webhook: left out (a null is coerced to "" by the server's schema and then refused as an address)
+  const action: RuleAction = f.webhook.trim() ? { webhook: f.webhook.trim() } : {};
   if (f.kind === 'collide') {
     action.workOrder = f.workOrder;
     action.priority = f.priority;
