@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page } from 'playwright-core';
 import { loadDemo, officerName, DEMO_PASSWORD, type DemoLoadResult } from '../../src/demo/index.ts';
-import { openBrowser } from '../helpers/browser.ts';
+import { chineseLabels, openBrowser } from '../helpers/browser.ts';
 import { grantFor, login as apiLogin, startTestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
@@ -150,34 +150,6 @@ test('768 px: register a dataset, upload a file, read the job — without horizo
 
   assert.deepEqual(errors, [], 'errors in the page');
 });
-
-/** Visible text nodes with Chinese characters, outside data (`.data-value`, `[data-data]`). */
-async function chineseLabels(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]/;
-    const out: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = (n.textContent ?? '').trim();
-      if (!text || !CJK.test(text)) continue;
-      const el = n.parentElement;
-      if (!el || el.closest('.data-value, [data-data], script, style, noscript')) continue;
-      if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0) continue;
-      out.push(text.length > 80 ? `${text.slice(0, 80)}…` : text);
-    }
-    // placeholders and titles are labels too
-    for (const el of document.querySelectorAll<HTMLElement>('[placeholder], [title], [aria-label]')) {
-      if (el.closest('.data-value, [data-data]') || !el.checkVisibility()) continue;
-      for (const a of ['placeholder', 'title', 'aria-label']) {
-        const v = el.getAttribute(a);
-        if (v && CJK.test(v)) out.push(`${a}="${v}"`);
-      }
-    }
-    return out;
-  });
-}
 
 test('English: no visible label is Chinese on any page (data excepted)', { timeout: 240_000 }, async (t) => {
   let browser: Browser | undefined;

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { confirmBox, logIn, openBrowser, switchUser } from '../helpers/browser.ts';
+import { chineseLabels, confirmBox, logIn, openBrowser, switchUser } from '../helpers/browser.ts';
 import { apiJson, login, startTestServer } from '../helpers/server.ts';
 import { upload } from '../helpers/upload.ts';
 
@@ -109,6 +109,7 @@ test('规则: build an anti rule, dry-run, save, run, findings, evidence, work o
   // ---- save, then run: the history shows the run done with 4 new findings
   await page.locator('[data-test=rule-save]').click();
   await page.waitForURL(/\/apps\/rules\/[0-9a-f-]{36}$/);
+  const ruleUrl = page.url();
   assert.equal(await page.locator('[data-test=rule-code]').innerText(), 'RENTAL_UNDECLARED');
   await page.locator('[data-test=rule-run]').click();
   const runRow = page.locator('[data-test=rule-runs] .el-table__body tr').first();
@@ -163,6 +164,24 @@ test('规则: build an anti rule, dry-run, save, run, findings, evidence, work o
   await page.locator('[data-test=outcome-findings] canvas').waitFor();
   await page.locator('[data-test=outcome-orders] canvas').waitFor();
   await shot(page, '06-outcomes');
+
+  // ---- in English, the editor (with its dry run), the rule list and a finding show no Chinese label (data excepted)
+  await switchUser(page, server.url, 'ga_officer', PASSWORD);
+  await page.locator('[data-test=lang-switch]').click();
+  await page.locator('[data-test=lang-en]').click();
+  await page.goto(ruleUrl);
+  await page.locator('[data-test=rule-runs] .el-table__body tr').first().waitFor();
+  await page.locator('[data-test=rule-dry-run]').filter({ hasText: 'Dry run' }).click();
+  await page.locator('[data-test=rule-dry-result]').waitFor();
+  assert.deepEqual(await chineseLabels(page), [], 'the rule editor in English');
+  await page.goto(`${server.url}/apps/rules`);
+  await page.locator('[data-test=rule-table] .el-table__body tr').first().waitFor();
+  assert.deepEqual(await chineseLabels(page), [], 'the rule list in English');
+  await page.goto(`${server.url}/apps/collide`);
+  await page.locator('[data-test=finding-open]').first().click();
+  await page.locator('[data-test=finding-detail]').waitFor();
+  assert.deepEqual(await chineseLabels(page), [], 'the findings in English');
+  await shot(page, '07-finding-en');
 
   assert.deepEqual(outside, [], 'nothing fetched from outside');
   assert.deepEqual(errors, [], 'errors in the page');

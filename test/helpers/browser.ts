@@ -60,3 +60,31 @@ export async function confirmBox(page: Page, reason?: string): Promise<void> {
   await box.locator('.el-message-box__btns .el-button--primary').click();
   await box.waitFor({ state: 'hidden' });
 }
+
+/** Visible text nodes with Chinese characters, outside data (`.data-value`, `[data-data]`). */
+export async function chineseLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]/;
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = (n.textContent ?? '').trim();
+      if (!text || !CJK.test(text)) continue;
+      const el = n.parentElement;
+      if (!el || el.closest('.data-value, [data-data], script, style, noscript')) continue;
+      if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      out.push(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+    }
+    // placeholders and titles are labels too
+    for (const el of document.querySelectorAll<HTMLElement>('[placeholder], [title], [aria-label]')) {
+      if (el.closest('.data-value, [data-data]') || !el.checkVisibility()) continue;
+      for (const a of ['placeholder', 'title', 'aria-label']) {
+        const v = el.getAttribute(a);
+        if (v && CJK.test(v)) out.push(`${a}="${v}"`);
+      }
+    }
+    return out;
+  });
+}
