@@ -1,8 +1,9 @@
 // Browser test of push (推) in the console, on a small city made through the API: 民政局 keeps the elderly
 // residents (MZ_LR) and a push rule finds those of 80 and over (高龄津贴); two citizens' accounts are linked to
 // the ID numbers of 王大爷 (80+) and 孙叔叔 (79).
-//  - 民政局's officer opens 推送核查: the candidates await the second check; she approves them in bulk and
-//    they are sent;
+//  - 民政局's officer defines the push rule in the editor (a filter with an age condition, the subject column,
+//    the notice with {{xm}}), dry-runs it (2), saves it and runs it from the list;
+//  - she opens 推送核查: the candidates await the second check; she approves them in bulk and they are sent;
 //  - 王大爷 logs in, opens 我的消息: one unread notice with his name; he marks it read and accepts it;
 //  - 孙叔叔 (not eligible) has no messages; he opts out of all notices and takes it back;
 //  - the outcome page's push funnel counts the notice from candidate to accepted.
@@ -19,6 +20,17 @@ import { upload } from '../helpers/upload.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
 const PASSWORD = 'inbox-console-2026';
+
+const TITLE = '{{xm}}，您可申领高龄津贴';
+
+/** The input of the Element Plus control `test` (the attribute lands on the input itself or on its wrapper). */
+const input = (page: Page, test: string) => page.locator(`input[data-test=${test}], [data-test=${test}] input`).first();
+/** Pick the option `label` of the Element Plus select `test`; a multiple select is closed after. */
+async function choose(page: Page, test: string, label: string): Promise<void> {
+  await page.locator(`[data-test=${test}]`).click();
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: label }).first().click();
+  await page.keyboard.press('Escape');
+}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `inbox-${name}.png`), animations: 'disabled', fullPage: true, style: '.el-message { visibility: hidden !important; }' });
@@ -46,17 +58,33 @@ test('推送核查 and 我的消息: approve in bulk, the citizen reads and acce
   await call('POST', '/datasets/MZ_LR/publish', admin);
   const up = await upload(server.app, '/datasets/MZ_LR/ingest', mzAuth, 'lr.csv', `身份证号,姓名,出生日期\n${id(1)},王大爷,1930-01-02\n${id(2)},李奶奶,1940-03-04\n${id(5)},孙叔叔,1944-07-01\n`);
   assert.equal(up.json().status, 'succeeded', up.body);
-  await call('POST', '/rules', mzAuth, {
-    code: 'GLJT', name: '高龄津贴', kind: 'push', ownerDepartment: 'MZ', responsibleDepartment: 'MZ', trigger: 'manual', asOf: '2024-06-30',
-    query: { mode: 'builder', shape: 'filter', a: { dataset: 'MZ_LR', age: { field: 'csrq', gte: 80 } } },
-    key: ['gmsfhm'], subject: { field: 'gmsfhm', kind: 'person' },
-    action: { notice: { title: '{{xm}}，您可申领高龄津贴', body: '经核对，您已年满 80 周岁，可申领高龄津贴。' } },
-  });
-
   const { page, errors, outside } = await openBrowser(server.url, 20_000, t);
 
-  // ---- 民政局's officer runs the rule from the list and checks its candidates in 推送核查
+  // ---- 民政局's officer defines the push rule in the editor: people of 80 and over on 2024-06-30, told by a notice with their name
   await logIn(page, server.url, 'mz_officer', PASSWORD);
+  await page.goto(`${server.url}/apps/rules/new`);
+  await page.locator('[data-test=rule-kind-push]').click();
+  await page.locator('[data-test=rule-code-input]').fill('GLJT');
+  await page.locator('[data-test=rule-name]').fill('高龄津贴');
+  await input(page, 'rule-as-of').fill('2024-06-30');
+  await input(page, 'rule-as-of').press('Enter');
+  await choose(page, 'rule-a-dataset', '老年人信息');
+  await page.locator('[data-test=rule-a-age-on]').click();
+  await choose(page, 'rule-a-age-field', '出生日期');
+  await input(page, 'rule-a-age-gte').fill('80');
+  await choose(page, 'rule-key', '身份证号');
+  await choose(page, 'rule-subject', '身份证号');
+  await page.locator('[data-test=rule-notice-title]').fill(TITLE);
+  await page.locator('[data-test=rule-notice-body]').fill('经核对，您已年满 80 周岁，可申领高龄津贴。');
+  await page.locator('[data-test=rule-dry-run]').click();
+  assert.equal(await page.locator('[data-test=rule-dry-result]').getAttribute('data-keys'), '2', 'two people of 80 and over');
+  await page.locator('[data-test=rule-save]').click();
+  await page.waitForURL(/\/apps\/rules\/[0-9a-f-]{36}$/);
+  const saved = await call<{ kind: string; asOf: string; subject: object; action: { notice: { title: string } } }>('GET', '/rules/GLJT', mzAuth);
+  assert.deepEqual([saved.kind, saved.asOf, saved.subject, saved.action.notice.title], ['push', '2024-06-30', { field: 'gmsfhm', kind: 'person' }, TITLE]);
+  await shot(page, '00-rule');
+
+  // ---- she runs it from the list and checks its candidates in 推送核查
   await page.goto(`${server.url}/apps/rules`);
   await page.locator('[data-test=rule-run-GLJT]').click();
   await page.locator('[data-test=rule-table] [data-test=rule-run-counts] [data-count=new]').filter({ hasText: '2' }).waitFor();
