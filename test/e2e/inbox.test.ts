@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { confirmBox, logIn, openBrowser, switchUser } from '../helpers/browser.ts';
+import { choose, confirmBox, logIn, openBrowser, switchUser } from '../helpers/browser.ts';
 import { id } from '../helpers/city.ts';
 import { apiJson, login, startTestServer } from '../helpers/server.ts';
 import { upload } from '../helpers/upload.ts';
@@ -25,13 +25,6 @@ const TITLE = '{{xm}}，您可申领高龄津贴';
 
 /** The input of the Element Plus control `test` (the attribute lands on the input itself or on its wrapper). */
 const input = (page: Page, test: string) => page.locator(`input[data-test=${test}], [data-test=${test}] input`).first();
-/** Pick the option `label` of the Element Plus select `test`; a multiple select is closed after. */
-async function choose(page: Page, test: string, label: string): Promise<void> {
-  await page.locator(`[data-test=${test}]`).click();
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: label }).first().click();
-  await page.keyboard.press('Escape');
-}
-
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `inbox-${name}.png`), animations: 'disabled', fullPage: true, style: '.el-message { visibility: hidden !important; }' });
 }

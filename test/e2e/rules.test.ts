@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { chineseLabels, confirmBox, logIn, openBrowser, switchUser } from '../helpers/browser.ts';
+import { chineseLabels, choose, confirmBox, logIn, openBrowser, switchUser } from '../helpers/browser.ts';
 import { apiJson, login, startTestServer } from '../helpers/server.ts';
 import { upload } from '../helpers/upload.ts';
 
@@ -24,13 +24,6 @@ const csv = (head: string, rows: string[][]) => `${head}\n${rows.map((r) => r.jo
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `rules-${name}.png`), animations: 'disabled', fullPage: true, style: '.el-message { visibility: hidden !important; }' });
 }
-/** Pick the option `label` of the Element Plus select `test` (a data-test, or a CSS selector); a multiple select is closed after. */
-async function choose(page: Page, test: string, label: string): Promise<void> {
-  await page.locator(test.includes('[') ? test : `[data-test=${test}]`).click();
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: label }).first().click();
-  await page.keyboard.press('Escape');
-}
-
 const server = await startTestServer();
 test.after(() => server.close());
 const call = apiJson(server.app);

@@ -88,3 +88,14 @@ export async function chineseLabels(page: Page): Promise<string[]> {
     return out;
   });
 }
+
+/**
+ * Pick the option `label` of the Element Plus select `test` (a data-test, or a CSS selector), then close
+ * it (a multiple select stays open) and wait until no dropdown shows, so the next pick finds its own.
+ */
+export async function choose(page: Page, test: string, label: string): Promise<void> {
+  await page.locator(test.includes('[') ? test : `[data-test=${test}]`).click();
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: label }).first().click();
+  await page.keyboard.press('Escape');
+  await page.locator('.el-select-dropdown:visible').first().waitFor({ state: 'hidden' });
+}
