@@ -7,7 +7,7 @@
  */
 import { raiseNotice } from '../../identity/index.ts';
 import { type Ctx, newId, SYSTEM } from '../../kernel/index.ts';
-import type { OutcomeHandler, Rule, RuleRow, RunInfo } from '../rules/types.ts';
+import type { OutcomeHandler, Rule, RuleRow, RunInfo } from '../rules/index.ts';
 import { BODY_MAX, render, TITLE_MAX } from './render.ts';
 
 /** Rows inserted per statement. */
