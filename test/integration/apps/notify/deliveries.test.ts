@@ -11,8 +11,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { deliveries, startDeliveries, type Delivery } from '../../../src/apps/notify/index.ts';
-import { drivers, openTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
+import { deliveries, startDeliveries, type Delivery } from '../../../../src/apps/notify/index.ts';
+import { drivers, openTestPlatform, type TestPlatform } from '../../../helpers/platform.ts';
 
 interface Hit { path: string; headers: http.IncomingHttpHeaders; body: string }
 

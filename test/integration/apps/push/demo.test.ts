@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { rules } from '../../../src/apps/rules/index.ts';
-import { DEMO_PASSWORD, loadDemo } from '../../../src/demo/index.ts';
-import { DEMO_PUSH_RULES } from '../../../src/demo/push.ts';
-import { SYSTEM } from '../../helpers/platform.ts';
-import { login, openTestApp } from '../../helpers/server.ts';
+import { rules } from '../../../../src/apps/rules/index.ts';
+import { DEMO_PASSWORD, loadDemo } from '../../../../src/demo/index.ts';
+import { DEMO_PUSH_RULES } from '../../../../src/demo/push.ts';
+import { SYSTEM } from '../../../helpers/platform.ts';
+import { login, openTestApp } from '../../../helpers/server.ts';
 
 describe('the demo city\'s push rules (pglite)', () => {
   let t: Awaited<ReturnType<typeof openTestApp>>;

@@ -12,9 +12,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { drivers } from '../../helpers/platform.ts';
-import { login } from '../../helpers/server.ts';
-import { id, openCity, OFFICER_PASSWORD, type Auth, type City } from '../../helpers/city.ts';
+import { drivers } from '../../../helpers/platform.ts';
+import { login } from '../../../helpers/server.ts';
+import { id, openCity, OFFICER_PASSWORD, type Auth, type City } from '../../../helpers/city.ts';
 
 const FIELDS = [
   { name: 'gmsfhm', title: '身份证号', type: 'string', element: 'id_card', required: true, sensitivity: 'L4' },
