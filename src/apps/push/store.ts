@@ -7,7 +7,8 @@
 import type { Queryable } from '../../control/index.ts';
 import { type Caller, isAdmin, iso, notFound } from '../../kernel/index.ts';
 
-export const STATUSES = ['candidate', 'approved', 'rejected', 'opted_out', 'sent', 'read'] as const;
+/** candidate → sent (approved: sent at once) | rejected | opted_out (the subject opted out first); sent → read. */
+export const STATUSES = ['candidate', 'rejected', 'opted_out', 'sent', 'read'] as const;
 export type Status = (typeof STATUSES)[number];
 export const OUTCOMES = ['accepted', 'declined', 'granted'] as const;
 export type Outcome = (typeof OUTCOMES)[number];

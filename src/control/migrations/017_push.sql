@@ -16,7 +16,8 @@ CREATE TABLE push_notices (
   owner_department_id uuid NOT NULL REFERENCES departments(id),
   -- the responsible department: makes the second check (复核) and sends
   department_id uuid NOT NULL REFERENCES departments(id),
-  status text NOT NULL CHECK (status IN ('candidate','approved','rejected','opted_out','sent','read')),
+  -- candidate → sent (on approval, at once) | rejected | opted_out; sent → read
+  status text NOT NULL CHECK (status IN ('candidate','rejected','opted_out','sent','read')),
   outcome text CHECK (outcome IN ('accepted','declined','granted')),
   channel text NOT NULL CHECK (channel IN ('inbox','sms','webhook')),
   grant_without_application boolean NOT NULL DEFAULT false,
