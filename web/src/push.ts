@@ -4,7 +4,8 @@ import { api, type PageResult } from './api.ts';
 
 type TagType = 'success' | 'warning' | 'info' | 'danger' | 'primary';
 
-export const NOTICE_STATUSES = ['candidate', 'approved', 'rejected', 'opted_out', 'sent', 'read'] as const;
+/** Approving a candidate sends it: there is no approved-but-unsent state. */
+export const NOTICE_STATUSES = ['candidate', 'rejected', 'opted_out', 'sent', 'read'] as const;
 export type NoticeStatus = typeof NOTICE_STATUSES[number];
 export const NOTICE_OUTCOMES = ['accepted', 'declined', 'granted'] as const;
 export type NoticeOutcome = typeof NOTICE_OUTCOMES[number];
@@ -47,10 +48,10 @@ export const inboxApi = {
   optIn: (rule: string | null) => api.del<OptOut[]>('/inbox/opt-outs', { query: rule ? { rule } : {} }),
 };
 
-export const NOTICE_TAG: Record<NoticeStatus, TagType> = { candidate: 'warning', approved: 'primary', rejected: 'info', opted_out: 'info', sent: 'success', read: 'success' };
+export const NOTICE_TAG: Record<NoticeStatus, TagType> = { candidate: 'warning', rejected: 'info', opted_out: 'info', sent: 'success', read: 'success' };
 export const OUTCOME_TAG: Record<NoticeOutcome, TagType> = { accepted: 'success', declined: 'info', granted: 'success' };
 
-/** The push funnel of a rule's notices: candidates → approved → sent → read → accepted or granted. */
+/** The push funnel of a rule's notices: candidates → approved at the second check (and so sent) → read → accepted or granted. */
 export const FUNNEL = ['candidates', 'approved', 'sent', 'read', 'accepted'] as const;
 export function funnel(s: Pick<PushStats, 'total' | 'byStatus' | 'byOutcome'>): Record<typeof FUNNEL[number], number> {
   const n = (k: string) => s.byStatus[k] ?? 0;
@@ -58,7 +59,7 @@ export function funnel(s: Pick<PushStats, 'total' | 'byStatus' | 'byOutcome'>): 
   const sent = n('sent') + read;
   return {
     candidates: s.total,
-    approved: sent + n('approved'),
+    approved: sent,
     sent,
     read,
     accepted: (s.byOutcome.accepted ?? 0) + (s.byOutcome.granted ?? 0),

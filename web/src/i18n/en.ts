@@ -1647,7 +1647,7 @@ const en: Messages = {
   push: {
     title: 'Push check',
     intro: 'Candidates found by push rules are checked by the responsible department: approving sends the notice (or grants the benefit without application); rejecting needs a reason.',
-    statuses: { candidate: 'To check', approved: 'Approved', rejected: 'Rejected', opted_out: 'Opted out', sent: 'Sent', read: 'Read' },
+    statuses: { candidate: 'To check', rejected: 'Rejected', opted_out: 'Opted out', sent: 'Sent', read: 'Read' },
     outcomes: { accepted: 'Accepted', declined: 'Declined', granted: 'Granted' },
     filters: { status: 'All statuses', outcome: 'All outcomes' },
     approve: 'Approve ({n})',

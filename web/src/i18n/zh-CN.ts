@@ -1646,7 +1646,7 @@ const zhCN = {
   push: {
     title: '推送核查',
     intro: '推送规则找到的候选对象须经责任部门复核：同意即发送通知（免申即享的直接办理），不予推送须说明理由。',
-    statuses: { candidate: '待复核', approved: '已同意', rejected: '不予推送', opted_out: '已退订', sent: '已发送', read: '已读' },
+    statuses: { candidate: '待复核', rejected: '不予推送', opted_out: '已退订', sent: '已发送', read: '已读' },
     outcomes: { accepted: '已接受', declined: '已谢绝', granted: '已办理' },
     filters: { status: '全部状态', outcome: '全部结果' },
     approve: '同意推送（{n}）',
