@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { choose, confirmBox, logIn, openBrowser, switchUser } from '../helpers/browser.ts';
+import { chineseLabels, choose, confirmBox, logIn, openBrowser, switchUser } from '../helpers/browser.ts';
 import { id } from '../helpers/city.ts';
 import { apiJson, login, startTestServer } from '../helpers/server.ts';
 import { upload } from '../helpers/upload.ts';
@@ -136,6 +136,20 @@ test('推送核查 and 我的消息: approve in bulk, the citizen reads and acce
   const cells = await funnel.locator('.el-table__body tr').first().locator('td').allInnerTexts();
   assert.deepEqual(cells.map((c) => c.trim()).slice(1), ['2', '2', '2', '1', '1']);
   await shot(page, '05-funnel');
+
+  // ---- in English, the push check, the outcomes and the inbox show no Chinese label (data excepted)
+  await page.locator('[data-test=lang-switch]').click();
+  await page.locator('[data-test=lang-en]').click();
+  await page.locator('[data-test=lang-en]').waitFor({ state: 'hidden' });
+  await funnel.locator('.el-card__header').filter({ hasText: 'Push funnel' }).waitFor();
+  assert.deepEqual(await chineseLabels(page), [], 'the outcomes in English');
+  await page.goto(`${server.url}/apps/push?rule=GLJT`);
+  await rows.nth(1).waitFor();
+  assert.deepEqual(await chineseLabels(page), [], 'the push check in English');
+  await switchUser(page, server.url, 'wang', PASSWORD);
+  await page.goto(`${server.url}/me/inbox`);
+  await item.waitFor();
+  assert.deepEqual(await chineseLabels(page), [], 'the inbox in English');
 
   assert.deepEqual(outside, [], 'nothing fetched from outside');
   assert.deepEqual(errors, [], 'errors in the page');

@@ -162,6 +162,7 @@ test('规则: build an anti rule, dry-run, save, run, findings, evidence, work o
   await switchUser(page, server.url, 'ga_officer', PASSWORD);
   await page.locator('[data-test=lang-switch]').click();
   await page.locator('[data-test=lang-en]').click();
+  await page.locator('[data-test=lang-en]').waitFor({ state: 'hidden' });
   await page.goto(ruleUrl);
   await page.locator('[data-test=rule-runs] .el-table__body tr').first().waitFor();
   await page.locator('[data-test=rule-dry-run]').filter({ hasText: 'Dry run' }).click();
