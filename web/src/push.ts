@@ -52,16 +52,13 @@ export const NOTICE_TAG: Record<NoticeStatus, TagType> = { candidate: 'warning',
 export const OUTCOME_TAG: Record<NoticeOutcome, TagType> = { accepted: 'success', declined: 'info', granted: 'success' };
 
 /** The push funnel of a rule's notices: candidates → approved at the second check (and so sent) → read → accepted or granted. */
-export const FUNNEL = ['candidates', 'approved', 'sent', 'read', 'accepted'] as const;
+export const FUNNEL = ['candidates', 'sent', 'read', 'accepted'] as const;
 export function funnel(s: Pick<PushStats, 'total' | 'byStatus' | 'byOutcome'>): Record<typeof FUNNEL[number], number> {
   const n = (k: string) => s.byStatus[k] ?? 0;
-  const read = n('read');
-  const sent = n('sent') + read;
   return {
     candidates: s.total,
-    approved: sent,
-    sent,
-    read,
+    sent: n('sent') + n('read'),
+    read: n('read'),
     accepted: (s.byOutcome.accepted ?? 0) + (s.byOutcome.granted ?? 0),
   };
 }

@@ -1665,7 +1665,7 @@ const en: Messages = {
     evidence: 'Row the rule read: ',
     reason: 'Reason: ',
     responseNote: 'Answer: ',
-    funnel: { title: 'Push funnel', candidates: 'Candidates', approved: 'Approved', sent: 'Sent', read: 'Read', accepted: 'Accepted or granted' },
+    funnel: { title: 'Push funnel', candidates: 'Candidates', sent: 'Approved and sent', read: 'Read', accepted: 'Accepted or granted' },
   },
   inbox: {
     title: 'My messages',

@@ -1664,7 +1664,7 @@ const zhCN = {
     evidence: '规则读到的行：',
     reason: '理由：',
     responseNote: '答复：',
-    funnel: { title: '推送转化', candidates: '候选', approved: '复核通过', sent: '已发送', read: '已读', accepted: '接受或办理' },
+    funnel: { title: '推送转化', candidates: '候选', sent: '复核通过并发送', read: '已读', accepted: '接受或办理' },
   },
   inbox: {
     title: '我的消息',
