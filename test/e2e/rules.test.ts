@@ -4,7 +4,7 @@
 //    declaration) for 民政局 to act on; the dry run counts 5 rows and 4 findings and shows the sample;
 //  - saves it, runs it: the run history shows it done with 4 new findings;
 //  - follows the rule to its findings (4, each with a work order), opens one (its key, its evidence of two
-//    incidents, the dataset versions) and follows it to its work order's page (新建, for 民政局);
+//    incidents, the dataset versions) and follows it to its work order's page (新建, for 民政局) and back;
 //  - 民政局's officer dismisses another finding with a reason; the outcome page counts 3 open and 1 dismissed.
 //   node scripts/test.mjs test/e2e/rules
 // Screenshots go to $GOVHUB_E2E_SCREENSHOTS (default /tmp) as rules-*.png.
@@ -135,6 +135,9 @@ test('规则: build an anti rule, dry-run, save, run, findings, evidence, work o
   assert.equal(wo.department.code, 'MZ');
   assert.equal(wo.source, 'collision');
   await shot(page, '05-workorder');
+  // and the order leads back to its finding
+  await page.locator('[data-test=wo-finding]').click();
+  await page.locator('[data-test=finding-detail] [data-test=finding-key]').filter({ hasText: house(3) }).waitFor();
 
   // ---- 民政局's officer dismisses the finding of house 6 (a false positive) with a reason
   await switchUser(page, server.url, 'mz_officer', PASSWORD);
