@@ -8,6 +8,7 @@ import { CITY } from './city.ts';
 import { BASE_DATASETS, DEPARTMENT_THEMES } from './departments.ts';
 import { demoSharing } from './sharing.ts';
 import { demoEntities } from './entities.ts';
+import { demoRules } from './rules.ts';
 
 /** Password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -102,6 +103,8 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   await ensureUser(ctx, { username: 'citizen', displayName: '市民', role: 'citizen', departmentId: null, ...(idNumber ? { idNumber } : {}) });
   // one person, one file: the profiles across departments
   await demoEntities(ctx);
+  // the collision rules, their grants, and a first run (findings and work orders)
+  await demoRules(ctx, officers);
   return { manifest, jobs, seconds: (performance.now() - t0) / 1000 };
 }
 
