@@ -158,7 +158,8 @@ export async function generateCity(options: GenerateCityOptions): Promise<CityMa
   const newEnterprise = (p: Person, plan?: EnterprisePlan): Enterprise => {
     const rng = plan?.rng ?? cityRng;
     const h = p.household;
-    const kind: Enterprise['kind'] = plan?.kind ?? ((r) => (r < 0.85 ? '91' : r < 0.95 ? '92' : '93'))(rng.next());
+    const r = plan ? 0 : rng.next();
+    const kind: Enterprise['kind'] = plan?.kind ?? (r < 0.85 ? '91' : r < 0.95 ? '92' : '93');
     const founded = dayBetween(rng, Math.max(ageDay(p, 22), dayFromIso('1992-01-01')), REFERENCE_DAY - 30);
     const [word, industry] = plan?.industry ?? rng.pick(INDUSTRIES);
     let name: string;

@@ -5,7 +5,7 @@
  */
 import { datasetByCode } from '../catalog/index.ts';
 import { type Caller, type Ctx } from '../kernel/index.ts';
-import { rules, type RuleInput } from '../apps/rules/index.ts';
+import { rules, type RuleAction, type RuleInput } from '../apps/rules/index.ts';
 // the collide outcome (findings, work orders) registers itself with the engine when loaded
 import '../apps/collide/index.ts';
 import { activeGrant, shareRequests } from '../share/index.ts';
@@ -16,12 +16,21 @@ const DAILY = '0 2 * * *';
 
 type DemoRule = RuleInput & { code: DemoRuleCode };
 
+/** A demo collision rule: its owner department is the one that acts on it; run daily, unless it fires on arrival; a work order per finding. */
+const collide = (dept: string, r: Pick<DemoRule, 'code' | 'name' | 'description' | 'query' | 'key'> & { arrival?: true; action?: RuleAction }): DemoRule => {
+  const { arrival, action, ...rest } = r;
+  return {
+    ...rest, kind: 'collide', ownerDepartment: dept, responsibleDepartment: dept, asOf: DEMO_AS_OF,
+    ...(arrival ? { trigger: 'arrival' as const } : { trigger: 'schedule' as const, schedule: DAILY }),
+    action: { workOrder: true, ...action },
+  };
+};
+
 export const DEMO_RULES: DemoRule[] = [
-  {
+  collide('GA', {
     code: 'COLLIDE_RENTAL_UNDECLARED',
     name: '出租房屋未登记备案',
     description: '出警民警现场核实为出租房屋、但该地址没有房屋租赁登记备案的：由公安派出所核查并督促出租人办理备案。新警情到达即比对。',
-    kind: 'collide',
     query: {
       mode: 'builder', shape: 'anti',
       a: { dataset: 'GA_JQXX', where: { sfczfw: { eq: '是' } } },
@@ -30,15 +39,13 @@ export const DEMO_RULES: DemoRule[] = [
       fields: ['fsdz', 'jqbh', 'jqlb', 'bjsj', 'cjdw'],
     },
     key: ['fsdz'],
-    ownerDepartment: 'GA', responsibleDepartment: 'GA',
-    trigger: 'arrival', asOf: DEMO_AS_OF,
-    action: { workOrder: true, workingDays: 10 },
-  },
-  {
+    arrival: true,
+    action: { workingDays: 10 },
+  }),
+  collide('RS', {
     code: 'COLLIDE_DECEASED_PENSION',
     name: '死亡人员仍领取养老金',
     description: '有死亡医学证明、死亡之后仍有养老金发放记录的人员：由人社局停发并追回多发待遇。',
-    kind: 'collide',
     query: {
       mode: 'builder', shape: 'semi',
       a: { dataset: 'WJ_SWYX' },
@@ -48,15 +55,12 @@ export const DEMO_RULES: DemoRule[] = [
       fields: ['gmsfhm', 'xm', 'swrq', 'b.ffbh', 'b.ffny', 'b.ffje'],
     },
     key: ['gmsfhm'],
-    ownerDepartment: 'RS', responsibleDepartment: 'RS',
-    trigger: 'schedule', schedule: DAILY, asOf: DEMO_AS_OF,
-    action: { workOrder: true, priority: 'urgent', workingDays: 5 },
-  },
-  {
+    action: { priority: 'urgent', workingDays: 5 },
+  }),
+  collide('CZ', {
     code: 'COLLIDE_DISHONEST_SUBSIDY',
     name: '失信被执行人获得财政补贴',
     description: '仍在失信被执行人名单上的单位，在列入名单之后领取了财政补贴：由财政局核查、暂停拨付并依规追回。',
-    kind: 'collide',
     query: {
       mode: 'builder', shape: 'semi',
       a: { dataset: 'FY_SXBZXR', where: { ycrq: { isNull: true } } },
@@ -66,15 +70,12 @@ export const DEMO_RULES: DemoRule[] = [
       fields: ['tyshxydm', 'qymc', 'ah', 'lrrq', 'b.btbh', 'b.btxm', 'b.btje', 'b.ffrq'],
     },
     key: ['tyshxydm'],
-    ownerDepartment: 'CZ', responsibleDepartment: 'CZ',
-    trigger: 'schedule', schedule: DAILY, asOf: DEMO_AS_OF,
-    action: { workOrder: true, workingDays: 10 },
-  },
-  {
+    action: { workingDays: 10 },
+  }),
+  collide('JY', {
     code: 'COLLIDE_SCHOOL_AGE_UNENROLLED',
     name: '适龄儿童未入学',
     description: '本市户籍、6 至 14 周岁（义务教育阶段）却没有学籍的儿童：由教育局联系监护人、落实入学。',
-    kind: 'collide',
     query: {
       mode: 'builder', shape: 'anti',
       a: { dataset: 'GA_HJRK', age: { field: 'csrq', gte: 6, lt: 15 } },
@@ -83,15 +84,12 @@ export const DEMO_RULES: DemoRule[] = [
       fields: ['gmsfhm', 'xm', 'csrq', 'hjdz'],
     },
     key: ['gmsfhm'],
-    ownerDepartment: 'JY', responsibleDepartment: 'JY',
-    trigger: 'schedule', schedule: DAILY, asOf: DEMO_AS_OF,
-    action: { workOrder: true, workingDays: 15 },
-  },
-  {
+    action: { workingDays: 15 },
+  }),
+  collide('SC', {
     code: 'COLLIDE_UNLICENSED_BUSINESS',
     name: '食品经营主体无有效许可',
     description: '登记状态为存续、从事餐饮或食品制造，在评估日没有有效食品生产经营许可证（未办证或证已过期）的市场主体：由市场监管局检查、责令办证或停业。',
-    kind: 'collide',
     query: {
       mode: 'sql',
       sql: `SELECT q.tyshxydm, q.qymc, q.jyfw, q.zs, q.fddbr,
@@ -101,10 +99,8 @@ WHERE q.djzt = '存续' AND q.jyfw IN ('餐饮业', '食品制造业')
   AND NOT EXISTS (SELECT 1 FROM SC_SPXK x WHERE x.tyshxydm = q.tyshxydm AND x.fzrq <= {{as_of}} AND x.yxqz >= {{as_of}})`,
     },
     key: ['tyshxydm'],
-    ownerDepartment: 'SC', responsibleDepartment: 'SC',
-    trigger: 'schedule', schedule: DAILY, asOf: DEMO_AS_OF,
-    action: { workOrder: true, workingDays: 10 },
-  },
+    action: { workingDays: 10 },
+  }),
 ];
 
 /** What each rule's owner reads of another department's data: the grant it asks for, and what the provider decides. */

@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { generateCity, type CityManifest } from '../../../src/demo/index.ts';
-import { DEMO_RULE_CODES, POSITIVE_ROLES, fullYears, type DemoRuleCode, type PlantedTruth } from '../../../src/demo/collide.ts';
+import { DEMO_RULE_CODES, POSITIVE_ROLES, fullYears, generateCity, type CityManifest, type DemoRuleCode, type PlantedTruth } from '../../../src/demo/index.ts';
 import { cleanText, validate } from '../../../src/standards/index.ts';
 
 type Row = Record<string, string | null>;
