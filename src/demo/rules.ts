@@ -16,18 +16,18 @@ const DAILY = '0 2 * * *';
 
 type DemoRule = RuleInput & { code: DemoRuleCode };
 
-/** A demo collision rule: its owner department is the one that acts on it; run daily, unless it fires on arrival; a work order per finding. */
-const collide = (dept: string, r: Pick<DemoRule, 'code' | 'name' | 'description' | 'query' | 'key'> & { arrival?: true; action?: RuleAction }): DemoRule => {
+/** A demo collision rule of `owner` (who reads) for `responsible` (who acts): run daily, unless it fires on arrival; a work order per finding. */
+const collide = (owner: string, responsible: string, r: Pick<DemoRule, 'code' | 'name' | 'description' | 'query' | 'key'> & { arrival?: true; action?: RuleAction }): DemoRule => {
   const { arrival, action, ...rest } = r;
   return {
-    ...rest, kind: 'collide', ownerDepartment: dept, responsibleDepartment: dept, asOf: DEMO_AS_OF,
+    ...rest, kind: 'collide', ownerDepartment: owner, responsibleDepartment: responsible, asOf: DEMO_AS_OF,
     ...(arrival ? { trigger: 'arrival' as const } : { trigger: 'schedule' as const, schedule: DAILY }),
     action: { workOrder: true, ...action },
   };
 };
 
 export const DEMO_RULES: DemoRule[] = [
-  collide('GA', {
+  collide('GA', 'GA', {
     code: 'COLLIDE_RENTAL_UNDECLARED',
     name: '出租房屋未登记备案',
     description: '出警民警现场核实为出租房屋、但该地址没有房屋租赁登记备案的：由公安派出所核查并督促出租人办理备案。新警情到达即比对。',
@@ -42,7 +42,7 @@ export const DEMO_RULES: DemoRule[] = [
     arrival: true,
     action: { workingDays: 10 },
   }),
-  collide('RS', {
+  collide('RS', 'RS', {
     code: 'COLLIDE_DECEASED_PENSION',
     name: '死亡人员仍领取养老金',
     description: '有死亡医学证明、死亡之后仍有养老金发放记录的人员：由人社局停发并追回多发待遇。',
@@ -57,7 +57,7 @@ export const DEMO_RULES: DemoRule[] = [
     key: ['gmsfhm'],
     action: { priority: 'urgent', workingDays: 5 },
   }),
-  collide('CZ', {
+  collide('CZ', 'CZ', {
     code: 'COLLIDE_DISHONEST_SUBSIDY',
     name: '失信被执行人获得财政补贴',
     description: '仍在失信被执行人名单上的单位，在列入名单之后领取了财政补贴：由财政局核查、暂停拨付并依规追回。',
@@ -72,10 +72,10 @@ export const DEMO_RULES: DemoRule[] = [
     key: ['tyshxydm'],
     action: { workingDays: 10 },
   }),
-  collide('JY', {
+  collide('GA', 'JY', {
     code: 'COLLIDE_SCHOOL_AGE_UNENROLLED',
     name: '适龄儿童未入学',
-    description: '本市户籍、6 至 14 周岁（义务教育阶段）却没有学籍的儿童：由教育局联系监护人、落实入学。',
+    description: '本市户籍、6 至 14 周岁（义务教育阶段）却没有学籍的儿童：公安局以户籍比对学籍，推送教育局联系监护人、落实入学（控辍保学）。',
     query: {
       mode: 'builder', shape: 'anti',
       a: { dataset: 'GA_HJRK', age: { field: 'csrq', gte: 6, lt: 15 } },
@@ -86,7 +86,7 @@ export const DEMO_RULES: DemoRule[] = [
     key: ['gmsfhm'],
     action: { workingDays: 15 },
   }),
-  collide('SC', {
+  collide('SC', 'SC', {
     code: 'COLLIDE_UNLICENSED_BUSINESS',
     name: '食品经营主体无有效许可',
     description: '登记状态为存续、从事餐饮或食品制造，在评估日没有有效食品生产经营许可证（未办证或证已过期）的市场主体：由市场监管局检查、责令办证或停业。',
@@ -128,9 +128,9 @@ export const DEMO_RULE_GRANTS: Array<{
     fields: ['sxbh', 'ah', 'tyshxydm', 'qymc', 'lrrq', 'ycrq'], masks: {}, reason: '依据失信被执行人联合惩戒合作备忘录，限制失信被执行人获得政府补贴',
   },
   {
-    rule: 'COLLIDE_SCHOOL_AGE_UNENROLLED', consumer: 'JY', dataset: 'GA_HJRK', purpose: '义务教育控辍保学：适龄儿童入学比对',
-    fields: ['gmsfhm', 'xm', 'csrq', 'hjdz'], masks: { gmsfhm: 'none', csrq: 'none' },
-    reason: '依据《义务教育法》控辍保学要求；身份证号与出生日期明文用于与学籍比对',
+    rule: 'COLLIDE_SCHOOL_AGE_UNENROLLED', consumer: 'GA', dataset: 'JY_XSXJ', purpose: '义务教育控辍保学：户籍适龄儿童与学籍比对',
+    fields: ['xjh', 'gmsfhm', 'xxmc'], masks: { gmsfhm: 'none' },
+    reason: '依据《义务教育法》控辍保学要求；身份证号明文仅用于与户籍比对',
   },
 ];
 
