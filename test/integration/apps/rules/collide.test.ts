@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type City, id, openCity } from '../../helpers/city.ts';
-import { drivers } from '../../helpers/platform.ts';
+import { type City, id, openCity } from '../../../helpers/city.ts';
+import { drivers } from '../../../helpers/platform.ts';
 
 const INCIDENTS = [
   { name: 'jqbh', title: '警情编号', type: 'string', required: true, sensitivity: 'L2' },
