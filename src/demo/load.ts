@@ -9,6 +9,7 @@ import { BASE_DATASETS, DEPARTMENT_THEMES } from './departments.ts';
 import { demoSharing } from './sharing.ts';
 import { demoEntities } from './entities.ts';
 import { demoRules } from './rules.ts';
+import { demoPush } from './push.ts';
 
 /** Password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -105,6 +106,8 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   await demoEntities(ctx);
   // the collision rules, their grants, and a first run (findings and work orders)
   await demoRules(ctx, officers);
+  // proactive push: rules, a run each, the departments' second check, a citizen with a notice
+  await demoPush(ctx, officers, (u) => ensureUser(ctx, u));
   return { manifest, jobs, seconds: (performance.now() - t0) / 1000 };
 }
 
