@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { rules } from '../../../src/apps/rules/index.ts';
-import { DEFAULT_DEMO_PEOPLE, DEMO_RULES, loadDemo, type DemoLoadResult } from '../../../src/demo/index.ts';
-import { SYSTEM, drivers } from '../../helpers/platform.ts';
-import { openTestApp } from '../../helpers/server.ts';
+import { rules } from '../../../../src/apps/rules/index.ts';
+import { DEFAULT_DEMO_PEOPLE, DEMO_RULES, loadDemo, type DemoLoadResult } from '../../../../src/demo/index.ts';
+import { SYSTEM, drivers } from '../../../helpers/platform.ts';
+import { openTestApp } from '../../../helpers/server.ts';
 
 for (const driver of drivers()) {
   describe(`demo collision rules (${driver})`, () => {
