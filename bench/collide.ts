@@ -1,0 +1,286 @@
+/**
+ * Collision benchmark (碰 · 嵌): the two heaviest builder shapes of a collision rule over 10M × 1M
+ * rows — A not in B (anti join on the ID number) and A joined to B where a field disagrees — on
+ * DuckDB over the Parquet files, beside the same SQL on PostgreSQL (B-tree on the join key of both
+ * tables, VACUUM ANALYZE) in the same run; then the ingest-commit → work-order latency of an
+ * embedded (arrival) rule on a running platform.
+ *
+ *   npm run bench -- collide [--rows N] [--b-rows N] [--arrivals N] [--pg-work-mem 256MB] [--database-url URL]
+ *
+ * Data: A (10M benefit payments: id_number, name, district, amount, paid_on) and B (1M household
+ * registrations: id_number, name, district, registered_on), generated deterministically by DuckDB from
+ * range() and hash(); 90% of B's keys are in A, and 1% of those matches are registered in another
+ * district than A says. Each statement runs three times per engine and form (COUNT(*) of the result,
+ * and CREATE TEMP TABLE … AS, which is what the rule engine does); the median counts. The key figures
+ * are the materialising ones. PostgreSQL's load and indexing times are printed, not put in the ratio.
+ * When PostgreSQL cannot be reached its figures are skipped. Ends with one key=value line per figure.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type pg from 'pg';
+import { Engine, literal } from '../src/lake/index.ts';
+import { arg, pgCopy, printTable, ratio, timed, withPostgres } from './_peers.ts';
+
+export interface CollideBenchOptions {
+  /** Rows of A (default 10M). */
+  rows?: number;
+  /** Rows of B (default 1M). */
+  bRows?: number;
+  /** Arrivals timed for the embedded rule (default 20). */
+  arrivals?: number;
+  /** PostgreSQL work_mem for the peer's session (default 256MB: what a DBA would set for such joins; the server's own default is 4MB). */
+  pgWorkMem?: string;
+  databaseUrl?: string | null;
+  log?: (line: string) => void;
+}
+
+export type CollideFigures = Record<string, number>;
+
+/** Twelve district codes of Hangzhou. */
+const DISTRICTS = ['330102', '330105', '330106', '330108', '330109', '330110', '330111', '330112', '330113', '330114', '330122', '330127'];
+/** Share of B's rows whose key is in A, and share of those matches registered in another district. */
+const MATCHED = 0.9;
+const MOVED_PERCENT = 1;
+/** A prime: j ↦ (j · STRIDE) mod rows spreads B's matched keys over all of A without repeats. */
+const STRIDE = 1_000_003;
+/** Distinct keys idSql can make (12 districts × 30,000 birth dates × 1,000 sequence numbers). */
+const KEY_SPACE = 12 * 30_000 * 1000;
+
+const list = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
+const pick = (xs: string[], h: string) => `${list(xs)}[1 + (${h} % ${xs.length})::INTEGER]`;
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '罗'];
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平'];
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/** The first 17 digits of the ID number of key i (a bijection on 0 … KEY_SPACE-1: region, birth date, sequence). */
+const id17Sql = (i: string) =>
+  `${list(DISTRICTS)}[1 + (${i} % 12)::INTEGER] || strftime(DATE '1940-01-01' + ((${i} // 12) % 30000)::INTEGER, '%Y%m%d') || lpad(((${i} // 360000) % 1000)::VARCHAR, 3, '0')`;
+/** The full 18-character ID number: id17 with its GB 11643 check digit. */
+const idSql = (id17: string) =>
+  `${id17} || substr('10X98765432', 1 + ((${WEIGHTS.map((w, k) => `substr(${id17}, ${k + 1}, 1)::INTEGER * ${w}`).join(' + ')}) % 11)::INTEGER, 1)`;
+const nameSql = (i: string) => `${pick(SURNAMES, `hash(${i}, 2) // 7`)} || ${pick(GIVEN, `hash(${i}, 3) // 11`)}`;
+/** The district a key's person lives in (A's view; B agrees except for the moved ones). */
+const districtNo = (i: string) => `(hash(${i}, 5) % 12)`;
+
+/** A: `rows` benefit payments, one per key 0 … rows-1. */
+export function aSql(rows: number): string {
+  return `
+WITH s AS (SELECT i, ${id17Sql('i')} AS id17 FROM range(${rows}) t(i))
+SELECT ${idSql('id17')} AS id_number, ${nameSql('i')} AS name, ${list(DISTRICTS)}[1 + ${districtNo('i')}::INTEGER] AS district,
+  (100 + (hash(i, 6) % 500000) / 100.0)::DECIMAL(12,2) AS amount, DATE '2024-01-01' + (hash(i, 7) % 181)::INTEGER AS paid_on
+FROM s`;
+}
+
+/**
+ * B: `bRows` registrations. Row j < matched holds A's key (j · STRIDE) mod rows; the rest hold keys
+ * beyond A's range. A matched row whose hash(j, 8) % 100 < MOVED_PERCENT is registered in another district.
+ */
+export function bSql(rows: number, bRows: number): string {
+  const matched = Math.round(bRows * MATCHED);
+  return `
+WITH j AS (
+  SELECT j, j < ${matched} AS matched, hash(j, 8) % 100 < ${MOVED_PERCENT} AS moved,
+    CASE WHEN j < ${matched} THEN (j * ${STRIDE}) % ${rows} ELSE ${rows} + j END AS i
+  FROM range(${bRows}) t(j)
+), s AS (SELECT *, ${id17Sql('i')} AS id17 FROM j)
+SELECT ${idSql('id17')} AS id_number, ${nameSql('i')} AS name,
+  ${list(DISTRICTS)}[1 + (CASE WHEN matched AND moved THEN (${districtNo('i')} + 1 + hash(j, 9) % 11) % 12 ELSE ${districtNo('i')} END)::INTEGER] AS district,
+  DATE '2000-01-01' + (hash(i, 10) % 8000)::INTEGER AS registered_on
+FROM s`;
+}
+
+/** What each rule must find, from the generator's own arithmetic (checked against every engine's answer). */
+export function expected(rows: number, bRows: number): { anti: number; disagreeSql: string } {
+  const matched = Math.round(bRows * MATCHED);
+  return { anti: rows - matched, disagreeSql: `SELECT count(*)::BIGINT AS n FROM range(${matched}) t(j) WHERE hash(j, 8) % 100 < ${MOVED_PERCENT}` };
+}
+
+const PG_DDL = {
+  a: `CREATE TABLE a (id_number varchar(18), name text, district char(6), amount numeric(12,2), paid_on date)`,
+  b: `CREATE TABLE b (id_number varchar(18), name text, district char(6), registered_on date)`,
+};
+
+/** The two rules' SQL over the relations `a` and `b` name (a table, or read_parquet(…)). */
+export interface RuleSql { anti: string; disagree: string; source: string }
+
+/**
+ * The statements, written by hand in portable SQL (the shapes the rule builder compiles: anti = A not in
+ * B on the ID number; disagree = A joined to B on the ID number where the district differs, nulls as different).
+ */
+export function ruleSql(a: string, b: string): RuleSql {
+  return {
+    anti: `SELECT a.* FROM ${a} a WHERE NOT EXISTS (SELECT 1 FROM ${b} b WHERE b.id_number = a.id_number)`,
+    disagree: `SELECT a.*, b.district AS b_district FROM ${a} a JOIN ${b} b ON b.id_number = a.id_number WHERE a.district IS DISTINCT FROM b.district`,
+    source: 'hand-written portable SQL',
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+const secs = (ms: number) => Math.round(ms) / 1000;
+
+/** One engine's way to run a statement: COUNT(*) of it, and CREATE TEMP TABLE … AS it (then dropped). */
+interface Runner {
+  count(sql: string): Promise<number>;
+  materialise(sql: string): Promise<number>;
+}
+
+interface ShapeTimes { count: number; materialise: number; rows: number }
+
+/** Each form three times; the medians, and the rows every run found (they must all agree with `want`). */
+async function timeShape(label: string, r: Runner, sql: string, want: number, log: (s: string) => void): Promise<ShapeTimes> {
+  const t = { count: [] as number[], materialise: [] as number[] };
+  for (let k = 0; k < 3; k++) {
+    for (const form of ['count', 'materialise'] as const) {
+      const { ms, out } = await timed(() => r[form](sql));
+      if (out !== want) throw new Error(`${label} (${form}) found ${out} rows, the generator planted ${want}`);
+      t[form].push(ms);
+    }
+  }
+  log(`${label}: count ${t.count.map((x) => secs(x).toFixed(2)).join(' / ')} s, materialise ${t.materialise.map((x) => secs(x).toFixed(2)).join(' / ')} s`);
+  return { count: secs(median(t.count)), materialise: secs(median(t.materialise)), rows: want };
+}
+
+function duckRunner(c: DuckDBConnection): Runner {
+  return {
+    async count(sql) {
+      const r = await c.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM (${sql}) q`);
+      return Number(r.getRows()[0]![0]);
+    },
+    async materialise(sql) {
+      await c.run(`CREATE TEMP TABLE collide_out AS ${sql}`);
+      const r = await c.runAndReadAll(`SELECT count(*)::BIGINT FROM collide_out`);
+      await c.run(`DROP TABLE collide_out`);
+      return Number(r.getRows()[0]![0]);
+    },
+  };
+}
+
+function pgRunner(client: pg.Client): Runner {
+  return {
+    async count(sql) {
+      return Number((await client.query(`SELECT count(*) AS n FROM (${sql}) q`)).rows[0].n);
+    },
+    async materialise(sql) {
+      const r = await client.query(`CREATE TEMP TABLE collide_out AS ${sql}`);
+      await client.query(`DROP TABLE collide_out`);
+      return r.rowCount ?? -1;
+    },
+  };
+}
+
+export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigures> {
+  const rows = opts.rows ?? 10_000_000;
+  const bRows = opts.bRows ?? 1_000_000;
+  const pgWorkMem = opts.pgWorkMem ?? '256MB';
+  const log = opts.log ?? ((s: string) => console.log(s));
+  if (rows + bRows > KEY_SPACE || Math.round(bRows * MATCHED) > rows || rows % STRIDE === 0) throw new Error(`--rows ${rows} / --b-rows ${bRows}: out of the generator's range`);
+  const figures: CollideFigures = {};
+  const table: string[][] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-bench-collide-'));
+  fs.chmodSync(dir, 0o755); // the PostgreSQL server may read the CSVs from here
+  const file = (n: string) => path.join(dir, n);
+  const engine = await Engine.create();
+  try {
+    const threads = (await engine.query<{ t: number }>(`SELECT current_setting('threads') AS t`))[0]!.t;
+    log(`collide bench: A ${rows.toLocaleString('en')} rows × B ${bRows.toLocaleString('en')} rows, DuckDB threads ${threads}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}`);
+
+    // 1. the data, as Parquet (what the lake stores), written by DuckDB
+    const gen = await timed(async () => {
+      await engine.query(`COPY (${aSql(rows)}) TO ${literal(file('a.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
+      await engine.query(`COPY (${bSql(rows, bRows)}) TO ${literal(file('b.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
+    });
+    const mb = (n: string) => (fs.statSync(file(n)).size / 1e6).toFixed(0);
+    figures.generate_seconds = secs(gen.ms);
+    log(`generated a.parquet (${mb('a.parquet')} MB) and b.parquet (${mb('b.parquet')} MB) in ${secs(gen.ms).toFixed(1)} s (not timed below)`);
+    const exp = expected(rows, bRows);
+    const want = { anti: exp.anti, disagree: Number((await engine.query<{ n: bigint | number }>(exp.disagreeSql))[0]!.n) };
+    log(`planted: ${want.anti.toLocaleString('en')} rows of A not in B; ${want.disagree.toLocaleString('en')} matches registered in another district`);
+
+    // 2. DuckDB on the Parquet files directly
+    const duckSql = ruleSql(`read_parquet(${literal(file('a.parquet'))})`, `read_parquet(${literal(file('b.parquet'))})`);
+    log(`SQL (${duckSql.source}):\n  anti:     ${duckSql.anti}\n  disagree: ${duckSql.disagree}`);
+    const duck = await engine.withPrivateConnection(async (c) => {
+      const r = duckRunner(c);
+      const anti = await timeShape('DuckDB anti', r, duckSql.anti, want.anti, log);
+      const disagree = await timeShape('DuckDB disagree', r, duckSql.disagree, want.disagree, log);
+      const plan = await c.runAndReadAll(`EXPLAIN ANALYZE ${duckSql.anti}`);
+      log(`DuckDB EXPLAIN ANALYZE (anti):\n${String(plan.getRows()[0]![1])}`);
+      return { anti, disagree };
+    });
+    Object.assign(figures, {
+      collide_anti_seconds: duck.anti.materialise,
+      collide_anti_count_seconds: duck.anti.count,
+      collide_anti_rows: duck.anti.rows,
+      collide_join_seconds: duck.disagree.materialise,
+      collide_join_count_seconds: duck.disagree.count,
+      collide_join_rows: duck.disagree.rows,
+    });
+    table.push([`DuckDB ${threads} threads, read_parquet`, '—', String(duck.anti.count), String(duck.anti.materialise), String(duck.disagree.count), String(duck.disagree.materialise)]);
+
+    // 3. PostgreSQL: the same rows (CSV from the same Parquet), B-tree on the join key of both tables, VACUUM ANALYZE
+    await engine.query(`COPY (SELECT * FROM read_parquet(${literal(file('a.parquet'))})) TO ${literal(file('a.csv'))} (FORMAT csv, HEADER true)`);
+    await engine.query(`COPY (SELECT * FROM read_parquet(${literal(file('b.parquet'))})) TO ${literal(file('b.csv'))} (FORMAT csv, HEADER true)`);
+    for (const n of ['a.csv', 'b.csv']) fs.chmodSync(file(n), 0o644);
+    await withPostgres(opts.databaseUrl, 'bench_collide', log, async (client, schema, url) => {
+      const ver = (await client.query(`SHOW server_version`)).rows[0].server_version as string;
+      const load = await timed(async () => {
+        await client.query(PG_DDL.a);
+        await client.query(PG_DDL.b);
+        return [await pgCopy(client, url, schema, 'a', file('a.csv')), await pgCopy(client, url, schema, 'b', file('b.csv'))];
+      });
+      const index = await timed(async () => {
+        await client.query(`CREATE INDEX a_id_number ON a (id_number)`);
+        await client.query(`CREATE INDEX b_id_number ON b (id_number)`);
+        await client.query(`VACUUM ANALYZE a`);
+        await client.query(`VACUUM ANALYZE b`);
+      });
+      await client.query(`SET work_mem = '${pgWorkMem.replaceAll("'", '')}'`);
+      const settings = (await client.query(`SELECT name, setting, unit FROM pg_settings WHERE name IN ('work_mem', 'shared_buffers', 'max_parallel_workers_per_gather', 'jit') ORDER BY name`)).rows
+        .map((s: { name: string; setting: string; unit: string | null }) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ');
+      figures.postgres_load_seconds = secs(load.ms);
+      figures.postgres_index_seconds = secs(index.ms);
+      log(`PostgreSQL ${ver}: loaded in ${secs(load.ms).toFixed(1)} s (${load.out[0]}), B-tree on a.id_number and b.id_number + VACUUM ANALYZE in ${secs(index.ms).toFixed(1)} s; ${settings}`);
+      const pgSql = ruleSql('a', 'b');
+      const r = pgRunner(client);
+      const anti = await timeShape('PostgreSQL anti', r, pgSql.anti, want.anti, log);
+      const disagree = await timeShape('PostgreSQL disagree', r, pgSql.disagree, want.disagree, log);
+      for (const [shape, sql] of [['anti', pgSql.anti], ['disagree', pgSql.disagree]] as const) {
+        const plan = (await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`)).rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n');
+        log(`PostgreSQL EXPLAIN ANALYZE (${shape}):\n${plan}`);
+      }
+      Object.assign(figures, {
+        postgres_anti_seconds: anti.materialise,
+        postgres_anti_count_seconds: anti.count,
+        postgres_join_seconds: disagree.materialise,
+        postgres_join_count_seconds: disagree.count,
+      });
+      table.push([`PostgreSQL ${ver}, B-tree on both keys, work_mem ${pgWorkMem}`, `${secs(load.ms + index.ms).toFixed(1)}`, String(anti.count), String(anti.materialise), String(disagree.count), String(disagree.materialise)]);
+    });
+  } finally {
+    engine.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const ratios: Record<string, number | undefined> = {
+    ratio_anti_vs_postgres: ratio(figures.postgres_anti_seconds, figures.collide_anti_seconds),
+    ratio_join_vs_postgres: ratio(figures.postgres_join_seconds, figures.collide_join_seconds),
+    ratio_anti_count_vs_postgres: ratio(figures.postgres_anti_count_seconds, figures.collide_anti_count_seconds),
+    ratio_join_count_vs_postgres: ratio(figures.postgres_join_count_seconds, figures.collide_join_count_seconds),
+  };
+  for (const [k, v] of Object.entries(ratios)) if (v !== undefined) figures[k] = v;
+
+  printTable(log, ['engine', 'load + index s', 'anti count s', 'anti materialise s', 'disagree count s', 'disagree materialise s'], table);
+  for (const [k, v] of Object.entries(figures)) log(`${k}=${v}`);
+  return figures;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const num = (flag: string) => (arg(flag) === undefined ? undefined : Number(arg(flag)));
+  run({ rows: num('--rows'), bRows: num('--b-rows'), arrivals: num('--arrivals'), pgWorkMem: arg('--pg-work-mem'), databaseUrl: arg('--database-url') }).catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
