@@ -21,7 +21,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
-import { Engine, literal } from '../src/lake/index.ts';
+import { Engine, literal, PARQUET_COPY_OPTIONS } from '../src/lake/index.ts';
 import { arg, pgCopy, printTable, ratio, timed, withPostgres } from './_peers.ts';
 
 export interface CollideBenchOptions {
@@ -187,20 +187,21 @@ export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigure
     const threads = (await engine.query<{ t: number }>(`SELECT current_setting('threads') AS t`))[0]!.t;
     log(`collide bench: A ${rows.toLocaleString('en')} rows × B ${bRows.toLocaleString('en')} rows, DuckDB threads ${threads}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}`);
 
-    // 1. the data, as Parquet (what the lake stores), written by DuckDB
+    // 1. the data, as Parquet written with the lake's own settings (ZSTD level 1, row groups of 122,880 rows)
     const gen = await timed(async () => {
-      await engine.query(`COPY (${aSql(rows)}) TO ${literal(file('a.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
-      await engine.query(`COPY (${bSql(rows, bRows)}) TO ${literal(file('b.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
+      await engine.query(`COPY (${aSql(rows)}) TO ${literal(file('a'))} (${PARQUET_COPY_OPTIONS})`);
+      await engine.query(`COPY (${bSql(rows, bRows)}) TO ${literal(file('b'))} (${PARQUET_COPY_OPTIONS})`);
     });
-    const mb = (n: string) => (fs.statSync(file(n)).size / 1e6).toFixed(0);
+    const mb = (n: string) => (fs.readdirSync(file(n)).reduce((t, f) => t + fs.statSync(path.join(file(n), f)).size, 0) / 1e6).toFixed(0);
+    const scan = (n: string) => `read_parquet(${literal(path.join(file(n), '*.parquet'))})`;
     figures.generate_seconds = secs(gen.ms);
-    log(`generated a.parquet (${mb('a.parquet')} MB) and b.parquet (${mb('b.parquet')} MB) in ${secs(gen.ms).toFixed(1)} s (not timed below)`);
+    log(`generated A (${mb('a')} MB of Parquet) and B (${mb('b')} MB) in ${secs(gen.ms).toFixed(1)} s (not timed below)`);
     const exp = expected(rows, bRows);
     const want = { anti: exp.anti, disagree: Number((await engine.query<{ n: bigint | number }>(exp.disagreeSql))[0]!.n) };
     log(`planted: ${want.anti.toLocaleString('en')} rows of A not in B; ${want.disagree.toLocaleString('en')} matches registered in another district`);
 
     // 2. DuckDB on the Parquet files directly
-    const duckSql = ruleSql(`read_parquet(${literal(file('a.parquet'))})`, `read_parquet(${literal(file('b.parquet'))})`);
+    const duckSql = ruleSql(scan('a'), scan('b'));
     log(`SQL (${duckSql.source}):\n  anti:     ${duckSql.anti}\n  disagree: ${duckSql.disagree}`);
     const duck = await engine.withPrivateConnection(async (c) => {
       const r = duckRunner(c);
@@ -221,8 +222,7 @@ export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigure
     table.push([`DuckDB ${threads} threads, read_parquet`, '—', String(duck.anti.count), String(duck.anti.materialise), String(duck.disagree.count), String(duck.disagree.materialise)]);
 
     // 3. PostgreSQL: the same rows (CSV from the same Parquet), B-tree on the join key of both tables, VACUUM ANALYZE
-    await engine.query(`COPY (SELECT * FROM read_parquet(${literal(file('a.parquet'))})) TO ${literal(file('a.csv'))} (FORMAT csv, HEADER true)`);
-    await engine.query(`COPY (SELECT * FROM read_parquet(${literal(file('b.parquet'))})) TO ${literal(file('b.csv'))} (FORMAT csv, HEADER true)`);
+    for (const n of ['a', 'b']) await engine.query(`COPY (SELECT * FROM ${scan(n)}) TO ${literal(file(`${n}.csv`))} (FORMAT csv, HEADER true)`);
     for (const n of ['a.csv', 'b.csv']) fs.chmodSync(file(n), 0o644);
     await withPostgres(opts.databaseUrl, 'bench_collide', log, async (client, schema, url) => {
       const ver = (await client.query(`SHOW server_version`)).rows[0].server_version as string;
@@ -272,6 +272,7 @@ export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigure
   };
   for (const [k, v] of Object.entries(ratios)) if (v !== undefined) figures[k] = v;
 
+  log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (the machine is shared)`);
   printTable(log, ['engine', 'load + index s', 'anti count s', 'anti materialise s', 'disagree count s', 'disagree materialise s'], table);
   for (const [k, v] of Object.entries(figures)) log(`${k}=${v}`);
   return figures;
