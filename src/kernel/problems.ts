@@ -50,6 +50,8 @@ export const OBJECTS = {
   reviewItem: { zh: '待审核关联', en: 'review item' },
   workOrder: { zh: '工单', en: 'work order' },
   workOrderAttachment: { zh: '工单附件', en: 'work-order attachment' },
+  rule: { zh: '规则', en: 'rule', key: { zh: '规则代码', en: 'rule code' } },
+  finding: { zh: '碰撞发现', en: 'finding' },
 } as const satisfies Record<string, Text & { key?: Text }>;
 
 export type ObjectKind = keyof typeof OBJECTS;

@@ -11,6 +11,8 @@ import { standardsRoutes } from '../standards/index.ts';
 import { calendarRoutes } from '../calendar/index.ts';
 import { entityRoutes } from '../entity/index.ts';
 import { workOrderRoutes } from '../apps/workorders/index.ts';
+import { ruleRoutes } from '../apps/rules/index.ts';
+import { findingRoutes } from '../apps/collide/index.ts';
 
 const Health = Type.Object({ status: Type.String(), version: Type.String(), controlPlane: Type.String(), dataPlane: Type.String() });
 
@@ -36,7 +38,7 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
 export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (api) => {
-    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes, calendarRoutes, entityRoutes, workOrderRoutes]) await api.register(routes(ctx));
+    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes, calendarRoutes, entityRoutes, workOrderRoutes, ruleRoutes, findingRoutes]) await api.register(routes(ctx));
   };
 }
 

@@ -43,6 +43,8 @@ export interface AnalystSqlInput {
 export interface AnalystSqlOptions {
   /** Time cap of the statement (default ANALYST_SQL_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** The largest `limit` accepted (default ANALYST_SQL_MAX_LIMIT; the platform's own rules read more). */
+  maxLimit?: number;
 }
 
 export interface AnalystSqlColumn {
@@ -72,9 +74,9 @@ export interface AnalystSqlResult {
 const invalid = (message: string) => fieldProblem('sql', message);
 
 /** `limit`: a whole number from 1 to ANALYST_SQL_MAX_LIMIT, default ANALYST_SQL_DEFAULT_LIMIT. */
-function limitOf(v: unknown): number {
-  if (v === undefined || v === null) return ANALYST_SQL_DEFAULT_LIMIT;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > ANALYST_SQL_MAX_LIMIT) throw fieldProblem('limit', `必须是 1 到 ${ANALYST_SQL_MAX_LIMIT} 的整数 / must be a whole number from 1 to ${ANALYST_SQL_MAX_LIMIT}`);
+function limitOf(v: unknown, max = ANALYST_SQL_MAX_LIMIT): number {
+  if (v === undefined || v === null) return Math.min(ANALYST_SQL_DEFAULT_LIMIT, max);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw fieldProblem('limit', `必须是 1 到 ${max} 的整数 / must be a whole number from 1 to ${max}`);
   return v;
 }
 
@@ -108,7 +110,7 @@ export async function analystQuery(lake: SqlEngine, input: AnalystSqlInput, reso
   const { sql } = input;
   if (typeof sql !== 'string' || !sql.trim()) throw invalid('缺少 SQL 语句 / a SQL statement is required');
   if (sql.length > ANALYST_SQL_MAX_LENGTH) throw invalid(`语句过长（最多 ${ANALYST_SQL_MAX_LENGTH} 字符）/ statement longer than ${ANALYST_SQL_MAX_LENGTH} characters`);
-  const limit = limitOf(input.limit);
+  const limit = limitOf(input.limit, opts.maxLimit);
   const timeoutMs = opts.timeoutMs ?? ANALYST_SQL_TIMEOUT_MS;
 
   let checked;
