@@ -5,7 +5,7 @@
  * tables, VACUUM ANALYZE) in the same run; then the ingest-commit → work-order latency of an
  * embedded (arrival) rule on a running platform.
  *
- *   npm run bench -- collide [--rows N] [--b-rows N] [--arrivals N] [--pg-work-mem 256MB] [--database-url URL]
+ *   npm run bench -- collide [--rows N] [--b-rows N] [--arrivals N] [--embedded-rows N] [--pg-work-mem 256MB] [--database-url URL]
  *
  * Data: A (10M benefit payments: id_number, name, district, amount, paid_on) and B (1M household
  * registrations: id_number, name, district, registered_on), generated deterministically by DuckDB from
@@ -21,7 +21,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
+import pino from 'pino';
+import '../src/apps/collide/index.ts'; // registers the collide outcome (findings and work orders) with the rule engine
+import { compileBuilder, type BuilderQuery } from '../src/apps/rules/index.ts';
+import { ensureAdmin } from '../src/identity/index.ts';
+import { ingestFile } from '../src/ingest/index.ts';
+import { type Caller, loadConfig } from '../src/kernel/index.ts';
 import { Engine, literal, PARQUET_COPY_OPTIONS } from '../src/lake/index.ts';
+import { openPlatform } from '../src/platform.ts';
+import { buildApp } from '../src/server/index.ts';
+import { idCardCheckDigit } from '../src/standards/index.ts';
 import { arg, pgCopy, printTable, ratio, timed, withPostgres } from './_peers.ts';
 
 export interface CollideBenchOptions {
@@ -29,8 +38,10 @@ export interface CollideBenchOptions {
   rows?: number;
   /** Rows of B (default 1M). */
   bRows?: number;
-  /** Arrivals timed for the embedded rule (default 20). */
+  /** Arrivals timed for the embedded rule (default 20; 0 skips it). */
   arrivals?: number;
+  /** Rows of the embedded rule's dataset before the arrivals (default 1,000). */
+  embeddedRows?: number;
   /** PostgreSQL work_mem for the peer's session (default 256MB: what a DBA would set for such joins; the server's own default is 4MB). */
   pgWorkMem?: string;
   databaseUrl?: string | null;
@@ -103,19 +114,17 @@ const PG_DDL = {
   b: `CREATE TABLE b (id_number varchar(18), name text, district char(6), registered_on date)`,
 };
 
-/** The two rules' SQL over the relations `a` and `b` name (a table, or read_parquet(…)). */
-export interface RuleSql { anti: string; disagree: string; source: string }
+/** The rules' as-of date (the demo city's reference date). */
+const AS_OF = '2024-06-30';
+/** The two builder queries: A not in B on the ID number; A joined to B on it where the district differs. */
+export const RULES: Record<'anti' | 'disagree', BuilderQuery> = {
+  anti: { mode: 'builder', shape: 'anti', a: { dataset: 'A' }, b: { dataset: 'B' }, on: [{ a: 'id_number', b: 'id_number' }] },
+  disagree: { mode: 'builder', shape: 'disagree', a: { dataset: 'A' }, b: { dataset: 'B' }, on: [{ a: 'id_number', b: 'id_number' }], compare: [{ a: 'district', b: 'district' }] },
+};
 
-/**
- * The statements, written by hand in portable SQL (the shapes the rule builder compiles: anti = A not in
- * B on the ID number; disagree = A joined to B on the ID number where the district differs, nulls as different).
- */
-export function ruleSql(a: string, b: string): RuleSql {
-  return {
-    anti: `SELECT a.* FROM ${a} a WHERE NOT EXISTS (SELECT 1 FROM ${b} b WHERE b.id_number = a.id_number)`,
-    disagree: `SELECT a.*, b.district AS b_district FROM ${a} a JOIN ${b} b ON b.id_number = a.id_number WHERE a.district IS DISTINCT FROM b.district`,
-    source: 'hand-written portable SQL',
-  };
+/** The two rules' SQL, as the rule builder compiles it (compileBuilder), over the relations `a` and `b` name (a table, or read_parquet(…)). */
+export function ruleSql(a: string, b: string): { anti: string; disagree: string } {
+  return { anti: compileBuilder(RULES.anti, { a, b }, AS_OF), disagree: compileBuilder(RULES.disagree, { a, b }, AS_OF) };
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
@@ -171,6 +180,119 @@ function pgRunner(client: pg.Client): Runner {
   };
 }
 
+const EMBEDDED_CODE = 'EMB_PAY';
+const EMBEDDED_FIELDS = [
+  { name: 'id_number', title: '公民身份号码', type: 'string', element: 'id_card', required: true, sensitivity: 'L4' },
+  { name: 'name', title: '姓名', type: 'string', sensitivity: 'L3' },
+  { name: 'amount', title: '发放金额', type: 'decimal', sensitivity: 'L2' },
+];
+/** A valid ID number of 上城区 for key n (born on a day after 1980-01-01 per thousand). */
+const embeddedId = (n: number) => {
+  const day = new Date(Date.UTC(1980, 0, 1) + Math.floor(n / 1000) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const first17 = `330102${day}${String(n % 1000).padStart(3, '0')}`;
+  return first17 + idCardCheckDigit(first17);
+};
+const payments = (from: number, to: number) =>
+  `id_number,name,amount\n${Array.from({ length: to - from }, (_, k) => `${embeddedId(from + k)},${SURNAMES[(from + k) % SURNAMES.length]}${GIVEN[(from + k) % GIVEN.length]},${(100 + ((from + k) % 900)).toFixed(2)}`).join('\n')}\n`;
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * 嵌: the latency from an ingest's commit to the work order of an embedded rule. A server as `govhub start`
+ * runs it (PGlite control plane in a temp directory; the rules plugin starts the arrival watcher, which polls
+ * every GOVHUB_RULE_POLL_MS, default 1 s), a dataset of `base` payments, a collide rule on arrival whose
+ * filter matches every row (one finding per ID number, a work order each), run once by hand so its old rows
+ * have their orders. Then `arrivals` times: ingest a file with one new payment (ingestFile, as an upload is
+ * ingested), and poll the control plane every 10 ms until the order for it exists. The clock starts at the
+ * version's created_at (the start of the transaction that commits it: a little before the commit, so the
+ * figure errs long) and stops when the order is seen.
+ */
+export async function embeddedLatency(arrivals: number, base: number, log: (s: string) => void): Promise<CollideFigures> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-bench-embedded-'));
+  const config = loadConfig({ dataDir: path.join(dir, 'data'), adminPassword: 'bench-pass-2026', secretKey: 'bench-collide-key' }, {});
+  const p = await openPlatform(config, { log: pino({ level: 'silent' }) });
+  const app = await buildApp(p, { web: false, logger: false, rateLimitPerMinute: 100_000_000 });
+  try {
+    await ensureAdmin(p);
+    await app.ready();
+    const call = async (method: 'GET' | 'POST', url: string, body?: unknown, auth?: string) => {
+      const res = await app.inject({ method, url: `/api/v1${url}`, headers: auth ? { authorization: auth } : {}, payload: body as object });
+      if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+      return res.json() as Record<string, unknown>;
+    };
+    const login = async (username: string, password: string) => `Bearer ${(await call('POST', '/auth/login', { username, password })).token}`;
+    const admin = await login('admin', 'bench-pass-2026');
+    const dept = (await call('POST', '/departments', { code: 'MZ', name: '民政局', regionCode: '330102' }, admin)).id as string;
+    await call('POST', '/users', { username: 'officer_mz', displayName: '民政局专员', password: 'officer-pass-2026', role: 'officer', departmentId: dept }, admin);
+    const officer = await login('officer_mz', 'officer-pass-2026');
+    await call('POST', '/datasets', { code: EMBEDDED_CODE, name: '补贴发放', departmentId: dept, fields: EMBEDDED_FIELDS, primaryKey: ['id_number'] }, officer);
+    await call('POST', `/datasets/${EMBEDDED_CODE}/submit`, undefined, officer);
+    await call('POST', `/datasets/${EMBEDDED_CODE}/publish`, undefined, admin);
+    const u = (await p.db.one<{ id: string; username: string; display_name: string }>(`SELECT id, username, display_name FROM users WHERE username = 'officer_mz'`))!;
+    const caller: Caller = { id: u.id, username: u.username, displayName: u.display_name, role: 'officer', departmentId: dept };
+    const ingest = async (name: string, from: number, to: number) => {
+      fs.writeFileSync(path.join(dir, name), payments(from, to));
+      const job = await ingestFile(p, caller, { datasetCode: EMBEDDED_CODE, file: path.join(dir, name), mode: 'append' });
+      if (job.status !== 'succeeded' || job.accepted !== to - from) throw new Error(`ingest ${name}: ${job.status} ${job.accepted} accepted, ${job.error ?? ''}`);
+      return job.version!;
+    };
+    const t0 = performance.now();
+    await ingest('base.csv', 0, base);
+    const tBase = performance.now() - t0;
+    // let the watcher see the base version before the rule exists (a rule fires on what arrives after it)
+    await sleep(2500);
+    await call('POST', '/rules', {
+      code: 'EMB_EVERY_PAYMENT', name: '每笔发放核对', kind: 'collide', ownerDepartment: 'MZ', responsibleDepartment: 'MZ', trigger: 'arrival', asOf: AS_OF,
+      key: ['id_number'], query: { mode: 'builder', shape: 'filter', a: { dataset: EMBEDDED_CODE, where: { amount: { gte: 0 } } } }, action: { workOrder: true },
+    }, officer);
+    const firstRun = await timed(() => call('POST', '/rules/EMB_EVERY_PAYMENT/run', undefined, officer));
+    const first = firstRun.out;
+    log(`embedded: base ingest of ${base.toLocaleString('en')} rows ${secs(tBase).toFixed(1)} s; the rule's first run (by hand) opened ${base.toLocaleString('en')} work orders in ${secs(firstRun.ms).toFixed(1)} s`);
+    const orders = async () => (await p.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM workorders WHERE source = 'collision'`))!.n;
+    if ((first.counts as Record<string, number>).new !== base || (await orders()) !== base) throw new Error(`the first run opened ${JSON.stringify(first.counts)}`);
+    const total: number[] = [];
+    const toReturn: number[] = [];
+    const waited: number[] = [];
+    const ran: number[] = [];
+    for (let k = 0; k < arrivals; k++) {
+      // arrivals fall at different points of the watcher's poll cycle
+      await sleep((k * 379) % 1000);
+      const version = await ingest(`arrival-${k}.csv`, base + k, base + k + 1);
+      const returned = Date.now();
+      const committed = new Date((await p.db.one<{ t: Date | string }>(`SELECT v.created_at AS t FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.code = $1 AND v.version = $2`, [EMBEDDED_CODE, version]))!.t).getTime();
+      const deadline = Date.now() + 60_000;
+      while ((await orders()) < base + k + 1) {
+        if (Date.now() > deadline) throw new Error(`no work order 60 s after arrival ${k}`);
+        await sleep(10);
+      }
+      const seen = Date.now();
+      const r = (await p.db.one<{ started_at: Date | string; finished_at: Date | string }>(
+        `SELECT r.started_at, r.finished_at FROM rule_runs r WHERE r.trigger = 'arrival' AND (r.cause->>'version')::int = $1 ORDER BY r.started_at DESC LIMIT 1`, [version]))!;
+      total.push(seen - committed);
+      toReturn.push(returned - committed);
+      waited.push(new Date(r.started_at).getTime() - committed);
+      ran.push(new Date(r.finished_at).getTime() - new Date(r.started_at).getTime());
+    }
+    await sleep(1500);
+    const n = await orders();
+    if (n !== base + arrivals) throw new Error(`${n - base} work orders for ${arrivals} arrivals`);
+    const stat = (xs: number[]) => { const s = [...xs].sort((x, y) => x - y); return { p50: Math.round(pct(s, 50)), p95: Math.round(pct(s, 95)), max: Math.round(s[s.length - 1]!) }; };
+    const t = stat(total);
+    printTable(log, [`embedded rule, ${arrivals} arrivals, ${base.toLocaleString('en')} rows before, poll every ${process.env.GOVHUB_RULE_POLL_MS ?? 1000} ms`, 'p50 ms', 'p95 ms', 'max ms'], [
+      ['commit → work order seen (the figure)', String(t.p50), String(t.p95), String(t.max)],
+      ['  commit → ingestFile returned', ...Object.values(stat(toReturn)).map(String)],
+      ['  commit → rule run started (the watcher\'s poll)', ...Object.values(stat(waited)).map(String)],
+      ['  rule run (guarded read, findings, work order)', ...Object.values(stat(ran)).map(String)],
+    ]);
+    log(`one work order per arrival: ${n - base} orders for ${arrivals} arrivals`);
+    return { embedded_p50_ms: t.p50, embedded_p95_ms: t.p95, embedded_max_ms: t.max, embedded_run_p50_ms: stat(ran).p50 };
+  } finally {
+    await app.close();
+    await p.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigures> {
   const rows = opts.rows ?? 10_000_000;
   const bRows = opts.bRows ?? 1_000_000;
@@ -202,7 +324,7 @@ export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigure
 
     // 2. DuckDB on the Parquet files directly
     const duckSql = ruleSql(scan('a'), scan('b'));
-    log(`SQL (${duckSql.source}):\n  anti:     ${duckSql.anti}\n  disagree: ${duckSql.disagree}`);
+    log(`SQL (the rule builder's compileBuilder; PostgreSQL gets the same text with the tables a and b as relations):\n  anti:     ${duckSql.anti}\n  disagree: ${duckSql.disagree}`);
     const duck = await engine.withPrivateConnection(async (c) => {
       const r = duckRunner(c);
       const anti = await timeShape('DuckDB anti', r, duckSql.anti, want.anti, log);
@@ -264,6 +386,10 @@ export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigure
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  // 4. 嵌: ingest commit → work order of an embedded rule
+  const arrivals = opts.arrivals ?? 20;
+  if (arrivals > 0) Object.assign(figures, await embeddedLatency(arrivals, opts.embeddedRows ?? 1000, log));
+
   const ratios: Record<string, number | undefined> = {
     ratio_anti_vs_postgres: ratio(figures.postgres_anti_seconds, figures.collide_anti_seconds),
     ratio_join_vs_postgres: ratio(figures.postgres_join_seconds, figures.collide_join_seconds),
@@ -280,7 +406,7 @@ export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigure
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const num = (flag: string) => (arg(flag) === undefined ? undefined : Number(arg(flag)));
-  run({ rows: num('--rows'), bRows: num('--b-rows'), arrivals: num('--arrivals'), pgWorkMem: arg('--pg-work-mem'), databaseUrl: arg('--database-url') }).catch((err) => {
+  run({ rows: num('--rows'), bRows: num('--b-rows'), arrivals: num('--arrivals'), embeddedRows: num('--embedded-rows'), pgWorkMem: arg('--pg-work-mem'), databaseUrl: arg('--database-url') }).catch((err) => {
     console.error(err);
     process.exitCode = 1;
   });
