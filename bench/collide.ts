@@ -23,7 +23,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import pino from 'pino';
 import '../src/apps/collide/index.ts'; // registers the collide outcome (findings and work orders) with the rule engine
-import { compileBuilder, type BuilderQuery } from '../src/apps/rules/index.ts';
+import { compileBuilder, RULE_ROWS_MAX, type BuilderQuery } from '../src/apps/rules/index.ts';
 import { ensureAdmin } from '../src/identity/index.ts';
 import { ingestFile } from '../src/ingest/index.ts';
 import { type Caller, loadConfig } from '../src/kernel/index.ts';
@@ -207,11 +207,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * version's created_at (the start of the transaction that commits it: a little before the commit, so the
  * figure errs long) and stops when the order is seen.
  */
-export async function embeddedLatency(arrivals: number, base: number, log: (s: string) => void): Promise<CollideFigures> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-bench-embedded-'));
+/** A server as `govhub start` runs it (PGlite control plane in a temp directory), with department 民政局 (MZ) and its officer. */
+async function benchServer(prefix: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const config = loadConfig({ dataDir: path.join(dir, 'data'), adminPassword: 'bench-pass-2026', secretKey: 'bench-collide-key' }, {});
   const p = await openPlatform(config, { log: pino({ level: 'silent' }) });
   const app = await buildApp(p, { web: false, logger: false, rateLimitPerMinute: 100_000_000 });
+  const close = async () => {
+    await app.close();
+    await p.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   try {
     await ensureAdmin(p);
     await app.ready();
@@ -225,11 +231,26 @@ export async function embeddedLatency(arrivals: number, base: number, log: (s: s
     const dept = (await call('POST', '/departments', { code: 'MZ', name: '民政局', regionCode: '330102' }, admin)).id as string;
     await call('POST', '/users', { username: 'officer_mz', displayName: '民政局专员', password: 'officer-pass-2026', role: 'officer', departmentId: dept }, admin);
     const officer = await login('officer_mz', 'officer-pass-2026');
-    await call('POST', '/datasets', { code: EMBEDDED_CODE, name: '补贴发放', departmentId: dept, fields: EMBEDDED_FIELDS, primaryKey: ['id_number'] }, officer);
-    await call('POST', `/datasets/${EMBEDDED_CODE}/submit`, undefined, officer);
-    await call('POST', `/datasets/${EMBEDDED_CODE}/publish`, undefined, admin);
     const u = (await p.db.one<{ id: string; username: string; display_name: string }>(`SELECT id, username, display_name FROM users WHERE username = 'officer_mz'`))!;
     const caller: Caller = { id: u.id, username: u.username, displayName: u.display_name, role: 'officer', departmentId: dept };
+    /** A published dataset of MZ; its id. */
+    const register = async (code: string, name: string, fields: unknown[], primaryKey: string[] = []) => {
+      const ds = await call('POST', '/datasets', { code, name, departmentId: dept, fields, primaryKey }, officer);
+      await call('POST', `/datasets/${code}/submit`, undefined, officer);
+      await call('POST', `/datasets/${code}/publish`, undefined, admin);
+      return ds.id as string;
+    };
+    return { dir, p, call, officer, caller, register, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+export async function embeddedLatency(arrivals: number, base: number, log: (s: string) => void): Promise<CollideFigures> {
+  const { dir, p, call, officer, caller, register, close } = await benchServer('govhub-bench-embedded-');
+  try {
+    await register(EMBEDDED_CODE, '补贴发放', EMBEDDED_FIELDS, ['id_number']);
     const ingest = async (name: string, from: number, to: number) => {
       fs.writeFileSync(path.join(dir, name), payments(from, to));
       const job = await ingestFile(p, caller, { datasetCode: EMBEDDED_CODE, file: path.join(dir, name), mode: 'append' });
@@ -287,9 +308,59 @@ export async function embeddedLatency(arrivals: number, base: number, log: (s: s
     log(`one work order per arrival: ${n - base} orders for ${arrivals} arrivals`);
     return { embedded_p50_ms: t.p50, embedded_p95_ms: t.p95, embedded_max_ms: t.max, embedded_run_p50_ms: stat(ran).p50 };
   } finally {
-    await app.close();
-    await p.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await close();
+  }
+}
+
+const A_FIELDS = [
+  { name: 'id_number', title: '公民身份号码', type: 'string', element: 'id_card', sensitivity: 'L4' },
+  { name: 'name', title: '姓名', type: 'string', sensitivity: 'L3' },
+  { name: 'district', title: '居住区县', type: 'string', sensitivity: 'L1' },
+  { name: 'amount', title: '发放金额', type: 'decimal', sensitivity: 'L2' },
+  { name: 'paid_on', title: '发放日期', type: 'date', sensitivity: 'L2' },
+];
+const B_FIELDS = [
+  { name: 'id_number', title: '公民身份号码', type: 'string', element: 'id_card', sensitivity: 'L4' },
+  { name: 'name', title: '姓名', type: 'string', sensitivity: 'L3' },
+  { name: 'district', title: '户籍区县', type: 'string', sensitivity: 'L1' },
+  { name: 'registered_on', title: '登记日期', type: 'date', sensitivity: 'L2' },
+];
+
+/**
+ * The rule engine's own path over the same files: A and B as lake versions of two datasets of one
+ * department, each rule tried with POST /rules/dry-run (compiled, read through the share guard as the
+ * owner department, rows read into the process up to RULE_ROWS_MAX, grouped by key). Three times; the median.
+ */
+export async function engineDryRuns(files: { a: string[]; b: string[] }, want: { anti: number; disagree: number }, log: (s: string) => void): Promise<CollideFigures> {
+  const { p, call, officer, register, close } = await benchServer('govhub-bench-rules-');
+  try {
+    const ids = { a: await register('PAY_A', '补贴发放', A_FIELDS), b: await register('REG_B', '户籍登记', B_FIELDS) };
+    const w = await timed(async () => {
+      for (const side of ['a', 'b'] as const) await p.dataLake.write({ datasetId: ids[side], mode: 'replace', from: { parquet: files[side] } });
+    });
+    log(`rule engine: PAY_A and REG_B written as lake versions in ${secs(w.ms).toFixed(1)} s (not timed below)`);
+    const out: CollideFigures = {};
+    for (const shape of ['anti', 'disagree'] as const) {
+      const input = {
+        code: `BENCH_${shape.toUpperCase()}`, name: shape === 'anti' ? '发放对象无户籍' : '发放区县与户籍不符', kind: 'collide', ownerDepartment: 'MZ', responsibleDepartment: 'MZ', trigger: 'manual', asOf: AS_OF,
+        key: ['id_number'], query: { ...RULES[shape], a: { dataset: 'PAY_A' }, b: { dataset: 'REG_B' } },
+      };
+      const rows = Math.min(want[shape], RULE_ROWS_MAX);
+      const times: number[] = [];
+      let reported = 0;
+      for (let k = 0; k < 3; k++) {
+        const r = await timed(() => call('POST', '/rules/dry-run', input, officer));
+        if (r.out.rows !== rows || r.out.complete !== want[shape] <= RULE_ROWS_MAX) throw new Error(`dry run of ${shape}: ${r.out.rows} rows (complete ${String(r.out.complete)}), expected ${rows}`);
+        times.push(r.ms);
+        reported = r.out.seconds as number;
+      }
+      const key = shape === 'anti' ? 'anti' : 'join';
+      out[`collide_${key}_engine_seconds`] = secs(median(times));
+      log(`rule engine dry run (${shape}): ${times.map((x) => secs(x).toFixed(2)).join(' / ')} s; ${rows.toLocaleString('en')} rows read${want[shape] > RULE_ROWS_MAX ? ` (cut at RULE_ROWS_MAX; ${want[shape].toLocaleString('en')} in all: the run is marked incomplete)` : ''}; the engine's own seconds ${reported}`);
+    }
+    return out;
+  } finally {
+    await close();
   }
 }
 
@@ -381,12 +452,16 @@ export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigure
       });
       table.push([`PostgreSQL ${ver}, B-tree on both keys, work_mem ${pgWorkMem}`, `${secs(load.ms + index.ms).toFixed(1)}`, String(anti.count), String(anti.materialise), String(disagree.count), String(disagree.materialise)]);
     });
+
+    // 4. the rule engine's own path over the same files: lake versions, guarded read, dry run
+    const parquet = (n: string) => fs.readdirSync(file(n)).filter((f) => f.endsWith('.parquet')).map((f) => path.join(file(n), f));
+    Object.assign(figures, await engineDryRuns({ a: parquet('a'), b: parquet('b') }, want, log));
   } finally {
     engine.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  // 4. 嵌: ingest commit → work order of an embedded rule
+  // 5. 嵌: ingest commit → work order of an embedded rule
   const arrivals = opts.arrivals ?? 20;
   if (arrivals > 0) Object.assign(figures, await embeddedLatency(arrivals, opts.embeddedRows ?? 1000, log));
 
