@@ -1,19 +1,21 @@
 /**
  * Collision benchmark (碰 · 嵌): the two heaviest builder shapes of a collision rule over 10M × 1M
- * rows — A not in B (anti join on the ID number) and A joined to B where a field disagrees — on
- * DuckDB over the Parquet files, beside the same SQL on PostgreSQL (B-tree on the join key of both
- * tables, VACUUM ANALYZE) in the same run; then the ingest-commit → work-order latency of an
- * embedded (arrival) rule on a running platform.
+ * rows — A not in B (anti join on the ID number) and A joined to B where a field disagrees — compiled
+ * by the rule builder (compileBuilder), on DuckDB over the Parquet files beside the same SQL on
+ * PostgreSQL (B-tree on the join key of both tables, VACUUM ANALYZE) in the same run; the same two
+ * rules through the rule engine's own path (lake versions, share guard, dry run); then the
+ * ingest-commit → work-order latency of an embedded (arrival) rule on a running server.
  *
  *   npm run bench -- collide [--rows N] [--b-rows N] [--arrivals N] [--embedded-rows N] [--pg-work-mem 256MB] [--database-url URL]
  *
  * Data: A (10M benefit payments: id_number, name, district, amount, paid_on) and B (1M household
  * registrations: id_number, name, district, registered_on), generated deterministically by DuckDB from
- * range() and hash(); 90% of B's keys are in A, and 1% of those matches are registered in another
- * district than A says. Each statement runs three times per engine and form (COUNT(*) of the result,
- * and CREATE TEMP TABLE … AS, which is what the rule engine does); the median counts. The key figures
- * are the materialising ones. PostgreSQL's load and indexing times are printed, not put in the ratio.
- * When PostgreSQL cannot be reached its figures are skipped. Ends with one key=value line per figure.
+ * range() and hash() and written with the lake's Parquet settings; 90% of B's keys are in A, and 1% of
+ * those matches are registered in another district than A says. Each statement runs three times per
+ * engine and form — COUNT(*) of the result, and CREATE TEMP TABLE … AS (a materialised result) — the
+ * engines taking turns; the median counts, and the key figures are the materialising ones. PostgreSQL's
+ * load and indexing times are printed, not put in the ratio; when it cannot be reached its figures are
+ * skipped. Ends with one key=value line per figure.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -136,20 +138,48 @@ interface Runner {
   materialise(sql: string): Promise<number>;
 }
 
-interface ShapeTimes { count: number; materialise: number; rows: number }
+type Shape = 'anti' | 'disagree';
+type Form = 'count' | 'materialise';
+interface ShapeTimes { count: number; materialise: number }
 
-/** Each form three times; the medians, and the rows every run found (they must all agree with `want`). */
-async function timeShape(label: string, r: Runner, sql: string, want: number, log: (s: string) => void): Promise<ShapeTimes> {
-  const t = { count: [] as number[], materialise: [] as number[] };
-  for (let k = 0; k < 3; k++) {
-    for (const form of ['count', 'materialise'] as const) {
-      const { ms, out } = await timed(() => r[form](sql));
-      if (out !== want) throw new Error(`${label} (${form}) found ${out} rows, the generator planted ${want}`);
-      t[form].push(ms);
+/** One engine in the comparison: how it runs a statement, and the two rules' SQL over its relations. */
+interface Side {
+  label: string;
+  /** Prefix of its key=value figures. */
+  key: 'collide' | 'postgres';
+  runner: Runner;
+  sql: Record<Shape, string>;
+  /** The table's "load + index" cell. */
+  prepared: string;
+}
+
+const ROUNDS = 3;
+
+/**
+ * ROUNDS rounds of every statement in both forms on every engine, the engines taking turns within a
+ * round (on a shared machine a change of load then falls on both alike); the medians. Every run must
+ * find exactly the rows the generator planted.
+ */
+async function measure(sides: Side[], want: Record<Shape, number>, log: (s: string) => void): Promise<Map<Side, Record<Shape, ShapeTimes>>> {
+  const t = new Map(sides.map((side) => [side, { anti: { count: [] as number[], materialise: [] as number[] }, disagree: { count: [] as number[], materialise: [] as number[] } }]));
+  for (let k = 0; k < ROUNDS; k++) {
+    for (const shape of ['anti', 'disagree'] as const) {
+      for (const side of sides) {
+        for (const form of ['count', 'materialise'] as const) {
+          const { ms, out } = await timed(() => side.runner[form](side.sql[shape]));
+          if (out !== want[shape]) throw new Error(`${side.label}, ${shape} (${form}): ${out} rows, the generator planted ${want[shape]}`);
+          t.get(side)![shape][form].push(ms);
+        }
+      }
     }
   }
-  log(`${label}: count ${t.count.map((x) => secs(x).toFixed(2)).join(' / ')} s, materialise ${t.materialise.map((x) => secs(x).toFixed(2)).join(' / ')} s`);
-  return { count: secs(median(t.count)), materialise: secs(median(t.materialise)), rows: want };
+  const out = new Map<Side, Record<Shape, ShapeTimes>>();
+  for (const [side, byShape] of t) {
+    const m = (shape: Shape, form: Form) => secs(median(byShape[shape][form]));
+    for (const shape of ['anti', 'disagree'] as const) log(`${side.label}, ${shape}: count ${byShape[shape].count.map((x) => secs(x).toFixed(2)).join(' / ')} s, materialise ${byShape[shape].materialise.map((x) => secs(x).toFixed(2)).join(' / ')} s`);
+    out.set(side, { anti: { count: m('anti', 'count'), materialise: m('anti', 'materialise') }, disagree: { count: m('disagree', 'count'), materialise: m('disagree', 'materialise') } });
+  }
+  return out;
 }
 
 function duckRunner(c: DuckDBConnection): Runner {
@@ -393,65 +423,56 @@ export async function run(opts: CollideBenchOptions = {}): Promise<CollideFigure
     const want = { anti: exp.anti, disagree: Number((await engine.query<{ n: bigint | number }>(exp.disagreeSql))[0]!.n) };
     log(`planted: ${want.anti.toLocaleString('en')} rows of A not in B; ${want.disagree.toLocaleString('en')} matches registered in another district`);
 
-    // 2. DuckDB on the Parquet files directly
+    // 2. DuckDB on the Parquet files directly, beside 3. PostgreSQL with the same rows (CSV from the same Parquet),
+    //    a B-tree on the join key of both tables and VACUUM ANALYZE; the two take turns statement by statement
     const duckSql = ruleSql(scan('a'), scan('b'));
     log(`SQL (the rule builder's compileBuilder; PostgreSQL gets the same text with the tables a and b as relations):\n  anti:     ${duckSql.anti}\n  disagree: ${duckSql.disagree}`);
-    const duck = await engine.withPrivateConnection(async (c) => {
-      const r = duckRunner(c);
-      const anti = await timeShape('DuckDB anti', r, duckSql.anti, want.anti, log);
-      const disagree = await timeShape('DuckDB disagree', r, duckSql.disagree, want.disagree, log);
-      const plan = await c.runAndReadAll(`EXPLAIN ANALYZE ${duckSql.anti}`);
-      log(`DuckDB EXPLAIN ANALYZE (anti):\n${String(plan.getRows()[0]![1])}`);
-      return { anti, disagree };
-    });
-    Object.assign(figures, {
-      collide_anti_seconds: duck.anti.materialise,
-      collide_anti_count_seconds: duck.anti.count,
-      collide_anti_rows: duck.anti.rows,
-      collide_join_seconds: duck.disagree.materialise,
-      collide_join_count_seconds: duck.disagree.count,
-      collide_join_rows: duck.disagree.rows,
-    });
-    table.push([`DuckDB ${threads} threads, read_parquet`, '—', String(duck.anti.count), String(duck.anti.materialise), String(duck.disagree.count), String(duck.disagree.materialise)]);
-
-    // 3. PostgreSQL: the same rows (CSV from the same Parquet), B-tree on the join key of both tables, VACUUM ANALYZE
     for (const n of ['a', 'b']) await engine.query(`COPY (SELECT * FROM ${scan(n)}) TO ${literal(file(`${n}.csv`))} (FORMAT csv, HEADER true)`);
     for (const n of ['a.csv', 'b.csv']) fs.chmodSync(file(n), 0o644);
-    await withPostgres(opts.databaseUrl, 'bench_collide', log, async (client, schema, url) => {
-      const ver = (await client.query(`SHOW server_version`)).rows[0].server_version as string;
-      const load = await timed(async () => {
-        await client.query(PG_DDL.a);
-        await client.query(PG_DDL.b);
-        return [await pgCopy(client, url, schema, 'a', file('a.csv')), await pgCopy(client, url, schema, 'b', file('b.csv'))];
-      });
-      const index = await timed(async () => {
-        await client.query(`CREATE INDEX a_id_number ON a (id_number)`);
-        await client.query(`CREATE INDEX b_id_number ON b (id_number)`);
-        await client.query(`VACUUM ANALYZE a`);
-        await client.query(`VACUUM ANALYZE b`);
-      });
-      await client.query(`SET work_mem = '${pgWorkMem.replaceAll("'", '')}'`);
-      const settings = (await client.query(`SELECT name, setting, unit FROM pg_settings WHERE name IN ('work_mem', 'shared_buffers', 'max_parallel_workers_per_gather', 'jit') ORDER BY name`)).rows
-        .map((s: { name: string; setting: string; unit: string | null }) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ');
-      figures.postgres_load_seconds = secs(load.ms);
-      figures.postgres_index_seconds = secs(index.ms);
-      log(`PostgreSQL ${ver}: loaded in ${secs(load.ms).toFixed(1)} s (${load.out[0]}), B-tree on a.id_number and b.id_number + VACUUM ANALYZE in ${secs(index.ms).toFixed(1)} s; ${settings}`);
-      const pgSql = ruleSql('a', 'b');
-      const r = pgRunner(client);
-      const anti = await timeShape('PostgreSQL anti', r, pgSql.anti, want.anti, log);
-      const disagree = await timeShape('PostgreSQL disagree', r, pgSql.disagree, want.disagree, log);
-      for (const [shape, sql] of [['anti', pgSql.anti], ['disagree', pgSql.disagree]] as const) {
-        const plan = (await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`)).rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n');
-        log(`PostgreSQL EXPLAIN ANALYZE (${shape}):\n${plan}`);
+    const record = (m: Map<Side, Record<Shape, ShapeTimes>>) => {
+      for (const [side, t] of m) {
+        Object.assign(figures, {
+          [`${side.key}_anti_seconds`]: t.anti.materialise, [`${side.key}_anti_count_seconds`]: t.anti.count,
+          [`${side.key}_join_seconds`]: t.disagree.materialise, [`${side.key}_join_count_seconds`]: t.disagree.count,
+        });
+        table.push([side.label, side.prepared, String(t.anti.count), String(t.anti.materialise), String(t.disagree.count), String(t.disagree.materialise)]);
       }
-      Object.assign(figures, {
-        postgres_anti_seconds: anti.materialise,
-        postgres_anti_count_seconds: anti.count,
-        postgres_join_seconds: disagree.materialise,
-        postgres_join_count_seconds: disagree.count,
+    };
+    await engine.withPrivateConnection(async (c) => {
+      const sides: Side[] = [{ label: `DuckDB ${threads} threads, read_parquet`, key: 'collide', runner: duckRunner(c), sql: duckSql, prepared: '—' }];
+      await withPostgres(opts.databaseUrl, 'bench_collide', log, async (client, schema, url) => {
+        const ver = (await client.query(`SHOW server_version`)).rows[0].server_version as string;
+        const load = await timed(async () => {
+          await client.query(PG_DDL.a);
+          await client.query(PG_DDL.b);
+          return [await pgCopy(client, url, schema, 'a', file('a.csv')), await pgCopy(client, url, schema, 'b', file('b.csv'))];
+        });
+        const index = await timed(async () => {
+          await client.query(`CREATE INDEX a_id_number ON a (id_number)`);
+          await client.query(`CREATE INDEX b_id_number ON b (id_number)`);
+          await client.query(`VACUUM ANALYZE a`);
+          await client.query(`VACUUM ANALYZE b`);
+        });
+        await client.query(`SET work_mem = '${pgWorkMem.replaceAll("'", '')}'`);
+        const settings = (await client.query(`SELECT name, setting, unit FROM pg_settings WHERE name IN ('work_mem', 'shared_buffers', 'max_parallel_workers_per_gather', 'jit') ORDER BY name`)).rows
+          .map((x: { name: string; setting: string; unit: string | null }) => `${x.name}=${x.setting}${x.unit ?? ''}`).join(', ');
+        figures.postgres_load_seconds = secs(load.ms);
+        figures.postgres_index_seconds = secs(index.ms);
+        log(`PostgreSQL ${ver}: loaded in ${secs(load.ms).toFixed(1)} s (${load.out[0]}), B-tree on a.id_number and b.id_number + VACUUM ANALYZE in ${secs(index.ms).toFixed(1)} s; ${settings}`);
+        const pgSql = ruleSql('a', 'b');
+        sides.push({ label: `PostgreSQL ${ver.split(' ')[0]}, B-tree on both keys, work_mem ${pgWorkMem}`, key: 'postgres', runner: pgRunner(client), sql: pgSql, prepared: secs(load.ms + index.ms).toFixed(1) });
+        record(await measure(sides, want, log));
+        for (const shape of ['anti', 'disagree'] as const) {
+          const plan = (await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${pgSql[shape]}`)).rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n');
+          log(`PostgreSQL EXPLAIN ANALYZE (${shape}):\n${plan}`);
+        }
       });
-      table.push([`PostgreSQL ${ver}, B-tree on both keys, work_mem ${pgWorkMem}`, `${secs(load.ms + index.ms).toFixed(1)}`, String(anti.count), String(anti.materialise), String(disagree.count), String(disagree.materialise)]);
+      // PostgreSQL unreachable: DuckDB alone
+      if (sides.length === 1) record(await measure(sides, want, log));
+      const plan = await c.runAndReadAll(`EXPLAIN ANALYZE ${duckSql.anti}`);
+      log(`DuckDB EXPLAIN ANALYZE (anti):\n${String(plan.getRows()[0]![1])}`);
     });
+    Object.assign(figures, { collide_anti_rows: want.anti, collide_join_rows: want.disagree });
 
     // 4. the rule engine's own path over the same files: lake versions, guarded read, dry run
     const parquet = (n: string) => fs.readdirSync(file(n)).filter((f) => f.endsWith('.parquet')).map((f) => path.join(file(n), f));
