@@ -13,6 +13,7 @@ import { entityRoutes } from '../entity/index.ts';
 import { workOrderRoutes } from '../apps/workorders/index.ts';
 import { ruleRoutes } from '../apps/rules/index.ts';
 import { findingRoutes } from '../apps/collide/index.ts';
+import { pushRoutes } from '../apps/push/index.ts';
 
 const Health = Type.Object({ status: Type.String(), version: Type.String(), controlPlane: Type.String(), dataPlane: Type.String() });
 
@@ -38,7 +39,7 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
 export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (api) => {
-    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes, calendarRoutes, entityRoutes, workOrderRoutes, ruleRoutes, findingRoutes]) await api.register(routes(ctx));
+    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes, calendarRoutes, entityRoutes, workOrderRoutes, ruleRoutes, findingRoutes, pushRoutes]) await api.register(routes(ctx));
   };
 }
 

@@ -57,7 +57,7 @@ function sideConditions(side: Side, t: string, asOf: string, at: string): string
       else if (op === 'in') {
         if (!Array.isArray(v) || !v.length) throw fieldProblem(where, '须为非空数组 / must be a non-empty list');
         out.push(`${c} IN (${v.map((x) => value(x, where)).join(', ')})`);
-      } else if (op === 'prefix') out.push(`${c} LIKE ${literal(String(v).replace(/[\\%_]/g, (m) => '\\' + m) + '%')} ESCAPE '\\'`);
+      } else if (op === 'prefix') out.push(`starts_with(CAST(${c} AS VARCHAR), ${literal(String(v))})`);
       else if (op === 'isNull') out.push(`${c} IS ${v ? '' : 'NOT '}NULL`);
       else throw fieldProblem(where, `未知条件 / unknown condition ${op}`);
     }
