@@ -65,6 +65,7 @@ export const collideOutcome: OutcomeHandler = {
     const have = await known(ctx.db, rule.id);
     const at = run.at.toISOString();
     const seen = new Set<string>();
+    const stillOpen: string[] = [];
     for (const r of rows) {
       seen.add(r.key);
       const k = have.get(r.key);
@@ -81,7 +82,7 @@ export const collideOutcome: OutcomeHandler = {
         await tell(ctx, rule, run, id, r, false, order);
         counts.new++;
       } else if (k.status === 'open') {
-        await ctx.db.query('UPDATE findings SET last_run_id = $2, last_seen_at = $3 WHERE id = $1', [k.id, run.id, at]);
+        stillOpen.push(k.id);
         // a finding left without its order (a run cut short) gets it now
         if (!k.workorder_id) {
           const order = await openOrder(ctx, rule, run, k.id, r, false);
@@ -100,6 +101,8 @@ export const collideOutcome: OutcomeHandler = {
         counts.recurring++;
       } else counts.stillResolved++;
     }
+    // seen again: one statement for all of them, however many stay open
+    if (stillOpen.length) await ctx.db.query('UPDATE findings SET last_run_id = $2, last_seen_at = $3 WHERE id = ANY($1::uuid[])', [stillOpen, run.id, at]);
     if (complete) {
       // what the data no longer shows is resolved by the data
       const gone = [...have.entries()].filter(([key, k]) => k.status === 'open' && !seen.has(key)).map(([, k]) => k.id);
