@@ -78,6 +78,13 @@ export const DEPARTMENTS: DemoDepartment[] = [
       f('hh', '户号', 'string', null, true, 'L3'), f('yhzgx', '与户主关系', 'string', null, false, 'L2'),
       f('hjdz', '户籍地址', 'string', null, true, 'L3'), lxdh, f('djrq', '登记日期', 'date', 'date', false, 'L2')],
     primaryKey: ['gmsfhm'], shareType: 'conditional', openType: 'none', updateCycle: 'daily',
+  }, {
+    code: 'GA_JQXX', name: '警情信息', nameEn: 'Police incidents', subject: 'case',
+    description: '110 接处警警情：类别、发生地址、报警日期，以及出警民警现场核实的房屋是否出租。',
+    fields: [f('jqbh', '警情编号', 'string', null, true, 'L2'), f('jqlb', '警情类别', 'string', null, true, 'L2'),
+      f('bjsj', '报警日期', 'date', 'date', true, 'L2'), f('fsdz', '发生地址', 'string', null, true, 'L3'),
+      f('cjdw', '处警单位', 'string', null, false, 'L1'), f('sfczfw', '是否出租房屋（现场核实）', 'string', null, true, 'L2')],
+    primaryKey: ['jqbh'], shareType: 'conditional', openType: 'none', updateCycle: 'realtime',
   }]),
   dept('MZ', '民政局', 'Civil Affairs Bureau', [{
     code: 'MZ_DBJZ', name: '最低生活保障对象', nameEn: 'Minimum living allowance recipients', subject: 'person',
@@ -101,6 +108,12 @@ export const DEPARTMENTS: DemoDepartment[] = [
       f('dwmc', '单位名称', 'string', null, false, 'L2'), f('tyshxydm', '单位统一社会信用代码', 'string', 'uscc', false, 'L2'),
       f('jfjs', '缴费基数（元）', 'decimal', null, false, 'L3'), f('cbzt', '参保状态', 'string', null, false, 'L2')],
     primaryKey: ['gmsfhm', 'cbxz'], shareType: 'conditional', openType: 'none', updateCycle: 'monthly',
+  }, {
+    code: 'RS_YLJFF', name: '养老金发放信息', nameEn: 'Pension payments', subject: 'person',
+    description: '基本养老保险待遇按月发放记录（发放年月记为当月1日）。',
+    fields: [f('ffbh', '发放编号', 'string', null, true, 'L2'), gmsfhm, xm, f('dylb', '待遇类别', 'string', null, false, 'L2'),
+      f('ffny', '发放年月', 'date', 'date', true, 'L2'), f('ffje', '发放金额（元）', 'decimal', null, true, 'L3')],
+    primaryKey: ['ffbh'], shareType: 'conditional', openType: 'none', updateCycle: 'monthly',
   }]),
   dept('SC', '市场监督管理局', 'Administration for Market Regulation', [{
     code: 'SC_QYDJ', name: '市场主体登记信息', nameEn: 'Business registrations', subject: 'enterprise',
@@ -111,6 +124,14 @@ export const DEPARTMENTS: DemoDepartment[] = [
       f('clrq', '成立日期', 'date', 'date', true, 'L1'), f('jyfw', '经营范围', 'string', null, false, 'L1'),
       f('zs', '住所', 'string', null, true, 'L1'), f('djjg', '登记机关', 'string', null, false, 'L1'), f('djzt', '登记状态', 'string', null, false, 'L1')],
     primaryKey: ['tyshxydm'], shareType: 'unconditional', openType: 'conditional', updateCycle: 'daily', keywords: ['企业登记', '市场主体', '统一社会信用代码', '营商环境'],
+  }, {
+    code: 'SC_SPXK', name: '食品经营许可信息', nameEn: 'Food business licences', subject: 'enterprise',
+    description: '食品经营许可证核发信息（有效期五年，延续换发新证）。',
+    fields: [f('xkzbh', '许可证编号', 'string', null, true, 'L1'), f('tyshxydm', '统一社会信用代码', 'string', 'uscc', true, 'L1'),
+      f('jyzmc', '经营者名称', 'string', null, true, 'L1'), f('fddbr', '法定代表人（负责人）', 'string', null, false, 'L2'),
+      f('jycs', '经营场所', 'string', null, false, 'L1'), f('ztyt', '主体业态', 'string', null, false, 'L1'),
+      f('jyxm', '经营项目', 'string', null, false, 'L1'), f('fzrq', '发证日期', 'date', 'date', true, 'L1'), f('yxqz', '有效期至', 'date', 'date', true, 'L1')],
+    primaryKey: ['xkzbh'], shareType: 'conditional', openType: 'open', updateCycle: 'daily', keywords: ['食品经营许可', '行政许可', '双公示', '食品安全'],
   }]),
   dept('ZJ', '住房和城乡建设局', 'Housing and Urban-Rural Development Bureau', [{
     code: 'ZJ_FWDJ', name: '房屋登记信息', nameEn: 'Housing registrations', subject: 'person',
@@ -120,6 +141,14 @@ export const DEPARTMENTS: DemoDepartment[] = [
       f('qlr', '权利人', 'string', null, true, 'L3'), f('qlr_gmsfhm', '权利人公民身份号码', 'string', 'id_card', true, 'L4'),
       f('djrq', '登记日期', 'date', 'date', true, 'L2')],
     primaryKey: ['bdcqzh'], shareType: 'conditional', openType: 'none', updateCycle: 'daily',
+  }, {
+    code: 'ZJ_FWZL', name: '房屋租赁登记备案信息', nameEn: 'Residential lease registrations', subject: 'person',
+    description: '房屋租赁合同登记备案：房屋坐落、出租人、承租人、租期。',
+    fields: [f('bazh', '备案证号', 'string', null, true, 'L2'), f('fwzl', '房屋坐落', 'string', null, true, 'L2'),
+      f('czr', '出租人', 'string', null, true, 'L3'), f('czr_gmsfhm', '出租人公民身份号码', 'string', 'id_card', true, 'L4'),
+      f('czrxm', '承租人姓名', 'string', null, true, 'L3'), f('yzj', '月租金（元）', 'decimal', null, false, 'L2'),
+      f('barq', '备案日期', 'date', 'date', true, 'L2'), f('zlqz', '租赁期至', 'date', 'date', false, 'L2')],
+    primaryKey: ['bazh'], shareType: 'conditional', openType: 'none', updateCycle: 'daily',
   }]),
   dept('WJ', '卫生健康委员会', 'Health Commission', [{
     code: 'WJ_CSYX', name: '出生医学证明信息', nameEn: 'Birth certificates', subject: 'person',
@@ -136,6 +165,12 @@ export const DEPARTMENTS: DemoDepartment[] = [
     fields: [f('jzbh', '接种记录编号', 'string', null, true, 'L2'), xm, gmsfhm, f('ymmc', '疫苗名称', 'string', null, true, 'L2'),
       f('jc', '剂次', 'integer', null, false, 'L2'), f('jzrq', '接种日期', 'date', 'date', true, 'L2'), f('jzdw', '接种单位', 'string', null, false, 'L1')],
     primaryKey: ['jzbh'], shareType: 'conditional', openType: 'none', updateCycle: 'daily',
+  }, {
+    code: 'WJ_SWYX', name: '死亡医学证明信息', nameEn: 'Death certificates', subject: 'person',
+    description: '居民死亡医学证明（推断）书信息：死亡日期、地点、根本死因。',
+    fields: [f('swzbh', '死亡医学证明编号', 'string', null, true, 'L2'), xm, gmsfhm, xb, f('swrq', '死亡日期', 'date', 'date', true, 'L3'),
+      f('swdd', '死亡地点', 'string', null, false, 'L2'), f('swyy', '根本死亡原因', 'string', null, false, 'L4')],
+    primaryKey: ['swzbh'], shareType: 'conditional', openType: 'none', updateCycle: 'daily',
   }]),
   dept('JY', '教育局', 'Education Bureau', [{
     code: 'JY_XSXJ', name: '中小学生学籍信息', nameEn: 'Student enrolment', subject: 'person',
@@ -207,6 +242,22 @@ export const DEPARTMENTS: DemoDepartment[] = [
     fields: [xm, gmsfhm, xb, f('rwrq', '入伍日期', 'date', 'date', false, 'L3'), f('tyrq', '退役日期', 'date', 'date', true, 'L3'),
       f('tylb', '退役类别', 'string', null, false, 'L2'), jzdz, lxdh],
     primaryKey: ['gmsfhm'], shareType: 'conditional', openType: 'none', updateCycle: 'monthly', review: 'submitted',
+  }]),  dept('FY', '中级人民法院', "Intermediate People's Court", [{
+    code: 'FY_SXBZXR', name: '失信被执行人名单（单位）', nameEn: 'Dishonest judgement debtors (entities)', subject: 'enterprise',
+    description: '纳入失信被执行人名单的单位：执行案号、失信情形、列入日期；履行完毕或撤销后记移出日期。',
+    fields: [f('sxbh', '失信记录编号', 'string', null, true, 'L1'), f('ah', '执行案号', 'string', null, true, 'L1'),
+      f('tyshxydm', '统一社会信用代码', 'string', 'uscc', true, 'L1'), f('qymc', '被执行人名称', 'string', null, true, 'L1'),
+      f('fddbr', '法定代表人', 'string', null, false, 'L2'), f('zxfy', '执行法院', 'string', null, false, 'L1'),
+      f('sxqx', '失信情形', 'string', null, false, 'L1'), f('lrrq', '列入日期', 'date', 'date', true, 'L1'), f('ycrq', '移出日期', 'date', 'date', false, 'L1')],
+    primaryKey: ['sxbh'], shareType: 'conditional', openType: 'open', updateCycle: 'daily', keywords: ['失信被执行人', '信用', '联合惩戒'],
+  }]),
+  dept('CZ', '财政局', 'Finance Bureau', [{
+    code: 'CZ_QYBT', name: '企业补贴发放信息', nameEn: 'Enterprise subsidy payments', subject: 'enterprise',
+    description: '财政资金拨付的企业补贴、奖励：项目、金额、发放日期、主管部门。',
+    fields: [f('btbh', '补贴编号', 'string', null, true, 'L1'), f('tyshxydm', '统一社会信用代码', 'string', 'uscc', true, 'L1'),
+      f('qymc', '企业名称', 'string', null, true, 'L1'), f('btxm', '补贴项目', 'string', null, true, 'L1'),
+      f('btje', '补贴金额（元）', 'decimal', null, true, 'L2'), f('ffrq', '发放日期', 'date', 'date', true, 'L2'), f('zgbm', '主管部门', 'string', null, false, 'L1')],
+    primaryKey: ['btbh'], shareType: 'conditional', openType: 'none', updateCycle: 'monthly',
   }]),
 ];
 
@@ -214,6 +265,7 @@ export const DEPARTMENTS: DemoDepartment[] = [
 export const DEPARTMENT_THEMES: Record<string, string> = {
   GA: '公共安全', MZ: '社会救助', RS: '社会保障', SC: '市场监管', ZJ: '城乡建设', WJ: '医疗卫生', JY: '教育文化', CG: '城市管理',
   HB: '生态环境', SW: '财税金融', YB: '社会保障', JT: '交通运输', ZR: '资源环境', CL: '社会救助', TY: '社会保障',
+  FY: '司法公正', CZ: '财税金融',
 };
 
 /** 基础信息资源 (population, legal persons, natural resources); every other dataset is a department resource. */

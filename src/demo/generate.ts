@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CITY, DISTRICTS, ROADS, migrantOrigins, type District } from './city.ts';
+import { COLLIDE_DATASETS, CollisionPlanter, repairableOnly, type DemoRuleCode, type EnterprisePlan } from './collide.ts';
 import { DEFAULT_RATES, type DefectKind, type DefectRates, type RowDefect } from './defects.ts';
 import { DEPARTMENTS, FILE_FORMATS, type DemoDataset, type DemoDepartment } from './departments.ts';
 import { UsccIssuer, dayFromIso, isoFromDay } from './ids.ts';
@@ -54,8 +55,10 @@ export interface CityManifest {
   city: { name: string; nameEn: string; regionCode: string; basedOn: string; districts: Array<{ code: string; name: string }> };
   departments: DemoDepartment[];
   files: DemoFileManifest[];
-  /** Clean registers of the true entities (CSV, relative to outDir). */
-  truth: { people: string; enterprises: string };
+  /** Clean registers of the true entities, and the cases of the demo collision rules (relative to outDir). */
+  truth: { people: string; enterprises: string; planted: string };
+  /** What each demo collision rule must find: its key values, sorted (the roles of every key are in truth/planted.json). */
+  planted: Record<DemoRuleCode, string[]>;
   totals: { rows: number; expectedRejected: number; expectedAccepted: number; defectCounts: Partial<Record<DefectKind, number>> };
   outDir: string;
 }
@@ -123,7 +126,8 @@ export async function generateCity(options: GenerateCityOptions): Promise<CityMa
       const fmt = FILE_FORMATS[ds.code] ?? { format: 'csv' as const, encoding: 'utf-8' as const, bom: false };
       const path = `data/${d.code}/${ds.code}.${fmt.format === 'csv' ? 'csv' : 'ndjson'}`;
       const truthPath = `truth/${ds.code}.truth.csv`;
-      writers.set(ds.code, new DatasetWriter(ds, fmt, join(outDir, path), join(outDir, truthPath), rates, seed));
+      const dsRates = COLLIDE_DATASETS.has(ds.code) ? repairableOnly(rates) : rates;
+      writers.set(ds.code, new DatasetWriter(ds, fmt, join(outDir, path), join(outDir, truthPath), dsRates, seed));
       files.push({ path, truthPath, department: d.code, dataset: ds.code, format: fmt.format, encoding: fmt.encoding, bom: fmt.bom, header: fmt.format === 'csv', delimiter: ',' });
     }
   }
@@ -135,6 +139,7 @@ export async function generateCity(options: GenerateCityOptions): Promise<CityMa
   entSink.write('enterprise_id,uscc,name,legal_person_id,district_code,founded\n');
 
   const rng = new Prng(seed * 7919 + 17);
+  const cityRng = rng;
   const enterprises: Enterprise[] = [];
   const usccIssuer = new UsccIssuer();
   const pop = new Population({
@@ -149,16 +154,18 @@ export async function generateCity(options: GenerateCityOptions): Promise<CityMa
   const seq = { house: 0, homestead: 0, case: 0, vaccine: 0, dibao: 0, marriage: 0, birth: 0, transport: 0 };
   const names = new Set<string>();
 
-  const newEnterprise = (p: Person): Enterprise => {
+  /** A new enterprise with `p` as legal person; `plan` (the collision planter's) fixes its kind and industry and brings its own draws. */
+  const newEnterprise = (p: Person, plan?: EnterprisePlan): Enterprise => {
+    const rng = plan?.rng ?? cityRng;
     const h = p.household;
-    const r = rng.next();
-    const kind: Enterprise['kind'] = r < 0.85 ? '91' : r < 0.95 ? '92' : '93';
+    const r = plan ? 0 : rng.next();
+    const kind: Enterprise['kind'] = plan?.kind ?? (r < 0.85 ? '91' : r < 0.95 ? '92' : '93');
     const founded = dayBetween(rng, Math.max(ageDay(p, 22), dayFromIso('1992-01-01')), REFERENCE_DAY - 30);
-    const [word, industry] = rng.pick(INDUSTRIES);
+    const [word, industry] = plan?.industry ?? rng.pick(INDUSTRIES);
     let name: string;
     let type: string;
     if (kind === '92') {
-      name = `${CITY.name}${h.district.name}${p.name}${rng.pick(SHOPS)}`;
+      name = `${CITY.name}${h.district.name}${p.name}${rng.pick(plan?.shops ?? SHOPS)}`;
       type = '个体工商户';
     } else if (kind === '93') {
       name = `${CITY.name}${h.district.name}${rng.pick(TRADE_NAMES)}${rng.pick(TRADE_NAMES)}${rng.pick(COOP_PRODUCTS)}专业合作社`;
@@ -355,19 +362,31 @@ export async function generateCity(options: GenerateCityOptions): Promise<CityMa
     }
   };
 
+  const planter = new CollisionPlanter(seed, w, (p, plan) => {
+    const e = newEnterprise(p, plan);
+    emitEnterprise(e);
+    return e;
+  });
   for (let n = 0; pop.people < target; n++) {
     const h = pop.nextHousehold(target - pop.people);
-    for (const p of h.members) emitPerson(p);
+    for (const p of h.members) {
+      emitPerson(p);
+      planter.person(p);
+    }
     emitHousehold(h);
+    planter.household(h);
     if ((n & 63) === 63) {
       for (const wr of writers.values()) await wr.maybeFlush();
       await peopleSink.maybeFlush();
       await entSink.maybeFlush();
     }
   }
+  planter.finish(enterprises);
   for (const wr of writers.values()) await wr.close();
   await peopleSink.close();
   await entSink.close();
+  const planted = await planter.truth(outDir);
+  await writeFile(join(outDir, 'truth', 'planted.json'), JSON.stringify(planted, null, 1) + '\n');
 
   const fileManifests: DemoFileManifest[] = files.map((f) => {
     const s = writers.get(f.dataset)!.stats;
@@ -399,7 +418,8 @@ export async function generateCity(options: GenerateCityOptions): Promise<CityMa
     city: { name: CITY.name, nameEn: CITY.nameEn, regionCode: CITY.regionCode, basedOn: CITY.basedOn, districts: DISTRICTS.map((d) => ({ code: d.code, name: d.name })) },
     departments: DEPARTMENTS,
     files: fileManifests,
-    truth: { people: 'truth/people.csv', enterprises: 'truth/enterprises.csv' },
+    truth: { people: 'truth/people.csv', enterprises: 'truth/enterprises.csv', planted: 'truth/planted.json' },
+    planted: planted.rules,
     totals,
     outDir,
   };

@@ -18,3 +18,6 @@ export { linkageRecords, writeLinkageCsv, LINKAGE_SOURCES, LINKAGE_COLUMNS, DEFA
 export type { LinkageRecord, LinkageRates, LinkageOptions, LinkageSource } from './linkage.ts';
 export { generateEnterpriseSet, loadEnterpriseSet, registerDemoCity, DEMO_CITY_SHORT, RAW_COLUMNS } from './enterprises.ts';
 export type { EnterpriseRole, EnterpriseTestSet, RawEnterpriseRecord, TestEnterprise } from './enterprises.ts';
+export { DEMO_RULES, DEMO_RULE_GRANTS, demoRules } from './rules.ts';
+export { DEMO_AS_OF, DEMO_RULE_CODES, POSITIVE_ROLES, fullYears } from './collide.ts';
+export type { DemoRuleCode, PlantedTruth } from './collide.ts';

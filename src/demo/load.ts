@@ -8,6 +8,7 @@ import { CITY } from './city.ts';
 import { BASE_DATASETS, DEPARTMENT_THEMES } from './departments.ts';
 import { demoSharing } from './sharing.ts';
 import { demoEntities } from './entities.ts';
+import { demoRules } from './rules.ts';
 import { demoPush } from './push.ts';
 
 /** Password of every demo account (documented in the README). */
@@ -103,6 +104,8 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   await ensureUser(ctx, { username: 'citizen', displayName: '市民', role: 'citizen', departmentId: null, ...(idNumber ? { idNumber } : {}) });
   // one person, one file: the profiles across departments
   await demoEntities(ctx);
+  // the collision rules, their grants, and a first run (findings and work orders)
+  await demoRules(ctx, officers);
   // proactive push: rules, a run each, the departments' second check, a citizen with a notice
   await demoPush(ctx, officers, (u) => ensureUser(ctx, u));
   return { manifest, jobs, seconds: (performance.now() - t0) / 1000 };

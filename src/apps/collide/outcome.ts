@@ -7,6 +7,7 @@
  */
 import type { Queryable } from '../../control/index.ts';
 import { type Ctx, newId } from '../../kernel/index.ts';
+import { deliveries } from '../notify/index.ts';
 import { type OutcomeHandler, type Rule, type RuleRow, type RunInfo, rulePrincipal } from '../rules/index.ts';
 import { workOrders } from '../workorders/index.ts';
 
@@ -39,6 +40,15 @@ async function openOrder(ctx: Ctx, rule: Rule, run: RunInfo, findingId: string, 
   return order.id;
 }
 
+/** The rule's webhook, told of each new or recurring finding (signed, retried by the delivery ticker). */
+async function tell(ctx: Ctx, rule: Rule, run: RunInfo, findingId: string, r: RuleRow, recurring: boolean, workOrderId: string | null): Promise<void> {
+  if (!rule.action?.webhook) return;
+  await deliveries.enqueue(ctx, {
+    channel: 'webhook', target: rule.action.webhook, ref: { type: 'finding', id: findingId },
+    payload: { event: recurring ? 'finding.recurring' : 'finding.new', rule: rule.code, finding: findingId, workOrder: workOrderId, run: run.id, versions: run.versions, key: r.keyValues, rows: r.rows },
+  });
+}
+
 async function known(q: Queryable, ruleId: string): Promise<Map<string, Known>> {
   const rows = await q.query<Known & { key: string }>(`SELECT id, key, status, resolved_versions, workorder_id, occurrences FROM findings WHERE rule_id = $1`, [ruleId]);
   return new Map(rows.map((r) => [r.key, r]));
@@ -55,6 +65,7 @@ export const collideOutcome: OutcomeHandler = {
     const have = await known(ctx.db, rule.id);
     const at = run.at.toISOString();
     const seen = new Set<string>();
+    const stillOpen: string[] = [];
     for (const r of rows) {
       seen.add(r.key);
       const k = have.get(r.key);
@@ -68,9 +79,10 @@ export const collideOutcome: OutcomeHandler = {
         if (!inserted.length) continue; // another server took it in the same moment
         const order = await openOrder(ctx, rule, run, id, r, false);
         if (order) await ctx.db.query('UPDATE findings SET workorder_id = $2 WHERE id = $1', [id, order]);
+        await tell(ctx, rule, run, id, r, false, order);
         counts.new++;
       } else if (k.status === 'open') {
-        await ctx.db.query('UPDATE findings SET last_run_id = $2, last_seen_at = $3 WHERE id = $1', [k.id, run.id, at]);
+        stillOpen.push(k.id);
         // a finding left without its order (a run cut short) gets it now
         if (!k.workorder_id) {
           const order = await openOrder(ctx, rule, run, k.id, r, false);
@@ -85,9 +97,12 @@ export const collideOutcome: OutcomeHandler = {
              evidence = $2, versions = $3, last_run_id = $4, last_seen_at = $5 WHERE id = $1`, [k.id, evidence, JSON.stringify(run.versions), run.id, at]);
         const order = await openOrder(ctx, rule, run, k.id, r, true);
         if (order) await ctx.db.query('UPDATE findings SET workorder_id = $2 WHERE id = $1', [k.id, order]);
+        await tell(ctx, rule, run, k.id, r, true, order);
         counts.recurring++;
       } else counts.stillResolved++;
     }
+    // seen again: one statement for all of them, however many stay open
+    if (stillOpen.length) await ctx.db.query('UPDATE findings SET last_run_id = $2, last_seen_at = $3 WHERE id = ANY($1::uuid[])', [stillOpen, run.id, at]);
     if (complete) {
       // what the data no longer shows is resolved by the data
       const gone = [...have.entries()].filter(([key, k]) => k.status === 'open' && !seen.has(key)).map(([, k]) => k.id);

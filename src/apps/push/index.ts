@@ -4,14 +4,12 @@
  * responsible department's second check; approved notices reach the citizen's inbox (and a text
  * message or webhook through src/apps/notify); the citizen reads, answers or opts out, and each
  * rule's outcome is counted. One notice per rule and event, ever. Importing this module registers
- * the `push` outcome with the rule engine, and notify's allow-list as its check of webhook addresses.
+ * the `push` outcome with the rule engine.
  */
-import { checkWebhookUrl, notifySettings } from '../notify/index.ts';
-import { registerOutcome, setWebhookCheck } from '../rules/index.ts';
+import { registerOutcome } from '../rules/index.ts';
 import { pushOutcome } from './outcome.ts';
 
 registerOutcome(pushOutcome);
-setWebhookCheck((ctx, url, field) => void checkWebhookUrl(url, notifySettings(ctx).webhookHosts, field));
 
 export { pushOutcome, applyPush, type PushCounts } from './outcome.ts';
 export { pushNotices, PUSH_PAGE_MAX, CHECK_MAX, type CheckInput, type CheckResult, type NoticeQuery, type RuleStats } from './service.ts';

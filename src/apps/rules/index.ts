@@ -8,6 +8,6 @@ export type { Rule, RuleInput, RuleKind, RuleTrigger, RuleQuery, BuilderQuery, S
 export { compileBuilder, builderDatasets, yearsBefore, daysBefore, type Relations } from './compile.ts';
 export { evaluate, ruleSql, keyOf, plainRow, rulePrincipal, RULE_ROWS_MAX, EVIDENCE_ROWS_MAX, type Evaluation, type Evaluable } from './evaluate.ts';
 export { registerOutcome } from './registry.ts';
-export { rules, setWebhookCheck, RULE_PAGE_MAX, RULE_TIMEZONE, type RuleListQuery } from './service.ts';
+export { rules, RULE_PAGE_MAX, RULE_TIMEZONE, type RuleListQuery } from './service.ts';
 export { startRuleTriggers, rulePollMs, type RuleTriggers } from './triggers.ts';
 export { ruleRoutes } from './routes.ts';

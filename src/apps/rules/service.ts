@@ -5,6 +5,7 @@
  */
 import { Cron } from 'croner';
 import { departments } from '../../identity/index.ts';
+import { checkWebhookUrl, notifySettings } from '../notify/index.ts';
 import { alreadyExists, type Caller, type Ctx, fieldProblem, isAdmin, isUuid, newId, notFound, problem } from '../../kernel/index.ts';
 import { evaluate, type Evaluable } from './evaluate.ts';
 import { outcomeOf } from './registry.ts';
@@ -72,16 +73,10 @@ async function normalize(ctx: Ctx, raw: RuleInput): Promise<Normalized> {
   return { input: { ...input, action }, ownerId, responsibleId };
 }
 
-/** Webhook addresses: checked by the notify module's allow-list when it is present (set by `setWebhookCheck`). */
-let webhookCheck: (ctx: Ctx, url: string, field: string) => void | Promise<void> = (_ctx, url, field) => {
-  throw fieldProblem(field, `本服务器未启用 Webhook / webhooks are not enabled on this server: ${url}`);
-};
-export function setWebhookCheck(fn: typeof webhookCheck): void {
-  webhookCheck = fn;
-}
+/** Webhook addresses: only hosts on the platform's allow-list (GOVHUB_WEBHOOK_HOSTS). */
 const checkWebhook = (ctx: Ctx, url: unknown) => {
   if (typeof url !== 'string') throw fieldProblem('action.webhook', '须为 URL / must be a URL');
-  return webhookCheck(ctx, url, 'action.webhook');
+  checkWebhookUrl(url, notifySettings(ctx).webhookHosts, 'action.webhook');
 };
 
 const evaluable = (n: Normalized | Rule): Evaluable =>

@@ -46,13 +46,13 @@ after(async () => {
 });
 
 describe('generateCity', () => {
-  test('manifest describes 15 departments of one real city, formats as promised', () => {
+  test('manifest describes 17 departments of one real city, formats as promised', () => {
     assert.equal(manifest.people, PEOPLE);
-    assert.equal(manifest.departments.length, 15);
-    assert.equal(new Set(manifest.departments.map((d) => d.code)).size, 15);
+    assert.equal(manifest.departments.length, 17);
+    assert.equal(new Set(manifest.departments.map((d) => d.code)).size, 17);
     for (const d of manifest.departments) {
       assert.equal(d.regionCode, '330100');
-      assert.ok(d.datasets.length >= 1 && d.datasets.length <= 2);
+      assert.ok(d.datasets.length >= 1 && d.datasets.length <= 3);
       for (const ds of d.datasets) {
         assert.equal(ds.layer, 'raw');
         assert.ok(ds.primaryKey.every((k) => ds.fields.some((f) => f.name === k)), ds.code);

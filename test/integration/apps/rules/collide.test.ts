@@ -6,6 +6,8 @@
  * departments not concerned see nothing.
  */
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { type City, id, openCity } from '../../../helpers/city.ts';
 import { drivers } from '../../../helpers/platform.ts';
@@ -171,5 +173,46 @@ for (const driver of drivers()) describe(`collision rules (${driver})`, () => {
     assert.equal(two.length, 2);
     assert.equal(two[0]!.counts.new, 0, JSON.stringify(two[0]));
     assert.equal(await orders(), before + 5);
+  });
+
+  test('a rule\'s webhook hears of each new finding once, signed; a host off the list is refused when the rule is saved', async () => {
+    const heard: { body: string; ts: string; sig: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        heard.push({ body, ts: String(req.headers['x-govhub-timestamp']), sig: String(req.headers['x-govhub-signature']) });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as { port: number }).port;
+    process.env.GOVHUB_WEBHOOK_HOSTS = `127.0.0.1:${port}`;
+    process.env.GOVHUB_WEBHOOK_SECRET = 'collide-test-secret';
+    try {
+      const off = await c.req('POST', '/rules', c.officers.GA, { ...RULE, code: 'T_HOOK', action: { webhook: 'http://10.0.0.1/hook' } });
+      assert.equal(off.statusCode, 400, off.body);
+      assert.equal(off.json().errors[0].field, 'action.webhook');
+      const r = await c.req('POST', '/rules', c.officers.GA, { ...RULE, code: 'T_HOOK', action: { webhook: `http://127.0.0.1:${port}/hook`, workOrder: false } });
+      assert.equal(r.statusCode, 201, r.body);
+      const first = await run('T_HOOK');
+      assert.ok(first.new > 0, JSON.stringify(first));
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && heard.length < first.new) await new Promise((res) => setTimeout(res, 100));
+      assert.equal(heard.length, first.new);
+      for (const h of heard) {
+        assert.equal(h.sig, `sha256=${createHmac('sha256', 'collide-test-secret').update(`${h.ts}.${h.body}`).digest('hex')}`);
+        assert.equal(JSON.parse(h.body).event, 'finding.new');
+        assert.equal(JSON.parse(h.body).rule, 'T_HOOK');
+      }
+      const again = await run('T_HOOK');
+      assert.equal(again.new, 0);
+      await new Promise((res) => setTimeout(res, 1500));
+      assert.equal(heard.length, first.new, 'a re-run calls no one');
+    } finally {
+      delete process.env.GOVHUB_WEBHOOK_HOSTS;
+      delete process.env.GOVHUB_WEBHOOK_SECRET;
+      server.close();
+    }
   });
 });
