@@ -1,5 +1,5 @@
 // Browser test of sharing between departments (转 · 共享) against the demo city, the whole loop:
-//  - the 教育局 officer (B) opens 公安局's (A) conditional dataset, is refused the preview and requests
+//  - the 残疾人联合会 officer (B) opens 公安局's (A) conditional dataset, is refused the preview and requests
 //    it from the dataset page: fields with their levels, purpose, a row filter built in the dialog;
 //  - A's officer finds it under 待我审批 and approves it with a reason, one field fewer and a tighter mask;
 //  - B calls it on the data-service page: rows shown, ID numbers and names masked, the dropped field absent,
@@ -18,10 +18,10 @@ import { login, startTestServer } from '../helpers/server.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
 const A = 'GA'; // 公安局, provider of 户籍人口信息
-const B = 'JY'; // 教育局, the consumer (the demo city gives it no grant on A's register)
+const B = 'CL'; // 残疾人联合会, the consumer (the demo city gives it no grant on A's register)
 const CODE = 'GA_HJRK';
-const PURPOSE = '高龄津贴发放资格核对，依据《示范市高龄津贴办法》';
-const REASON = '同意用于高龄津贴核对，不提供联系电话，户籍地址不予显示';
+const PURPOSE = '困难残疾人生活补贴资格核对，依据《示范市残疾人两项补贴办法》';
+const REASON = '同意用于残疾人补贴核对，不提供联系电话，户籍地址不予显示';
 const REVOKE = '核对工作已结束';
 const CITIZEN = { username: 'citizen_e2e', password: 'citizen-pass-2026' };
 
@@ -175,7 +175,7 @@ test('sharing: request → approve narrower → read masked on the data service 
   // ---- A revokes
   await switchUser(page, officerName(A));
   await page.goto(`${server.url}/share/grants?side=given`);
-  const given = page.locator('[data-test=grant-table] .el-table__body tr').filter({ hasText: '教育局' }).first();
+  const given = page.locator('[data-test=grant-table] .el-table__body tr').filter({ hasText: '残疾人联合会' }).first();
   await given.locator('[data-test=grant-revoke]').click();
   await confirmBox(page, REVOKE);
   await given.locator('[data-test=grant-row-status]').filter({ hasText: '已撤销' }).waitFor();
@@ -201,10 +201,10 @@ test('sharing: request → approve narrower → read masked on the data service 
   await switchUser(page, CITIZEN.username, CITIZEN.password);
   await page.goto(`${server.url}/me/data-uses`);
   await page.locator('[data-test=data-uses-explain]').waitFor();
-  const use = page.locator('[data-test=data-uses-table] .el-table__body tr').filter({ hasText: '教育局' }).first();
+  const use = page.locator('[data-test=data-uses-table] .el-table__body tr').filter({ hasText: '残疾人联合会' }).first();
   await use.waitFor();
   assert.match(await use.innerText(), /户籍人口信息/);
-  assert.match(await use.innerText(), /高龄津贴/);
+  assert.match(await use.innerText(), /残疾人生活补贴/);
   await shot(page, '10-citizen-data-uses');
   await page.locator('[data-test=lang-switch]').click();
   await page.locator('[data-test=lang-en]').click();
