@@ -64,7 +64,8 @@ async function normalize(ctx: Ctx, raw: RuleInput): Promise<Normalized> {
   } else input.schedule = null;
   if (input.asOf !== undefined && input.asOf !== null && !(typeof input.asOf === 'string' && DATE_RE.test(input.asOf) && !Number.isNaN(Date.parse(input.asOf))))
     throw fieldProblem('asOf', '须为 YYYY-MM-DD 或空 / YYYY-MM-DD or null');
-  const action = input.action ?? {};
+  const action = { ...input.action };
+  if (action.webhook === '') action.webhook = null; // a form's empty field: no webhook
   if (action.webhook !== undefined && action.webhook !== null) await checkWebhook(ctx, action.webhook);
   if (action.workingDays !== undefined && !(Number.isInteger(action.workingDays) && action.workingDays >= 1 && action.workingDays <= 365)) throw fieldProblem('action.workingDays', '1–365');
   if (action.priority !== undefined && action.priority !== 'normal' && action.priority !== 'urgent') throw fieldProblem('action.priority', 'normal | urgent');
