@@ -29,17 +29,32 @@ export function entityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       return [...new Set(rids.map((r) => of.get(r)).filter((c): c is string => !!c))];
     };
 
+    // runs this server started: closing waits for them (a run cut off by a closed control plane fails noisily)
+    const started = new Set<Promise<unknown>>();
+    const track = (done: Promise<unknown>) => {
+      const settled = done.catch(() => {});
+      started.add(settled);
+      void settled.finally(() => started.delete(settled));
+    };
     // new versions of source datasets are linked incrementally, soon after they arrive
     const POLL_SECONDS = Number(process.env.GOVHUB_ENTITY_POLL_SECONDS ?? 60);
+    let closing = false;
+    let timer: NodeJS.Timeout | undefined;
+    app.addHook('onClose', async () => {
+      closing = true;
+      clearInterval(timer);
+      await Promise.allSettled([...started]);
+    });
     if (POLL_SECONDS > 0) {
-      const timer = setInterval(() => {
+      timer = setInterval(() => {
         for (const kind of ENTITY_KINDS) {
-          void entityRuns.due(ctx, kind).then((due) => (due ? entityRuns.start(ctx, SYSTEM, kind, { mode: 'incremental' }) : null))
+          const polled = entityRuns.due(ctx, kind)
+            .then(async (due) => (due && !closing ? track((await entityRuns.start(ctx, SYSTEM, kind, { mode: 'incremental' })).done) : null))
             .catch((err) => ctx.log.error({ err, kind }, 'entity: incremental run could not start'));
+          track(polled);
         }
       }, POLL_SECONDS * 1000);
       timer.unref();
-      app.addHook('onClose', async () => clearInterval(timer));
     }
 
     app.get('/entities/:kind/overview', {
@@ -139,7 +154,8 @@ export function entityRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         response: { 202: Type.Object({ id: Type.String() }) },
       },
     }, async (req, reply) => {
-      const { run } = await entityRuns.start(ctx, callerOf(req), req.params.kind, { mode: req.body.mode, retrain: req.body.retrain });
+      const { run, done } = await entityRuns.start(ctx, callerOf(req), req.params.kind, { mode: req.body.mode, retrain: req.body.retrain });
+      track(done);
       return reply.code(202).send({ id: run.id });
     });
 

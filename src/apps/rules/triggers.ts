@@ -88,10 +88,12 @@ export function startRuleTriggers(ctx: Ctx, opts: { pollMs?: number; schedules?:
     for (const v of fresh) seen.add(`${v.dataset_id}:${v.version}`);
     if (seen.size > 10_000) seen.clear();
     if (!fresh.length) return 0;
-    const rules = await ctx.db.query<{ id: string; watches: string[] }>(`SELECT id, watches FROM rules WHERE enabled AND trigger = 'arrival'`);
+    const rules = await ctx.db.query<{ id: string; watches: string[]; created_at: Date | string }>(`SELECT id, watches, created_at FROM rules WHERE enabled AND trigger = 'arrival'`);
     let fired = 0;
     for (const v of fresh) {
-      for (const r of rules.filter((x) => (x.watches ?? []).includes(v.code))) {
+      // a rule fires on what arrives after it was made, not on versions it was made beside
+      for (const r of rules.filter((x) => (x.watches ?? []).includes(v.code) && new Date(v.created_at) > new Date(x.created_at))) {
+        if (stopped) return fired;
         const claimed = await ctx.db.query(
           `INSERT INTO rule_arrivals (rule_id, dataset_id, version, claimed_at) VALUES ($1,$2,$3,now()) ON CONFLICT DO NOTHING RETURNING rule_id`, [r.id, v.dataset_id, v.version]);
         if (!claimed.length) continue;
@@ -106,12 +108,12 @@ export function startRuleTriggers(ctx: Ctx, opts: { pollMs?: number; schedules?:
   const onChanged = (id: string) => void syncOne(id).catch((err) => ctx.log.warn({ err }, 'rules: schedule sync failed'));
   if (opts.schedules !== false) ruleEvents.on('changed', onChanged);
   void syncAll().catch((err) => ctx.log.warn({ err }, 'rules: schedule sync failed'));
-  void poll().catch(() => {});
+  void track(poll().catch(() => 0));
   let polling = false;
   const pollTimer = setInterval(() => {
     if (polling) return;
     polling = true;
-    void poll().catch((err) => ctx.log.warn({ err }, 'rules: arrival poll failed')).finally(() => { polling = false; });
+    void track(poll().catch((err) => ctx.log.warn({ err }, 'rules: arrival poll failed'))).finally(() => { polling = false; });
   }, opts.pollMs ?? rulePollMs());
   const resync = setInterval(() => void syncAll().catch(() => {}), RESYNC_MS);
   pollTimer.unref?.();
@@ -126,7 +128,8 @@ export function startRuleTriggers(ctx: Ctx, opts: { pollMs?: number; schedules?:
       ruleEvents.off('changed', onChanged);
       for (const { cron } of crons.values()) cron.stop();
       crons.clear();
-      await Promise.allSettled([...inFlight]);
+      // a poll under way may still fire a run: wait until nothing is in flight
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
     },
   };
 }
