@@ -14,6 +14,8 @@ import { workOrderRoutes } from '../apps/workorders/index.ts';
 import { ruleRoutes } from '../apps/rules/index.ts';
 import { findingRoutes } from '../apps/collide/index.ts';
 import { pushRoutes } from '../apps/push/index.ts';
+import { caseRoutes } from '../apps/cases/index.ts';
+import { geoRoutes } from '../geo/index.ts';
 
 const Health = Type.Object({ status: Type.String(), version: Type.String(), controlPlane: Type.String(), dataPlane: Type.String() });
 
@@ -39,7 +41,7 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
 export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (api) => {
-    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes, calendarRoutes, entityRoutes, workOrderRoutes, ruleRoutes, findingRoutes, pushRoutes]) await api.register(routes(ctx));
+    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes, calendarRoutes, entityRoutes, workOrderRoutes, ruleRoutes, findingRoutes, pushRoutes, geoRoutes, caseRoutes]) await api.register(routes(ctx));
   };
 }
 
