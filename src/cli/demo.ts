@@ -8,7 +8,7 @@ import { progressBar } from './progress.ts';
 function demoProgress() {
   let bar: ReturnType<typeof progressBar> | null = null;
   let step = '';
-  const labels = { generate: '生成示范市 generate', setup: '部门与数据集 setup', ingest: '归集 ingest' };
+  const labels = { generate: '生成示范市 generate', setup: '部门与数据集 setup', geo: '区划与网格 geography', ingest: '归集 ingest' };
   return {
     onProgress(p: DemoProgress) {
       if (p.step !== step) {

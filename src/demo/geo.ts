@@ -10,7 +10,7 @@ import { Delaunay } from 'd3-delaunay';
 import polygonClipping, { type MultiPolygon as Geom } from 'polygon-clipping';
 import { type AreaGeometry, contains, geo, gridCode, interiorPoint, type Level, planarArea, type Position, roundGeometry } from '../geo/index.ts';
 import { departments, users } from '../identity/index.ts';
-import { type Caller, type Ctx, SYSTEM } from '../kernel/index.ts';
+import { type Ctx, SYSTEM } from '../kernel/index.ts';
 import { CITY, DISTRICTS } from './city.ts';
 import { Prng } from './prng.ts';
 
@@ -299,22 +299,20 @@ export async function loadDemoGeography(ctx: Ctx, opts: { seed?: number; passwor
   if (cg) {
     const byStreet = new Map<string, DemoArea[]>();
     for (const cell of g.grid) byStreet.set(cell.code.slice(0, 9), [...(byStreet.get(cell.code.slice(0, 9)) ?? []), cell]);
+    const assignments: Array<{ gridCode: string; userIds: string[] }> = [];
     for (const [streetCode, cells] of byStreet) {
       const street = g.streets.find((s) => s.code === streetCode)!;
-      const ids: string[] = [];
-      for (let n = 1; n <= WORKERS_PER_STREET; n++) {
-        const username = gridWorkerName(streetCode, n);
+      // a street's workers made side by side: their password hashes overlap
+      const ids = await Promise.all(Array.from({ length: WORKERS_PER_STREET }, async (_, k) => {
+        const username = gridWorkerName(streetCode, k + 1);
         const found = await ctx.db.one<{ id: string }>('SELECT id FROM users WHERE username = $1', [username]);
-        const caller: Caller = SYSTEM;
-        ids.push(found?.id ?? (await users.create(ctx, caller, { username, displayName: `${street.name}网格员${ORDINAL[n]}`, role: 'handler', departmentId: cg.id, password: opts.password })).id);
-      }
-      // the cells in reading order, shared out in runs: worker 1 the first half, worker 2 the rest
-      for (let k = 0; k < cells.length; k++) {
-        const w = ids[Math.min(ids.length - 1, Math.floor((k * ids.length) / cells.length))]!;
-        await ctx.db.query(`INSERT INTO grid_workers (grid_code, user_id, assigned_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`, [cells[k]!.code, w]);
-      }
+        return found?.id ?? (await users.create(ctx, SYSTEM, { username, displayName: `${street.name}网格员${ORDINAL[k + 1]}`, role: 'handler', departmentId: cg.id, password: opts.password })).id;
+      }));
+      // the street's cells in reading order, shared out in runs: worker 一 the first half, worker 二 the rest
+      cells.forEach((cell, k) => assignments.push({ gridCode: cell.code, userIds: [ids[Math.floor((k * ids.length) / cells.length)]!] }));
       workers += ids.length;
     }
+    await geo.addWorkers(ctx, SYSTEM, assignments);
   }
   opts.onProgress?.(++done, total, 'workers');
   return { areas: counts, workers, seconds: (performance.now() - t0) / 1000 };

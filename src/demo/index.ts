@@ -13,6 +13,7 @@ export type { DefectKind, DefectRates, RowDefect } from './defects.ts';
 export { CITY, DISTRICTS, ROADS } from './city.ts';
 export { REFERENCE_DATE } from './people.ts';
 export { Prng } from './prng.ts';
+export { generateGeography, loadDemoGeography, featureCollection, gridWorkerName, WORKERS_PER_STREET, type DemoGeography, type DemoArea, type DemoGeoResult } from './geo.ts';
 export { loadDemo, loadDemoIfEmpty, DEMO_PASSWORD, DEFAULT_DEMO_PEOPLE, officerName, type DemoLoadResult, type DemoProgress } from './load.ts';
 export { linkageRecords, writeLinkageCsv, LINKAGE_SOURCES, LINKAGE_COLUMNS, DEFAULT_LINKAGE_RATES } from './linkage.ts';
 export type { LinkageRecord, LinkageRates, LinkageOptions, LinkageSource } from './linkage.ts';

@@ -10,6 +10,7 @@ import { demoSharing } from './sharing.ts';
 import { demoEntities } from './entities.ts';
 import { demoRules } from './rules.ts';
 import { demoPush } from './push.ts';
+import { loadDemoGeography, type DemoGeoResult } from './geo.ts';
 
 /** Password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -18,11 +19,13 @@ export const DEFAULT_DEMO_PEOPLE = 2000;
 export interface DemoLoadResult {
   manifest: CityManifest;
   jobs: Array<{ file: string; dataset: string; job: IngestJob; expectedAccepted: number; expectedRejected: number }>;
+  /** The city's areas down to the unit grid cells, and its grid workers. */
+  geo: DemoGeoResult;
   seconds: number;
 }
 
 export interface DemoProgress {
-  step: 'generate' | 'setup' | 'ingest';
+  step: 'generate' | 'setup' | 'geo' | 'ingest';
   done: number;
   total: number;
   label?: string;
@@ -75,6 +78,8 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   await ensureUser(ctx, { username: 'analyst', displayName: '数据分析员', role: 'analyst', departmentId: firstDept?.id ?? null });
   const cg = await departments.byCode(ctx, 'CG');
   if (cg) await ensureUser(ctx, { username: 'handler', displayName: '网格员', role: 'handler', departmentId: cg.id });
+  // the city's districts, streets, communities and unit grid cells, and the grid workers of 城管 (CG)
+  const geo = await loadDemoGeography(ctx, { seed: opts.seed ?? 42, password: DEMO_PASSWORD, onProgress: (d, total, label) => opts.onProgress?.({ step: 'geo', done: d, total, label }) });
 
   const jobs: DemoLoadResult['jobs'] = [];
   done = 0;
@@ -108,7 +113,7 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   await demoRules(ctx, officers);
   // proactive push: rules, a run each, the departments' second check, a citizen with a notice
   await demoPush(ctx, officers, (u) => ensureUser(ctx, u));
-  return { manifest, jobs, seconds: (performance.now() - t0) / 1000 };
+  return { manifest, jobs, geo, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** On first start: load the demo city when the platform holds no dataset yet. */

@@ -307,6 +307,36 @@ export const geo = {
     return geo.grid(ctx, caller, gridCode);
   },
 
+  /**
+   * Add grid workers to many cells at once (admins; loading a city, the demo): one transaction, one
+   * audit record. Workers already assigned stay; the same checks as `assignWorkers` apply.
+   */
+  async addWorkers(ctx: Ctx, caller: Caller, assignments: Array<{ gridCode: string; userIds: string[] }>): Promise<number> {
+    requireRole(caller, 'admin');
+    const ids = [...new Set(assignments.flatMap((a) => a.userIds))];
+    const ok = new Set((await ctx.db.query<{ id: string }>(
+      `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND NOT disabled AND department_id IS NOT NULL AND role IN ('handler','officer')`, [ids])).map((u) => u.id));
+    const cells = new Set((await ctx.db.query<{ code: string }>(`SELECT code FROM geo_areas WHERE level = 'grid' AND code = ANY($1::text[])`, [assignments.map((a) => a.gridCode)])).map((r) => r.code));
+    const errors: FieldError[] = [];
+    assignments.forEach((a, i) => {
+      if (!cells.has(a.gridCode)) errors.push({ field: `assignments[${i}].gridCode`, message: `no unit grid cell ${a.gridCode}` });
+      a.userIds.forEach((id, k) => { if (!ok.has(id)) errors.push({ field: `assignments[${i}].userIds[${k}]`, message: 'a grid worker is an active handler or officer of a department' }); });
+    });
+    if (errors.length) throw problem('validation', { zh: '网格员有误', en: 'invalid grid workers' }, errors.slice(0, 100));
+    const pairs = assignments.flatMap((a) => [...new Set(a.userIds)].map((u) => [a.gridCode, u] as const));
+    await ctx.db.transaction(async (tx) => {
+      for (let s = 0; s < pairs.length; s += ROWS_PER_STATEMENT) {
+        const chunk = pairs.slice(s, s + ROWS_PER_STATEMENT);
+        await tx.query(
+          `INSERT INTO grid_workers (grid_code, user_id, assigned_at, assigned_by) VALUES ${chunk.map((_, k) => `($${2 * k + 1}, $${2 * k + 2}::uuid, now(), $${2 * chunk.length + 1}::uuid)`).join(',')} ON CONFLICT DO NOTHING`,
+          [...chunk.flat(), caller.id],
+        );
+      }
+      await ctx.audit.append(tx, caller, { action: 'geo.workers', objectType: 'grid', objectId: 'bulk', details: { cells: assignments.length, assignments: pairs.length } });
+    });
+    return pairs.length;
+  },
+
   /** The unit grid cells a user is a grid worker of. */
   async cellsOf(ctx: Pick<Ctx, 'db'>, userId: string): Promise<AreaRef[]> {
     return ctx.db.query<AreaRef>(`SELECT a.code, a.name FROM grid_workers g JOIN geo_areas a ON a.code = g.grid_code WHERE g.user_id = $1 ORDER BY a.code`, [userId]);
