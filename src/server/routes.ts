@@ -16,6 +16,7 @@ import { findingRoutes } from '../apps/collide/index.ts';
 import { pushRoutes } from '../apps/push/index.ts';
 import { caseRoutes } from '../apps/cases/index.ts';
 import { geoRoutes } from '../geo/index.ts';
+import { open311Routes } from '../apps/open311/index.ts';
 
 const Health = Type.Object({ status: Type.String(), version: Type.String(), controlPlane: Type.String(), dataPlane: Type.String() });
 
@@ -48,12 +49,14 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 /**
  * Routes at the server root, outside /api/v1, where outside clients expect them: CKAN's Action API
  * (`/api/3/action/…`, `/api/action/…`), its DataStore served by share's open-data guard; the DCAT-AP
- * catalog files (`/catalog.ttl`, `/catalog.jsonld`).
+ * catalog files (`/catalog.ttl`, `/catalog.jsonld`); Open311 GeoReport v2 (`/open311/v2/…`).
  */
 export function registerRootRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (root) => {
     await root.register(ckanRoutes(ctx, ckanDatastore));
     // the open catalog files harvesters look for (DCAT-AP)
     await root.register(catalogFileRoutes(ctx));
+    // Open311 GeoReport v2 over case handling, for the reporting applications that speak it
+    await root.register(open311Routes(ctx));
   };
 }
