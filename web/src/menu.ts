@@ -66,6 +66,8 @@ export const MENU: MenuEntry[] = [
       { key: 'collide', path: '/apps/collide', view: () => import('./views/FindingsView.vue'), roles: APPLYING },
       { key: 'push', path: '/apps/push', view: () => import('./views/PushNoticesView.vue'), roles: APPLYING },
       { key: 'ruleOutcomes', path: '/apps/outcomes', view: () => import('./views/RuleOutcomesView.vue'), roles: APPLYING },
+      // 网格管理: the districts and unit grid cells on the city's map, and each cell's grid workers
+      { key: 'grid', path: '/grid', view: () => import('./views/GridView.vue'), roles: APPLYING },
       { key: 'cases', path: '/apps/cases' },
       { key: 'monitor', path: '/apps/monitor' },
       { key: 'opinion', path: '/apps/opinion' },

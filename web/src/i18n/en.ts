@@ -71,6 +71,7 @@ const en: Messages = {
     citizen: 'Citizen',
   },
   menu: {
+    grid: 'Grid',
     rules: 'Rules',
     ruleOutcomes: 'Outcomes',
     inbox: 'My messages',
@@ -1696,6 +1697,14 @@ const en: Messages = {
     noOptOuts: 'No opt-outs',
     empty: 'No messages',
     notLinked: 'Your account is not linked to an ID number: no notices can reach it',
+  },
+  cityMap: { high: 'High', low: 'Low', empty: 'No area outlines yet: an admin can import GeoJSON (see docs/geo.md)', failed: 'The map could not be loaded' },
+  grid: {
+    title: 'Grid management',
+    intro: 'The outlines of the city\'s districts, streets, communities and unit grid cells (GB/T 30428.1), and their grid workers. Click a cell on the map or in the list to see it and assign its workers.',
+    levels: { city: 'City', district: 'District', street: 'Street', community: 'Community', grid: 'Grid cell' },
+    allDistricts: 'All districts', search: 'Search by code or name', none: 'No areas', cell: 'Cell', code: 'Code', name: 'Name', center: 'Center (lng, lat)',
+    workers: 'Grid workers', worker: 'Name', department: 'Department', username: 'Username', noWorkers: 'No grid workers yet', assign: 'Save', assignPlaceholder: 'Choose grid workers (department staff)', saved: 'Grid workers saved',
   },
 };
 

@@ -69,6 +69,7 @@ const zhCN = {
     citizen: '公众用户',
   },
   menu: {
+    grid: '网格管理',
     rules: '规则',
     ruleOutcomes: '成效',
     inbox: '我的消息',
@@ -1695,6 +1696,14 @@ const zhCN = {
     noOptOuts: '未退订任何提醒',
     empty: '暂无消息',
     notLinked: '您的账号尚未绑定身份证号，收不到主动推送的提醒',
+  },
+  cityMap: { high: '高', low: '低', empty: '尚无区域边界：管理员可导入 GeoJSON（见 docs/geo.md）', failed: '地图加载失败' },
+  grid: {
+    title: '网格管理',
+    intro: '全市区县、街道、社区与单元网格（GB/T 30428.1）的边界和网格员。点击地图或列表中的网格查看详情、指派网格员。',
+    levels: { city: '市', district: '区县', street: '街道', community: '社区', grid: '单元网格' },
+    allDistricts: '全部区县', search: '按代码或名称搜索', none: '没有区域', cell: '网格', code: '代码', name: '名称', center: '中心点（经度, 纬度）',
+    workers: '网格员', worker: '姓名', department: '部门', username: '用户名', noWorkers: '尚未指派网格员', assign: '保存指派', assignPlaceholder: '选择网格员（部门处理人员）', saved: '已保存网格员',
   },
 };
 
