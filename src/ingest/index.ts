@@ -13,7 +13,8 @@ export { quarantine } from './jobs/quarantineRead.ts';
 export { ingestSettings, type SettingsView, type FieldSettingsView } from './jobs/settings.ts';
 export { ingestRoutes } from './routes.ts';
 export { proposeMapping, SYNONYMS, type ColumnMatch } from './pipeline/mapping.ts';
-export { detectEncoding } from './readers/encoding.ts';
+export { detectEncoding, decodeText } from './readers/encoding.ts';
+export { checkInflatedSize } from './readers/inflateCap.ts';
 export { cycleDays } from './pipeline/quality.ts';
 export { FIELD_RULES, DATASET_RULES } from './pipeline/rules.ts';
 export type {

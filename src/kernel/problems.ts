@@ -52,6 +52,10 @@ export const OBJECTS = {
   workOrderAttachment: { zh: '工单附件', en: 'work-order attachment' },
   rule: { zh: '规则', en: 'rule', key: { zh: '规则代码', en: 'rule code' } },
   finding: { zh: '碰撞发现', en: 'finding' },
+  case: { zh: '案件', en: 'case', key: { zh: '案件编号', en: 'case number' } },
+  casePhoto: { zh: '案件照片', en: 'case photo' },
+  caseCategory: { zh: '案件类别', en: 'case category', key: { zh: '类别代码', en: 'category code' } },
+  caseExtension: { zh: '延期申请', en: 'extension request' },
 } as const satisfies Record<string, Text & { key?: Text }>;
 
 export type ObjectKind = keyof typeof OBJECTS;

@@ -9,7 +9,7 @@ import { raiseNotice } from '../../identity/index.ts';
 import { type Caller, type Ctx, isAdmin, iso, newId, problem, shanghaiDay, SYSTEM } from '../../kernel/index.ts';
 import { ACTIONS, type Action, allowedActions, STATUSES, type Status, target, transitionOf } from './machine.ts';
 import { dueDate, extendDue, type Priority, slaOf, type Sla } from './sla.ts';
-import { addEvent, ORDER_SELECT, type OrderRow, sidesOf, slaInput, type Source, SOURCES, toItem, visibleOrder, type WorkOrderItem } from './store.ts';
+import { addEvent, ORDER_SELECT, orderRow, type OrderRow, sidesOf, slaInput, type Source, SOURCES, toItem, visibleOrder, type WorkOrderItem } from './store.ts';
 import { attachmentsOf, commentsOf, eventsOf, type WorkOrderAttachment, type WorkOrderComment, type WorkOrderEvent } from './timeline.ts';
 
 /** The longest page of a list. */
@@ -47,6 +47,21 @@ export interface WorkOrder extends WorkOrderItem {
   attachments: WorkOrderAttachment[];
 }
 
+/** Orders of these sources are acted on through their own module (a case's order through the case). */
+const OWNED_SOURCES: readonly Source[] = ['case'];
+
+export interface CreateOptions {
+  /** Run in the order's transaction, after it is written (the opening module links it). */
+  within?: (tx: Queryable, order: { id: string; code: string; dueAt: Date }) => Promise<void>;
+}
+
+export interface ActOptions {
+  /** The module acting for an order of its own source. */
+  via?: Source;
+  /** Run in the action's transaction, after the order moved. */
+  within?: (tx: Queryable, moved: { from: Status; to: Status; departmentId: string; handlerId: string | null }) => Promise<void>;
+}
+
 export interface ListQuery {
   status?: Status; department?: string; handler?: string; source?: Source; overdue?: boolean; supervised?: boolean; q?: string; mine?: boolean;
   limit?: number; offset?: number;
@@ -78,7 +93,7 @@ const auditAction = (ctx: Ctx, tx: Queryable, caller: Caller, action: string, r:
 
 export const workOrders = {
   /** Open a work order: officers and admins by hand (`manual`); other modules with their `source` and reference. */
-  async create(ctx: Ctx, caller: Caller, input: CreateInput): Promise<WorkOrder> {
+  async create(ctx: Ctx, caller: Caller, input: CreateInput, opts: CreateOptions = {}): Promise<WorkOrder> {
     if (!(isAdmin(caller) || caller.role === 'officer')) throw problem('forbidden', '只有数据专员或管理员可以创建工单 / only officers and admins open work orders');
     const title = input.title?.trim() ?? '';
     if (!title || title.length > 200) throw bad('title', '标题须为 1–200 个字 / 1–200 characters');
@@ -110,6 +125,7 @@ export const workOrders = {
           await addEvent(tx, { id: newId(), orderId: id, actor: caller, action: 'create', from: null, to: status, note: title });
           await auditAction(ctx, tx, caller, 'create', { id, code, department_id: input.departmentId }, { title, source, priority, dueAt: due.toISOString(), handler: input.handlerId ?? null });
           await raiseNotice(tx, { kind: 'workorder.new', title: `新工单：${title}`, body: `${code}，应于 ${iso(due)} 前办结`, objectType: 'workorder', objectId: id, departmentId: input.departmentId, admins: false });
+          await opts.within?.(tx, { id, code, dueAt: due });
         });
         break;
       } catch (err) {
@@ -167,9 +183,12 @@ export const workOrders = {
   },
 
   /** Take an action on an order: 404 when it is not the caller's to see, 409 when not legal now, 403 when not the caller's to take. */
-  async act(ctx: Ctx, caller: Caller, id: string, action: Action, input: ActionInput = {}): Promise<WorkOrder> {
+  async act(ctx: Ctx, caller: Caller, id: string, action: Action, input: ActionInput = {}, opts: ActOptions = {}): Promise<WorkOrder> {
     if (!ACTIONS.includes(action)) throw problem('not-found', `没有这个操作 / no such action: ${action}`);
     const r = await visibleOrder(ctx.db, caller, id);
+    if (r.source !== opts.via && OWNED_SOURCES.includes(r.source)) {
+      throw problem('conflict', `此工单由${r.source === 'case' ? '案件' : r.source}办理，请在其页面操作 / this order is handled through its ${r.source}`, [{ field: 'source', message: `act through the ${r.source}` }]);
+    }
     const x = transitionOf(r.status, action);
     if (!x) throw problem('conflict', `工单状态为 ${r.status}，不能执行 ${action} / cannot ${action} a work order that is ${r.status}`, [{ field: 'action', message: `${action} not allowed from ${r.status}` }]);
     if (!isAdmin(caller) && !sidesOf(caller, r).has(x.by)) throw problem('forbidden', `无权对此工单执行 ${action} / you may not ${action} this work order`);
@@ -210,8 +229,23 @@ export const workOrders = {
       await addEvent(tx, { id: newId(), orderId: id, actor: caller, action, from: r.status, to, note: reason ?? input.note?.trim() ?? null });
       await auditAction(ctx, tx, caller, action, { ...r, department_id: departmentId }, details);
       await tell(tx, r, action, to, departmentId, reason);
+      await opts.within?.(tx, { from: r.status, to, departmentId, handlerId: (set.handler_id as string | undefined) ?? r.handler_id });
     });
     return workOrders.get(ctx, caller, id);
+  },
+
+  /**
+   * Move an open order's due date on by `days` working days (an approved extension), in the
+   * transaction `q` of whoever approved it; the order is reminded afresh.
+   */
+  async extend(ctx: Ctx, q: Queryable, caller: Caller, id: string, days: number, reason: string): Promise<Date> {
+    const r = await orderRow(q, id);
+    if (!r) throw problem('not-found', `no such work order: ${id}`);
+    const due = (await calendar.load(ctx)).addWorkingDays(new Date(r.due_at), days);
+    await q.query(`UPDATE workorders SET due_at = $2, reminded_at = NULL, updated_at = now() WHERE id = $1`, [id, due.toISOString()]);
+    await addEvent(q, { id: newId(), orderId: id, actor: caller, action: 'extend', from: r.status, to: r.status, note: `${days} 个工作日：${reason}` });
+    await auditAction(ctx, q, caller, 'extend', r, { days, reason, dueAt: due.toISOString() });
+    return due;
   },
 
   /**

@@ -119,3 +119,9 @@ export function iconvName(e: IngestEncoding): string {
 
 /** Encodings DuckDB and the header parser read directly (no transcoding needed). */
 export const needsTranscode = (e: IngestEncoding) => e !== 'utf-8' && e !== 'utf-8-bom';
+
+/** A whole small text file as a string: its encoding detected (UTF-8 with or without BOM, UTF-16, GBK, GB18030), the BOM dropped. */
+export function decodeText(buf: Buffer): string {
+  const { encoding } = detectEncoding(buf, true);
+  return iconv.decode(buf, iconvName(encoding)).replace(/^\uFEFF/, '');
+}
