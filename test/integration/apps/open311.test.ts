@@ -182,6 +182,10 @@ for (const driver of drivers()) {
       assert.ok(k.client_token_id, 'the application that reported');
       assert.ok(!JSON.stringify(k).includes(REPORTER.email), 'the e-mail address is not kept');
 
+      // the same report again at the same spot: the notice points at the earlier one
+      const again = await post({ 'attribute[COUNT]': '2' });
+      assert.match(again.service_notice, new RegExp(`类似报告 ${r.service_request_id}`), again.service_notice);
+
       // XML, an event with a list attribute
       const x = parsed(await call('POST', '/requests.xml', { form: base({ service_code: 'SJ0101', 'attribute[STATE]': [], 'attribute[IMPACT][]': ['traffic', 'noise'], 'attribute[DURATION]': 'days' }) }), 201);
       assert.deepEqual(Object.keys(x), ['?xml', 'service_requests']);
