@@ -8,7 +8,7 @@ import { progressBar } from './progress.ts';
 function demoProgress() {
   let bar: ReturnType<typeof progressBar> | null = null;
   let step = '';
-  const labels = { generate: '生成示范市 generate', setup: '部门与数据集 setup', geo: '区划与网格 geography', ingest: '归集 ingest' };
+  const labels = { generate: '生成示范市 generate', setup: '部门与数据集 setup', geo: '区划与网格 geography', ingest: '归集 ingest', cases: '诉求案件 cases' };
   return {
     onProgress(p: DemoProgress) {
       if (p.step !== step) {
@@ -26,7 +26,8 @@ function summary(r: DemoLoadResult): string {
   const rows = r.jobs.reduce((a, j) => a + j.job.rowsRead, 0);
   const rejected = r.jobs.reduce((a, j) => a + j.job.rejected, 0);
   return `示范市 demo city: ${r.manifest.departments.length} departments, ${r.jobs.length} files, ${rows} rows read, ${rejected} rejected to quarantine, ${r.seconds.toFixed(1)} s\n` +
-    `department accounts: officer_<code> (e.g. officer_ga), password ${DEMO_PASSWORD}\n`;
+    `${r.cases.cases} citizen reports (${r.cases.live} live), ${r.cases.seconds.toFixed(1)} s\n` +
+    `department accounts: officer_<code> (e.g. officer_ga; officer_rx dispatches cases), password ${DEMO_PASSWORD}\n`;
 }
 
 /** Used by `govhub start --demo`: load on first start only. */

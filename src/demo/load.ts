@@ -11,6 +11,7 @@ import { demoEntities } from './entities.ts';
 import { demoRules } from './rules.ts';
 import { demoPush } from './push.ts';
 import { loadDemoGeography, type DemoGeoResult } from './geo.ts';
+import { demoCases } from './cases.ts';
 
 /** Password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -21,11 +22,12 @@ export interface DemoLoadResult {
   jobs: Array<{ file: string; dataset: string; job: IngestJob; expectedAccepted: number; expectedRejected: number }>;
   /** The city's areas down to the unit grid cells, and its grid workers. */
   geo: DemoGeoResult;
+  cases: { cases: number; live: number; seconds: number };
   seconds: number;
 }
 
 export interface DemoProgress {
-  step: 'generate' | 'setup' | 'geo' | 'ingest';
+  step: 'generate' | 'setup' | 'geo' | 'ingest' | 'cases';
   done: number;
   total: number;
   label?: string;
@@ -113,7 +115,11 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   await demoRules(ctx, officers);
   // proactive push: rules, a run each, the departments' second check, a citizen with a notice
   await demoPush(ctx, officers, (u) => ensureUser(ctx, u));
-  return { manifest, jobs, geo, seconds: (performance.now() - t0) / 1000 };
+  // citizens' reports over a year: the dispatch centre, history, live cases, the classifier
+  opts.onProgress?.({ step: 'cases', done: 0, total: 1 });
+  const cases = await demoCases(ctx, { seed: opts.seed ?? 42, ensureUser: (u) => ensureUser(ctx, u) });
+  opts.onProgress?.({ step: 'cases', done: 1, total: 1 });
+  return { manifest, jobs, geo, cases, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** On first start: load the demo city when the platform holds no dataset yet. */
