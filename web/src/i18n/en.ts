@@ -563,6 +563,7 @@ const en: Messages = {
       data: { read: 'Read data' },
       dataset: { create: 'Registered a dataset', update: 'Edited a dataset', ingest: 'Ingested data', ingest_failed: 'Ingest failed', ingest_settings: 'Changed cleaning and validation rules', push: 'Pushed data' },
       department: { create: 'Created a department', update: 'Edited a department', delete: 'Deleted a department' },
+      geo: { import: 'Imported areas', workers: 'Assigned grid workers' },
       ingest: { quarantine_read: 'Viewed rejected rows' },
       source: { create: 'Created a source', update: 'Edited a source', delete: 'Deleted a source', test: 'Tested a connection', run: 'Ran a source', run_failed: 'Source run failed', connect_failed: 'Source connection failed' },
       standard: { create: 'Defined a data element', delete: 'Deleted a data element' },
@@ -578,7 +579,7 @@ const en: Messages = {
       finding: { dismiss: 'Dismissed a finding' },
       push: { candidates: 'Made push candidates', approve: 'Approved a notice', reject: 'Declined to send a notice', read: 'Read a notice', accept: 'Accepted a service', decline: 'Declined a service', opt_out: 'Opted out of notices', opt_in: 'Opted back in to notices' },
     },
-    objectTypes: { audit: 'Audit log', user: 'User', dataset: 'Dataset', department: 'Department', ingest_job: 'Ingest job', source: 'Source', standard: 'Data element', token: 'API token', openKey: 'Open-data key', share_request: 'Share request', grant: 'Share grant', alert: 'Access alert', calendar: 'Working-day calendar', entityRun: 'Linkage run', profile: 'Profile', workorder: 'Work order', rule: 'Rule', finding: 'Finding', push_notice: 'Notice', push_opt_out: 'Notice opt-out' },
+    objectTypes: { audit: 'Audit log', user: 'User', dataset: 'Dataset', department: 'Department', ingest_job: 'Ingest job', source: 'Source', standard: 'Data element', token: 'API token', openKey: 'Open-data key', share_request: 'Share request', grant: 'Share grant', alert: 'Access alert', calendar: 'Working-day calendar', geo: 'Areas', grid: 'Grid cell', entityRun: 'Linkage run', profile: 'Profile', workorder: 'Work order', rule: 'Rule', finding: 'Finding', push_notice: 'Notice', push_opt_out: 'Notice opt-out' },
     detailKeys: {
       jobId: 'Job', version: 'Version', mode: 'Write mode', source: 'Source', format: 'Format', rowsRead: 'Rows read', accepted: 'Accepted', rejected: 'Rejected',
       quality: 'Quality score', quarantine: 'Quarantine file', error: 'Error', ip: 'IP address', reason: 'Reason', username: 'Username', role: 'Role', name: 'Name',

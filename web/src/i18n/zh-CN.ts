@@ -560,6 +560,7 @@ const zhCN = {
       data: { read: '读取数据' },
       dataset: { create: '登记数据集', update: '修改数据集', ingest: '归集数据', ingest_failed: '归集失败', ingest_settings: '修改清洗与校验规则', push: '推送数据' },
       department: { create: '新建部门', update: '修改部门', delete: '删除部门' },
+      geo: { import: '导入区划', workers: '指派网格员' },
       ingest: { quarantine_read: '查看被拒绝的行' },
       source: { create: '新建数据源', update: '修改数据源', delete: '删除数据源', test: '测试连接', run: '运行数据源', run_failed: '数据源运行失败', connect_failed: '数据源连接失败' },
       standard: { create: '定义数据元', delete: '删除数据元' },
@@ -575,7 +576,7 @@ const zhCN = {
       finding: { dismiss: '排除碰撞发现' },
       push: { candidates: '生成推送候选', approve: '核准推送', reject: '不予推送', read: '阅读通知', accept: '接受服务', decline: '谢绝服务', opt_out: '退订推送', opt_in: '恢复推送' },
     },
-    objectTypes: { audit: '审计日志', user: '用户', dataset: '数据集', department: '部门', ingest_job: '归集任务', source: '数据源', standard: '数据元', token: 'API 令牌', openKey: '开放数据密钥', share_request: '共享申请', grant: '共享授权', alert: '访问告警', calendar: '工作日历', entityRun: '档案关联运行', profile: '档案', workorder: '工单', rule: '规则', finding: '碰撞发现', push_notice: '推送通知', push_opt_out: '推送退订' },
+    objectTypes: { audit: '审计日志', user: '用户', dataset: '数据集', department: '部门', ingest_job: '归集任务', source: '数据源', standard: '数据元', token: 'API 令牌', openKey: '开放数据密钥', share_request: '共享申请', grant: '共享授权', alert: '访问告警', calendar: '工作日历', geo: '区划', grid: '单元网格', entityRun: '档案关联运行', profile: '档案', workorder: '工单', rule: '规则', finding: '碰撞发现', push_notice: '推送通知', push_opt_out: '推送退订' },
     detailKeys: {
       jobId: '任务', version: '版本', mode: '写入方式', source: '来源', format: '格式', rowsRead: '读入行数', accepted: '接收', rejected: '拒绝',
       quality: '质量评分', quarantine: '隔离文件', error: '错误', ip: 'IP 地址', reason: '原因', username: '用户名', role: '角色', name: '名称',
