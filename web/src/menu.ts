@@ -28,6 +28,8 @@ export const isGroup = (e: MenuEntry): e is MenuGroup => 'children' in e;
 const SHARING: Role[] = ['admin', 'officer', 'analyst'];
 /** Who works with rules, their findings and work orders. */
 const APPLYING: Role[] = ['admin', 'officer', 'analyst', 'handler'];
+/** Who takes reports in and handles cases: the dispatch centre's staff and the departments' officers and handlers. */
+const CASE_STAFF: Role[] = ['admin', 'officer', 'handler'];
 
 /** The console follows the data life cycle: 汇 collect → 存 store → 转 share → 用 apply. */
 export const MENU: MenuEntry[] = [
@@ -68,7 +70,13 @@ export const MENU: MenuEntry[] = [
       { key: 'ruleOutcomes', path: '/apps/outcomes', view: () => import('./views/RuleOutcomesView.vue'), roles: APPLYING },
       // 网格管理: the districts and unit grid cells on the city's map, and each cell's grid workers
       { key: 'grid', path: '/grid', view: () => import('./views/GridView.vue'), roles: APPLYING },
-      { key: 'cases', path: '/apps/cases' },
+      // 案件办理 (12345, 网格, 数字城管): a case's own page (/cases/:id) is a detail route; the citizens' pages /report and /track are public
+      { key: 'casesIntake', path: '/cases/intake', view: () => import('./views/CaseIntakeView.vue'), roles: CASE_STAFF },
+      { key: 'casesDispatch', path: '/cases/dispatch', view: () => import('./views/CaseDispatchView.vue'), roles: ['admin', 'officer'] },
+      { key: 'casesHandle', path: '/cases/handle', view: () => import('./views/CaseHandleView.vue'), roles: CASE_STAFF },
+      { key: 'casesPatrol', path: '/patrol', view: () => import('./views/CasePatrolView.vue'), roles: ['officer', 'handler'] },
+      { key: 'casesStats', path: '/cases/stats', view: () => import('./views/CaseStatsView.vue'), roles: ['admin', 'officer', 'analyst'] },
+      { key: 'casesSettings', path: '/cases/settings', view: () => import('./views/CaseSettingsView.vue'), roles: ['admin'] },
       { key: 'monitor', path: '/apps/monitor' },
       { key: 'opinion', path: '/apps/opinion' },
       { key: 'credit', path: '/apps/credit' },

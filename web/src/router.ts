@@ -57,6 +57,10 @@ const routes: RouteRecordRaw[] = [
         path: '/apps/rules/:id', name: 'rule', component: () => import('./views/RuleEditView.vue'), props: true,
         meta: { title: 'applyRules.editor.title', menu: '/apps/rules', roles: ['admin', 'officer', 'analyst', 'handler'] },
       },
+      {
+        path: '/cases/:id', name: 'case', component: () => import('./views/CaseDetailView.vue'), props: true,
+        meta: { title: 'cases.detail.title', menu: '/cases/handle', roles: ['admin', 'officer', 'analyst', 'handler', 'citizen'] },
+      },
       { path: '/datasets/:code', name: 'dataset', component: () => import('./views/DatasetDetailView.vue'), props: true, meta: { title: 'menu.resources', menu: '/datasets' } },
     ],
   },
@@ -73,6 +77,9 @@ const routes: RouteRecordRaw[] = [
       { path: 'developer', name: 'portalDeveloper', component: () => import('./views/portal/PortalDeveloperView.vue'), meta: { title: 'portal.dev.title' } },
     ],
   },
+  // 我要反映 / 办件查询: the citizens' own pages, public, made for phones
+  { path: '/report', name: 'caseReport', component: () => import('./views/CaseReportView.vue'), meta: { public: true, title: 'cases.report.title' } },
+  { path: '/track', name: 'caseTrack', component: () => import('./views/CaseTrackView.vue'), meta: { public: true, title: 'cases.track.title' } },
   { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
 ];
 
