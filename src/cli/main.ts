@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../kernel/index.ts';
 import { auditCommands } from './audit.ts';
+import { classifyCommand } from './classify.ts';
 import { demoCommand } from './demo.ts';
 import { entityCommands } from './entity.ts';
 import { ingestCommand } from './ingest.ts';
@@ -26,6 +27,7 @@ program.addCommand(sourcesCommands());
 program.addCommand(ingestCommand());
 program.addCommand(entityCommands());
 program.addCommand(linkCommand());
+program.addCommand(classifyCommand());
 
 try {
   await program.parseAsync(process.argv);
