@@ -2,7 +2,7 @@
  * Case-handling benchmark. Each section is one function returning its key=value figures; the run
  * prints what each section measured, then all figures, one key=value line each.
  *
- *   npm run bench -- cases [--section classify] [--folds 5] [--repeats 3] [--train-size 100000]
+ *   npm run bench -- cases [--section classify|route|list] [--folds 5] [--repeats 3] [--train-size 100000] [--cases 1000000]
  *
  * classify — the citizen-report classifier (src/apps/cases/classify) on the labelled messages of
  * <repo>/../shared/data/cases (or GOVHUB_CASES_DATA): repeated stratified k-fold, the model trained
@@ -12,6 +12,10 @@
  * printed for scale. Training time is measured on the whole file and on the file's messages repeated
  * to 100,000 cases (a synthetic size: the same texts, cut and counted again); the classify latency is
  * per case, over every held-out prediction.
+ *
+ * route, list — the case service on a control plane (bench/_casesService.ts): locate + classify +
+ * route per report on PGlite and PostgreSQL; the case list at 1,000,000 cases on PostgreSQL against
+ * the exact-count page.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +24,7 @@ import { parse } from 'csv-parse/sync';
 import { taxonomyLexicon, trainClassifier, type Example } from '../src/apps/cases/classify/index.ts';
 import { Prng } from '../src/demo/prng.ts';
 import { arg, printTable, ratio } from './_peers.ts';
+import { listSection, routeSection } from './_casesService.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const casesDataDir = () => process.env.GOVHUB_CASES_DATA ?? path.resolve(ROOT, '..', 'shared', 'data', 'cases');
@@ -174,7 +179,11 @@ export async function classifySection(log: Log): Promise<Record<string, number> 
 }
 
 /** The sections, in the order they run; add a section by adding an entry. */
-export const SECTIONS: Section[] = [{ key: 'classify', run: classifySection }];
+export const SECTIONS: Section[] = [
+  { key: 'classify', run: classifySection },
+  { key: 'route', run: (log) => routeSection(log, path.join(casesDataDir(), 'messages_train.csv')) },
+  { key: 'list', run: (log) => listSection(log, intArg('--cases', 1_000_000)) },
+];
 
 /** Run the sections (or the one named), then print one key=value line per figure. */
 export async function casesBench(log: Log, only?: string): Promise<Record<string, number>> {
