@@ -4,7 +4,7 @@ import type { Grant } from './grants.ts';
 import type { ReadPlan } from './guard.ts';
 
 /** The ways data is read; each read is one `data.read` audit event. */
-export type ReadVia = 'rows' | 'api' | 'sql' | 'datastore' | 'reference' | 'classify' | 'profile' | 'rule';
+export type ReadVia = 'rows' | 'api' | 'sql' | 'datastore' | 'reference' | 'classify' | 'profile' | 'rule' | 'indicator';
 
 export interface ReadRecord {
   via: ReadVia;

@@ -1,0 +1,7 @@
+/**
+ * monitor — city-operations monitoring (一网统管): indicators over departments' data and sensor
+ * streams, kept as series in the lake and read through the share guard; forecasts and anomaly
+ * detectors for alert rules (docs/monitor.md, docs/monitor-forecast.md).
+ */
+export { indicators, indicatorSql, indicatorPrincipal, GRAINS, AGGREGATES, SERIES_MAX, type Indicator, type IndicatorInput, type IndicatorQuery, type Grain, type Aggregate } from './indicators.ts';
+export { monitorRoutes } from './routes.ts';
