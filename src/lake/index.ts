@@ -10,3 +10,4 @@ export { ident, literal, literalList } from './sql.ts';
 export { loadRows } from './loadRows.ts';
 export { PARQUET_COPY_OPTIONS } from './parquetFiles.ts';
 export { toPlain, type Plain } from './toPlain.ts';
+export { arrivalFeed, arrivalPollMs, type Arrival, type ArrivalFeed } from './arrivals.ts';

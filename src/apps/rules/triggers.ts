@@ -1,25 +1,21 @@
 /**
  * What starts a rule without a person: its cron schedule (Asia/Shanghai), or the arrival of a new
- * version of a dataset it watches (嵌). Arrivals are found by polling the control plane's version
- * manifests (every GOVHUB_RULE_POLL_MS, default 1 s), so every server sees every commit, however it
- * was made; a claim row per (rule, dataset version) makes each arrival fire each rule once, whichever
+ * version of a dataset it watches (嵌). Arrivals come from the lake's arrival feed (a poll of the
+ * version manifests every GOVHUB_RULE_POLL_MS, default 1 s), so every server sees every commit, however
+ * it was made; a claim row per (rule, dataset version) makes each arrival fire each rule once, whichever
  * server claims it first.
  */
 import { Cron } from 'croner';
 import { type Caller, type Ctx } from '../../kernel/index.ts';
+import { arrivalFeed, arrivalPollMs } from '../../lake/index.ts';
 import { ruleEvents } from './events.ts';
 import { executeRule, ruleById, RULE_TIMEZONE } from './service.ts';
 import type { Rule } from './types.ts';
 
-/** Versions committed up to this long before the last look are looked at again (a transaction's time is its start). */
-const LOOKBACK_MS = 60_000;
 /** How often the schedules are re-read from the control plane (rules changed on another server). */
 const RESYNC_MS = 60_000;
 
-export const rulePollMs = () => {
-  const v = Number(process.env.GOVHUB_RULE_POLL_MS);
-  return Number.isFinite(v) && v >= 100 ? v : 1000;
-};
+export const rulePollMs = arrivalPollMs;
 
 /** The rule's own reader is the platform acting for its owner department. */
 const systemFor = (rule: Rule): Caller => ({ id: null, username: 'system', displayName: `规则调度：${rule.code}`, role: 'admin', departmentId: null });
@@ -35,9 +31,7 @@ export function startRuleTriggers(ctx: Ctx, opts: { pollMs?: number; schedules?:
   const inFlight = new Set<Promise<unknown>>();
   let stopped = false;
   // a server starting up does not fire on what arrived before it
-  const startedAt = new Date();
-  let since = startedAt;
-  const seen = new Set<string>();
+  const feed = arrivalFeed(ctx.db);
 
   const track = <T>(p: Promise<T>) => {
     inFlight.add(p);
@@ -78,28 +72,20 @@ export function startRuleTriggers(ctx: Ctx, opts: { pollMs?: number; schedules?:
 
   async function poll(): Promise<number> {
     if (stopped) return 0;
-    const now = await ctx.db.one<{ t: Date | string }>('SELECT now() AS t');
-    const from = new Date(Math.max(since.getTime() - LOOKBACK_MS, startedAt.getTime()));
-    since = new Date(now!.t);
-    const versions = await ctx.db.query<{ dataset_id: string; version: number; created_at: Date | string; code: string }>(
-      `SELECT v.dataset_id, v.version, v.created_at, d.code FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id
-       WHERE v.created_at > $1 ORDER BY v.created_at`, [from.toISOString()]);
-    const fresh = versions.filter((v) => !seen.has(`${v.dataset_id}:${v.version}`));
-    for (const v of fresh) seen.add(`${v.dataset_id}:${v.version}`);
-    if (seen.size > 10_000) seen.clear();
+    const fresh = await feed.next();
     if (!fresh.length) return 0;
     const rules = await ctx.db.query<{ id: string; watches: string[]; created_at: Date | string }>(`SELECT id, watches, created_at FROM rules WHERE enabled AND trigger = 'arrival'`);
     let fired = 0;
     for (const v of fresh) {
       // a rule fires on what arrives after it was made, not on versions it was made beside
-      for (const r of rules.filter((x) => (x.watches ?? []).includes(v.code) && new Date(v.created_at) > new Date(x.created_at))) {
+      for (const r of rules.filter((x) => (x.watches ?? []).includes(v.code) && v.committedAt > new Date(x.created_at))) {
         if (stopped) return fired;
         const claimed = await ctx.db.query(
-          `INSERT INTO rule_arrivals (rule_id, dataset_id, version, claimed_at) VALUES ($1,$2,$3,now()) ON CONFLICT DO NOTHING RETURNING rule_id`, [r.id, v.dataset_id, v.version]);
+          `INSERT INTO rule_arrivals (rule_id, dataset_id, version, claimed_at) VALUES ($1,$2,$3,now()) ON CONFLICT DO NOTHING RETURNING rule_id`, [r.id, v.datasetId, v.version]);
         if (!claimed.length) continue;
         const rule = await ruleById(ctx, r.id);
         fired++;
-        void fire(rule, 'arrival', { dataset: v.code, version: Number(v.version), committedAt: new Date(v.created_at).toISOString() });
+        void fire(rule, 'arrival', { dataset: v.code, version: v.version, committedAt: v.committedAt.toISOString() });
       }
     }
     return fired;
