@@ -4,6 +4,7 @@ import { auditCommands } from './audit.ts';
 import { classifyCommand } from './classify.ts';
 import { demoCommand } from './demo.ts';
 import { entityCommands } from './entity.ts';
+import { forecastCommand } from './forecast.ts';
 import { ingestCommand } from './ingest.ts';
 import { linkCommand } from './link.ts';
 import { migrateCommand } from './migrate.ts';
@@ -28,6 +29,7 @@ program.addCommand(ingestCommand());
 program.addCommand(entityCommands());
 program.addCommand(linkCommand());
 program.addCommand(classifyCommand());
+program.addCommand(forecastCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -20,6 +20,8 @@ const INNER_ALLOWED: Record<string, string> = {
   'src/ingest/sql.ts -> src/lake/sql.ts': 'startup cost of the parse process (readers use these helpers)',
   // `govhub classify` trains and predicts on files: it needs the classifier, not the case service and its control plane
   'src/cli/classify.ts -> src/apps/cases/classify/index.ts': 'the classify command loads the classifier alone',
+  // `govhub forecast` fits and forecasts a file: it needs the forecaster, not the monitoring service
+  'src/cli/forecast.ts -> src/apps/monitor/forecast/index.ts': 'the forecast command loads the forecaster alone',
 };
 
 let tree: DependencyTree;
