@@ -5,3 +5,5 @@
  */
 export { indicators, indicatorSql, indicatorPrincipal, GRAINS, AGGREGATES, SERIES_MAX, type Indicator, type IndicatorInput, type IndicatorQuery, type Grain, type Aggregate } from './indicators.ts';
 export { monitorRoutes } from './routes.ts';
+export { alertRules, alertCentre, judge, checkCondition, LEVELS, type Condition, type AlertRuleInput, type Level } from './alerts.ts';
+export { startMonitorTriggers, refreshAndEvaluate, type MonitorTriggers } from './triggers.ts';

@@ -1,6 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Ctx, callerOf, fieldProblem, Literals, Uuid } from '../../kernel/index.ts';
+import { alertCentre, alertRules, LEVELS } from './alerts.ts';
 import { AGGREGATES, GRAINS, indicators } from './indicators.ts';
+import { startMonitorTriggers } from './triggers.ts';
 
 const TAGS = ['monitor'];
 const Opt = Type.Optional;
@@ -18,10 +20,24 @@ const Body = Type.Object({
   query: Query, trigger: Opt(Literals(['manual', 'schedule', 'arrival'] as const)), schedule: Opt(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
 }, { additionalProperties: false });
 const Any = Type.Any();
+const Condition = Type.Union([
+  Type.Object({ kind: Type.Literal('threshold'), op: Literals(['>', '>=', '<', '<='] as const), limit: Type.Number(), forMinutes: Opt(Type.Number({ minimum: 0 })), clearLimit: Opt(Type.Number()), clearForMinutes: Opt(Type.Number({ minimum: 0 })) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('rate'), windowMinutes: Type.Number({ exclusiveMinimum: 0 }), maxChange: Opt(Type.Number()), maxPct: Opt(Type.Number()) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('seasonal'), threshold: Opt(Type.Number({ exclusiveMinimum: 0 })) }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('forecast'), op: Opt(Literals(['>', '<'] as const)), limit: Type.Number(), withinSteps: Type.Integer({ minimum: 1, maximum: 168 }) }, { additionalProperties: false }),
+]);
+const RuleBody = Type.Object({
+  code: Type.String({ maxLength: 41 }), name: Type.String({ maxLength: 100 }), indicator: Type.String({ maxLength: 45 }), level: Literals(LEVELS), condition: Condition,
+  responsibleDepartmentId: Opt(Type.Union([Uuid, Type.Null()])), workOrder: Opt(Type.Boolean()), escalateMinutes: Opt(Type.Union([Type.Integer({ minimum: 1, maximum: 10_080 }), Type.Null()])), enabled: Opt(Type.Boolean()),
+}, { additionalProperties: false });
 
 /** The monitoring API (一网统管): indicators and their series. */
 export function monitorRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (app) => {
+    if (process.env.GOVHUB_RULE_TRIGGERS !== 'off') {
+      const triggers = startMonitorTriggers(ctx);
+      app.addHook('onClose', async () => triggers.stop());
+    }
     app.get('/indicators', { schema: { tags: TAGS, summary: '指标目录 / the indicator catalog', querystring: Type.Object({ department: Opt(Uuid), q: Opt(Type.String({ maxLength: 100 })) }), response: { 200: Any } } },
       async (req) => {
         callerOf(req);
@@ -31,8 +47,12 @@ export function monitorRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       async (req, reply) => reply.code(201).send(await indicators.create(ctx, callerOf(req), req.body)));
     app.get('/indicators/:code', { schema: { tags: TAGS, summary: '指标定义 / an indicator', params: Code, response: { 200: Any } } },
       async (req) => indicators.get(ctx, callerOf(req), req.params.code));
-    app.post('/indicators/:code/refresh', { schema: { tags: TAGS, summary: '立即计算 / refresh now', params: Code, response: { 200: Any } } },
-      async (req) => indicators.refresh(ctx, callerOf(req), req.params.code));
+    app.post('/indicators/:code/refresh', { schema: { tags: TAGS, summary: '立即计算（并评估其告警规则）/ refresh now (and evaluate its alert rules)', params: Code, response: { 200: Any } } },
+      async (req) => {
+        const ind = await indicators.refresh(ctx, callerOf(req), req.params.code);
+        await alertRules.evaluateIndicator(ctx, ind.code);
+        return ind;
+      });
     app.get('/indicators/:code/series', {
       schema: { tags: TAGS, summary: '时间序列（经守卫：本部门明文，其他部门须有授权）/ the series, through the guard', params: Code,
         querystring: Type.Object({ from: Opt(Type.String({ format: 'date-time' })), to: Opt(Type.String({ format: 'date-time' })), where: Opt(Type.String({ maxLength: 500, description: 'JSON: {"dimension":"value"}' })), limit: Opt(Type.Integer({ minimum: 1, maximum: 200_000 })) }),
@@ -45,5 +65,27 @@ export function monitorRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
       }
       return indicators.series(ctx, callerOf(req), req.params.code, { ...req.query, where });
     });
+
+    app.get('/alert-rules', { schema: { tags: TAGS, summary: '告警规则 / alert rules', response: { 200: Any } } }, async (req) => alertRules.list(ctx, callerOf(req)));
+    app.post('/alert-rules', { schema: { tags: TAGS, summary: '新建告警规则 / create an alert rule', body: RuleBody, response: { 201: Any } } },
+      async (req, reply) => reply.code(201).send(await alertRules.create(ctx, callerOf(req), req.body)));
+    app.post('/alert-rules/backtest', {
+      schema: { tags: TAGS, summary: '回测：历史上会触发几次 / back-test: how often it would have fired', body: Type.Object({ indicator: Type.String({ maxLength: 45 }), condition: Condition, from: Opt(Type.String({ format: 'date-time' })), to: Opt(Type.String({ format: 'date-time' })) }, { additionalProperties: false }), response: { 200: Any } },
+    }, async (req) => alertRules.backtest(ctx, callerOf(req), req.body));
+    app.post('/alert-rules/:code/evaluate', { schema: { tags: TAGS, summary: '立即评估 / evaluate now', params: Code, response: { 200: Any } } }, async (req) => {
+      const rule = await alertRules.get(ctx, req.params.code);
+      const caller = callerOf(req);
+      if (!(caller.role === 'admin' || caller.departmentId === rule.departmentId)) throw fieldProblem('code', '只能评估本部门的规则 / only your department\'s rules');
+      return alertRules.evaluate(ctx, rule.code);
+    });
+    app.get('/alerts', { schema: { tags: TAGS, summary: '告警中心 / the alert centre', querystring: Type.Object({ state: Opt(Literals(['firing', 'acknowledged', 'resolved'] as const)), level: Opt(Literals(LEVELS)), limit: Opt(Type.Integer({ minimum: 1, maximum: 500 })) }), response: { 200: Any } } },
+      async (req) => alertCentre.list(ctx, callerOf(req), req.query));
+    app.post('/alerts/:id/acknowledge', { schema: { tags: TAGS, summary: '认领告警 / acknowledge', params: Type.Object({ id: Uuid }), response: { 204: Type.Null() } } }, async (req, reply) => {
+      await alertCentre.acknowledge(ctx, callerOf(req), req.params.id);
+      return reply.code(204).send(null);
+    });
+    app.post('/alert-silences', {
+      schema: { tags: TAGS, summary: '静默 / 维护窗口 / silence alerts (maintenance window)', body: Type.Object({ rule: Opt(Type.Union([Type.String({ maxLength: 45 }), Type.Null()])), series: Opt(Type.Record(Type.String(), Type.String())), startsAt: Type.String({ format: 'date-time' }), endsAt: Type.String({ format: 'date-time' }), reason: Type.String({ maxLength: 500 }) }, { additionalProperties: false }), response: { 201: Any } },
+    }, async (req, reply) => reply.code(201).send({ id: await alertCentre.silence(ctx, callerOf(req), req.body) }));
   };
 }
