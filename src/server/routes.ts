@@ -15,7 +15,7 @@ import { ruleRoutes } from '../apps/rules/index.ts';
 import { findingRoutes } from '../apps/collide/index.ts';
 import { pushRoutes } from '../apps/push/index.ts';
 import { caseRoutes } from '../apps/cases/index.ts';
-import { monitorRoutes } from '../apps/monitor/index.ts';
+import { dashboardRoutes as monitorDashboardRoutes, monitorRoutes } from '../apps/monitor/index.ts';
 import { geoRoutes } from '../geo/index.ts';
 import { open311Routes } from '../apps/open311/index.ts';
 
@@ -43,7 +43,7 @@ function healthRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
 /** Every module's routes, under /api/v1. Modules own their routes; this only lists them. */
 export function registerRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (api) => {
-    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes, calendarRoutes, entityRoutes, workOrderRoutes, ruleRoutes, findingRoutes, pushRoutes, geoRoutes, caseRoutes, monitorRoutes]) await api.register(routes(ctx));
+    for (const routes of [healthRoutes, identityRoutes, auditRoutes, standardsRoutes, catalogRoutes, portalRoutes, openMetadataRoutes, shareRoutes, openDataRoutes, ingestRoutes, sourceRoutes, dashboardRoutes, calendarRoutes, entityRoutes, workOrderRoutes, ruleRoutes, findingRoutes, pushRoutes, geoRoutes, caseRoutes, monitorRoutes, monitorDashboardRoutes]) await api.register(routes(ctx));
   };
 }
 
