@@ -78,6 +78,8 @@ export const MENU: MenuEntry[] = [
       { key: 'casesStats', path: '/cases/stats', view: () => import('./views/CaseStatsView.vue'), roles: ['admin', 'officer', 'analyst'] },
       { key: 'casesSettings', path: '/cases/settings', view: () => import('./views/CaseSettingsView.vue'), roles: ['admin'] },
       { key: 'monitor', path: '/apps/monitor' },
+      // 驾驶舱: a dashboard's viewer (/dashboards/:code) and builder (/dashboards/new, /dashboards/:code/edit) are detail routes
+      { key: 'dashboards', path: '/dashboards', view: () => import('./views/DashboardsView.vue'), roles: APPLYING },
       { key: 'opinion', path: '/apps/opinion' },
       { key: 'credit', path: '/apps/credit' },
     ],

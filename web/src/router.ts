@@ -61,6 +61,10 @@ const routes: RouteRecordRaw[] = [
         path: '/cases/:id', name: 'case', component: () => import('./views/CaseDetailView.vue'), props: true,
         meta: { title: 'cases.detail.title', menu: '/cases/handle', roles: ['admin', 'officer', 'analyst', 'handler', 'citizen'] },
       },
+      // 驾驶舱: the builder (new, edit) and the viewer (?screen=1: the large screen)
+      { path: '/dashboards/new', name: 'dashboardNew', component: () => import('./views/DashboardBuilderView.vue'), meta: { title: 'dashboards.builder.newTitle', menu: '/dashboards', roles: ['admin', 'officer', 'analyst'] } },
+      { path: '/dashboards/:code/edit', name: 'dashboardEdit', component: () => import('./views/DashboardBuilderView.vue'), props: true, meta: { title: 'dashboards.builder.title', menu: '/dashboards', roles: ['admin', 'officer', 'analyst'] } },
+      { path: '/dashboards/:code', name: 'dashboardView', component: () => import('./views/DashboardViewerView.vue'), props: true, meta: { title: 'dashboards.title', menu: '/dashboards', roles: ['admin', 'officer', 'analyst', 'handler'] } },
       { path: '/datasets/:code', name: 'dataset', component: () => import('./views/DatasetDetailView.vue'), props: true, meta: { title: 'menu.resources', menu: '/datasets' } },
     ],
   },

@@ -1,4 +1,5 @@
 import type { Messages } from './zh-CN.ts';
+import { dashboardsEn } from './dashboards.en.ts';
 
 // English. Must have exactly the keys of zh-CN.ts (the type enforces it).
 const en: Messages = {
@@ -72,6 +73,7 @@ const en: Messages = {
     citizen: 'Citizen',
   },
   menu: {
+    dashboards: 'Dashboards',
     grid: 'Grid',
     rules: 'Rules',
     ruleOutcomes: 'Outcomes',
@@ -1799,6 +1801,7 @@ const en: Messages = {
       imported: '{n} cases imported',
     },
   },
+  dashboards: dashboardsEn,
   cityMap: { high: 'High', low: 'Low', empty: 'No area outlines yet: an admin can import GeoJSON (see docs/geo.md)', failed: 'The map could not be loaded' },
   grid: {
     title: 'Grid management',

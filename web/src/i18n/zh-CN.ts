@@ -1,4 +1,5 @@
 // 简体中文（默认语言）。en.ts 必须与本文件保持相同的键。
+import { dashboardsZh } from './dashboards.zh-CN.ts';
 const zhCN = {
   app: {
     name: 'govhub 政务大数据平台',
@@ -70,6 +71,7 @@ const zhCN = {
     citizen: '公众用户',
   },
   menu: {
+    dashboards: '驾驶舱',
     grid: '网格管理',
     rules: '规则',
     ruleOutcomes: '成效',
@@ -1798,6 +1800,7 @@ const zhCN = {
       imported: '已导入 {n} 件',
     },
   },
+  dashboards: dashboardsZh,
   cityMap: { high: '高', low: '低', empty: '尚无区域边界：管理员可导入 GeoJSON（见 docs/geo.md）', failed: '地图加载失败' },
   grid: {
     title: '网格管理',
