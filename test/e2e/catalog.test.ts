@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { loadDemo, officerName, DEMO_PASSWORD, type DemoLoadResult } from '../../src/demo/index.ts';
+import { officerName, DEMO_PASSWORD } from '../../src/demo/index.ts';
+import { SMALL_CITY } from '../helpers/demoCity.ts';
 import { logIn, openBrowser, confirmBox, switchUser as switchAs } from '../helpers/browser.ts';
 import { login, startTestServer } from '../helpers/server.ts';
 
@@ -21,8 +22,8 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `catalog-${name}.png`), animations: 'disabled', fullPage: true, style: '.el-message { visibility: hidden !important; }' });
 }
 
-let demo: DemoLoadResult;
-const server = await startTestServer({ demo: async (p) => { demo = await loadDemo(p, { people: 300, seed: 5 }); } });
+const server = await startTestServer({ city: SMALL_CITY });
+const demo = server.demo!;
 test.after(() => server.close());
 
 /**

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page } from 'playwright-core';
-import { loadDemo, officerName, DEMO_PASSWORD, type DemoLoadResult } from '../../src/demo/index.ts';
+import { officerName, DEMO_PASSWORD } from '../../src/demo/index.ts';
+import { SMALL_CITY } from '../helpers/demoCity.ts';
 import { chineseLabels, openBrowser } from '../helpers/browser.ts';
 import { grantFor, login as apiLogin, startTestServer } from '../helpers/server.ts';
 
@@ -47,11 +48,11 @@ async function login(page: Page, url: string, username: string, password: string
   await page.waitForURL(/\/dashboard/);
 }
 
-let demo: DemoLoadResult;
-const server = await startTestServer({ demo: async (p) => { demo = await loadDemo(p, { people: 300, seed: 5 }); } });
+const server = await startTestServer({ city: SMALL_CITY });
+const demo = server.demo!;
 // the admin previews a dataset below: under a grant, as anyone else would
-const previewed = demo!.jobs.find((j) => j.job.rejected > 0)!;
-const previewDept = demo!.manifest.departments.find((d) => d.datasets.some((x) => x.code === previewed.dataset))!.code;
+const previewed = demo.jobs.find((j) => j.job.rejected > 0)!;
+const previewDept = demo.manifest.departments.find((d) => d.datasets.some((x) => x.code === previewed.dataset))!.code;
 await grantFor(server.app, await apiLogin(server.app), previewed.dataset, await apiLogin(server.app, officerName(previewDept), DEMO_PASSWORD));
 test.after(() => server.close());
 

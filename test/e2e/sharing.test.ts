@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { loadDemo, officerName, DEMO_PASSWORD } from '../../src/demo/index.ts';
+import { officerName, DEMO_PASSWORD } from '../../src/demo/index.ts';
+import { SMALL_CITY } from '../helpers/demoCity.ts';
 import { logIn, openBrowser, confirmBox, switchUser as switchAs } from '../helpers/browser.ts';
 import { login, startTestServer } from '../helpers/server.ts';
 
@@ -29,7 +30,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `sharing-${name}.png`), animations: 'disabled', fullPage: true, style: '.el-message { visibility: hidden !important; }' });
 }
 
-const server = await startTestServer({ demo: async (p) => { await loadDemo(p, { people: 300, seed: 5 }); } });
+const server = await startTestServer({ city: SMALL_CITY });
 test.after(() => server.close());
 const api = (method: string, url: string, headers: Record<string, string>, payload?: unknown) =>
   server.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, payload: payload as object });

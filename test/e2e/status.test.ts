@@ -11,7 +11,8 @@ import path from 'node:path';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { openBrowser } from '../helpers/browser.ts';
 import { grantFor, login as apiLogin, startTestServer } from '../helpers/server.ts';
-import { DEMO_PASSWORD, loadDemo, officerName } from '../../src/demo/index.ts';
+import { DEMO_PASSWORD, officerName } from '../../src/demo/index.ts';
+import { SMALL_CITY } from '../helpers/demoCity.ts';
 
 const SHOTS = process.env.GOVHUB_E2E_SCREENSHOTS ?? '/tmp';
 const shot = (page: Page, name: string) =>
@@ -31,7 +32,7 @@ async function login(page: Page, url: string, username: string, password: string
 }
 
 test('status words, origins, notices, decoded codes, filters, audit words, department tree, pinyin names', { timeout: 600_000 }, async (t) => {
-  const server = await startTestServer({ demo: async (p) => { await loadDemo(p, { people: 300 }); } });
+  const server = await startTestServer({ city: SMALL_CITY });
   // the admin previews 公安's residents below: under a grant, as anyone else would
   await grantFor(server.app, await apiLogin(server.app), 'GA_HJRK', await apiLogin(server.app, officerName('GA'), DEMO_PASSWORD));
   let browser: Browser | undefined;

@@ -76,15 +76,23 @@ function pgliteTemplate(): Promise<Blob> {
 
 /**
  * A fresh platform: temp data directory, and a control plane that is an in-memory PGlite or a
- * fresh schema on the test PostgreSQL (dropped on close).
+ * fresh schema on the test PostgreSQL (dropped on close). `from` starts a PGlite platform from a
+ * saved one instead of an empty one.
  */
-export async function openTestPlatform(driver: TestDriver, overrides: Partial<Config> = {}, opts: { log?: pino.Logger } = {}): Promise<TestPlatform> {
+export async function openTestPlatform(
+  driver: TestDriver,
+  overrides: Partial<Config> = {},
+  opts: { log?: pino.Logger; from?: { controlPlane: Blob; dataDir: string } } = {},
+): Promise<TestPlatform> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govhub-test-'));
   const url = driver === 'pg' ? process.env.GOVHUB_TEST_DATABASE_URL : undefined;
   if (driver === 'pg' && !url) throw new Error('GOVHUB_TEST_DATABASE_URL is not set');
+  if (url && opts.from) throw new Error('openTestPlatform: a saved control plane is a PGlite one');
   const schema = url ? `t_${process.pid}_${Date.now().toString(36)}_${n++}` : undefined;
   const config = loadConfig({ dataDir: dir, databaseUrl: url, adminPassword: ADMIN_PASSWORD, secretKey: 'test-secret', duckdbThreads: 1, ...TEST_SOURCES, ...overrides }, {});
-  const memoryControlPlane = url ? false : { template: await pgliteTemplate() };
+  // `from`: a saved platform (test/helpers/demoCity.ts) — its data directory copied here, its control plane's dump
+  if (opts.from) fs.cpSync(opts.from.dataDir, dir, { recursive: true });
+  const memoryControlPlane = url ? false : { template: opts.from?.controlPlane ?? await pgliteTemplate() };
   const p = await openPlatform(config, { log: opts.log ?? pino({ level: process.env.GOVHUB_TEST_LOG ?? 'silent' }), schema, memoryControlPlane });
   return {
     ...p, dir, schema,

@@ -6,20 +6,28 @@ import type pino from 'pino';
 import { type Config, ROOT } from '../../src/kernel/index.ts';
 import { buildApp, WEB_DIST } from '../../src/server/index.ts';
 import { ensureAdmin } from '../../src/identity/index.ts';
+import type { DemoLoadResult } from '../../src/demo/index.ts';
 import { ADMIN_PASSWORD, openTestPlatform, type TestDriver, type TestPlatform } from './platform.ts';
+import { openDemoPlatform, type DemoCity } from './demoCity.ts';
 
 export { ADMIN_PASSWORD };
 
-/** A platform plus its Fastify app (not listening): for app.inject() tests. */
+/**
+ * A platform plus its Fastify app (not listening): for app.inject() tests. `demo`: the platform
+ * holds that demo city, loaded (a copy of a loaded one on PGlite: test/helpers/demoCity.ts), and
+ * `demo` is what loading it returned.
+ */
 export async function openTestApp(
   driver: TestDriver = 'pglite',
-  opts: { rateLimitPerMinute?: number; config?: Partial<Config>; log?: pino.Logger } = {},
-): Promise<{ p: TestPlatform; app: FastifyInstance; close(): Promise<void> }> {
-  const p = await openTestPlatform(driver, opts.config, { log: opts.log });
+  opts: { rateLimitPerMinute?: number; config?: Partial<Config>; log?: pino.Logger; demo?: DemoCity } = {},
+): Promise<{ p: TestPlatform; app: FastifyInstance; demo?: DemoLoadResult; close(): Promise<void> }> {
+  const p: TestPlatform & { demo?: DemoLoadResult } = opts.demo
+    ? await openDemoPlatform(driver, opts.demo, opts.config, { log: opts.log })
+    : await openTestPlatform(driver, opts.config, { log: opts.log });
   await ensureAdmin(p);
   const app = await buildApp(p, { web: false, logger: false, rateLimitPerMinute: opts.rateLimitPerMinute });
   await app.ready();
-  return { p, app, async close() { await app.close(); await p.close(); } };
+  return { p, app, demo: p.demo, async close() { await app.close(); await p.close(); } };
 }
 
 /**
@@ -38,17 +46,21 @@ export async function login(app: FastifyInstance, username = 'admin', password =
   return { authorization: `Bearer ${res.json().token}` };
 }
 
-/** The real server on a free port, serving the built console (built first if missing). */
-export async function startTestServer(opts: { demo?: (p: TestPlatform) => Promise<void> } = {}) {
+/**
+ * The real server on a free port, serving the built console (built first if missing). `city`: it
+ * starts with that demo city loaded (a copy: test/helpers/demoCity.ts), `demo` being what loading
+ * it returned; `demo`: a function that fills the platform before the server starts.
+ */
+export async function startTestServer(opts: { city?: DemoCity; demo?: (p: TestPlatform) => Promise<void> } = {}) {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) execFileSync('npm', ['run', 'build:web', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  const p = await openTestPlatform('pglite');
+  const p: TestPlatform & { demo?: DemoLoadResult } = opts.city ? await openDemoPlatform('pglite', opts.city) : await openTestPlatform('pglite');
   await ensureAdmin(p);
   if (opts.demo) await opts.demo(p);
   const app = await buildApp(p, { web: true, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return { url: `http://127.0.0.1:${port}`, adminPassword: ADMIN_PASSWORD, p, app, async close() { await app.close(); await p.close(); } };
+  return { url: `http://127.0.0.1:${port}`, adminPassword: ADMIN_PASSWORD, p, app, demo: p.demo, async close() { await app.close(); await p.close(); } };
 }
 
 /** Call the API of `app` (inject, no port) and insist on success: the JSON answer; a failure names the call, its status and body. */

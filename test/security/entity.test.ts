@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEMO_PASSWORD, loadDemo, officerName } from '../../src/demo/index.ts';
+import { DEMO_PASSWORD, officerName } from '../../src/demo/index.ts';
+import { SMALL_CITY } from '../helpers/demoCity.ts';
 import { login, openTestApp } from '../helpers/server.ts';
 
 type Auth = { authorization: string };
@@ -23,8 +24,7 @@ describe('security: the entity index answers only what the guard allows', () => 
 
   before(async () => {
     process.env.GOVHUB_ENTITY_POLL_SECONDS = '0';
-    t = await openTestApp('pglite');
-    await loadDemo(t.p, { people: 300, seed: 11 });
+    t = await openTestApp('pglite', { demo: SMALL_CITY });
     admin = await login(t.app);
     [ga, mz, cl] = await Promise.all(['GA', 'MZ', 'CL'].map((d) => login(t.app, officerName(d), DEMO_PASSWORD)));
     analyst = await login(t.app, 'analyst', DEMO_PASSWORD);

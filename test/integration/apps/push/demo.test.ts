@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { rules } from '../../../../src/apps/rules/index.ts';
-import { DEMO_PASSWORD, loadDemo } from '../../../../src/demo/index.ts';
+import { DEMO_PASSWORD } from '../../../../src/demo/index.ts';
 import { DEMO_PUSH_RULES } from '../../../../src/demo/push.ts';
 import { SYSTEM } from '../../../helpers/platform.ts';
 import { login, openTestApp } from '../../../helpers/server.ts';
@@ -14,8 +14,7 @@ import { login, openTestApp } from '../../../helpers/server.ts';
 describe('the demo city\'s push rules (pglite)', () => {
   let t: Awaited<ReturnType<typeof openTestApp>>;
   before(async () => {
-    t = await openTestApp('pglite');
-    await loadDemo(t.p, { people: 1500, seed: 7 });
+    t = await openTestApp('pglite', { demo: { people: 1500, seed: 7 } });
   });
   after(() => t.close());
 
