@@ -8,7 +8,7 @@ import { progressBar } from './progress.ts';
 function demoProgress() {
   let bar: ReturnType<typeof progressBar> | null = null;
   let step = '';
-  const labels = { generate: '生成示范市 generate', setup: '部门与数据集 setup', geo: '区划与网格 geography', ingest: '归集 ingest', cases: '诉求案件 cases' };
+  const labels = { generate: '生成示范市 generate', setup: '部门与数据集 setup', geo: '区划与网格 geography', ingest: '归集 ingest', cases: '诉求案件 cases', monitor: '运行监测 monitoring' };
   return {
     onProgress(p: DemoProgress) {
       if (p.step !== step) {
@@ -27,6 +27,7 @@ function summary(r: DemoLoadResult): string {
   const rejected = r.jobs.reduce((a, j) => a + j.job.rejected, 0);
   return `示范市 demo city: ${r.manifest.departments.length} departments, ${r.jobs.length} files, ${rows} rows read, ${rejected} rejected to quarantine, ${r.seconds.toFixed(1)} s\n` +
     `${r.cases.cases} citizen reports (${r.cases.live} live), ${r.cases.seconds.toFixed(1)} s\n` +
+    `${r.monitor.readings} sensor readings (${r.monitor.labels} labelled anomalies in ${r.monitor.truthFile}), ${r.monitor.indicators.length} indicators, ${r.monitor.rules.length} alert rules, ${r.monitor.seconds.toFixed(1)} s\n` +
     `department accounts: officer_<code> (e.g. officer_ga; officer_rx dispatches cases), password ${DEMO_PASSWORD}\n`;
 }
 

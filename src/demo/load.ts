@@ -12,6 +12,7 @@ import { demoRules } from './rules.ts';
 import { demoPush } from './push.ts';
 import { loadDemoGeography, type DemoGeoResult } from './geo.ts';
 import { demoCases } from './cases.ts';
+import { demoMonitor, type DemoMonitorResult } from './monitor.ts';
 
 /** Password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -23,11 +24,13 @@ export interface DemoLoadResult {
   /** The city's areas down to the unit grid cells, and its grid workers. */
   geo: DemoGeoResult;
   cases: { cases: number; live: number; seconds: number };
+  /** City-operations monitoring: sensor readings, indicators, alert rules, and where the planted anomalies' labels are. */
+  monitor: DemoMonitorResult;
   seconds: number;
 }
 
 export interface DemoProgress {
-  step: 'generate' | 'setup' | 'geo' | 'ingest' | 'cases';
+  step: 'generate' | 'setup' | 'geo' | 'ingest' | 'cases' | 'monitor';
   done: number;
   total: number;
   label?: string;
@@ -119,7 +122,12 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   opts.onProgress?.({ step: 'cases', done: 0, total: 1 });
   const cases = await demoCases(ctx, { seed: opts.seed ?? 42, ensureUser: (u) => ensureUser(ctx, u) });
   opts.onProgress?.({ step: 'cases', done: 1, total: 1 });
-  return { manifest, jobs, geo, cases, seconds: (performance.now() - t0) / 1000 };
+  // city-operations monitoring: a year of sensor readings with labelled anomalies, indicators, alert rules
+  opts.onProgress?.({ step: 'monitor', done: 0, total: 1 });
+  const monitor = await demoMonitor(ctx, { seed: opts.seed ?? 42, outDir, officers, ensureUser: (u) => ensureUser(ctx, u) });
+  // the 城市运行 dashboard over them: src/demo/dashboards.ts (demoDashboards) is called here once it exists
+  opts.onProgress?.({ step: 'monitor', done: 1, total: 1 });
+  return { manifest, jobs, geo, cases, monitor, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** On first start: load the demo city when the platform holds no dataset yet. */

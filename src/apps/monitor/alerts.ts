@@ -92,7 +92,8 @@ export function judge(c: Condition, points: Pt[]): Verdict {
     case 'seasonal': {
       const d = seasonalDetector({ threshold: c.threshold });
       let flagged = false;
-      for (const p of points) flagged = d.step(p.time, p.value)?.anomaly ?? false;
+      // the detector looks back 12 weeks: the last 14 are all it needs to judge the last point
+      for (const p of points.slice(-SEASONAL_POINTS)) flagged = d.step(p.time, p.value)?.anomaly ?? false;
       return { firing: flagged, since: flagged ? last.time : null, value: last.value, message: '偏离自身周期规律 / off its own daily and weekly pattern' };
     }
     case 'forecast': {
@@ -195,11 +196,10 @@ export const alertRules = {
       const fired: string[] = [];
       let was = false;
       // walk the series point by point, as the evaluations would have seen it
-      for (let i = 0; i < g.points.length; i++) {
-        const now = judgePrefix(condition, g.points, i);
+      verdicts(condition, g.points).forEach((now, i) => {
         if (now && !was) fired.push(new Date(g.points[i]!.time).toISOString());
         was = now;
-      }
+      });
       out.push({ series: g.series, points: g.points.length, fired: fired.length, firstTimes: fired.slice(0, 20) });
     }
     return { indicator: s.indicator, total: out.reduce((n, x) => n + x.fired, 0), series: out };
@@ -250,9 +250,37 @@ export const alertRules = {
   },
 };
 
-/** Judge the series as it stood at point i (the state an evaluation then would have reported). */
-function judgePrefix(c: Condition, points: Pt[], i: number): boolean {
-  return judge(c, points.slice(Math.max(0, c.kind === 'threshold' ? 0 : i - 24 * 7 * 13), i + 1)).firing;
+/** Hourly points in 14 weeks: what a seasonal judgement reads of a series. */
+const SEASONAL_POINTS = 24 * 7 * 14;
+
+/**
+ * Whether the condition held at each point, as an evaluation at that point would have judged it. The
+ * threshold, rate and seasonal detectors are causal state machines: one pass over the series gives
+ * every point's verdict. A forecast breach is judged on the series up to each point.
+ */
+function verdicts(c: Condition, points: Pt[]): boolean[] {
+  switch (c.kind) {
+    case 'threshold': {
+      const m = thresholdMachine({ op: c.op, limit: c.limit, forSeconds: (c.forMinutes ?? 0) * 60, clearLimit: c.clearLimit, clearForSeconds: (c.clearForMinutes ?? 0) * 60 });
+      return points.map((p) => {
+        m.step(p.time, p.value);
+        return m.state === 'firing' || m.state === 'resolving';
+      });
+    }
+    case 'rate': {
+      const m = rateOfChange({ windowSeconds: c.windowMinutes * 60, maxChange: c.maxChange, maxPct: c.maxPct });
+      return points.map((p) => {
+        const r = m.step(p.time, p.value);
+        return !!r && r.time === p.time && r.breach;
+      });
+    }
+    case 'seasonal': {
+      const d = seasonalDetector({ threshold: c.threshold });
+      return points.map((p) => d.step(p.time, p.value)?.anomaly ?? false);
+    }
+    case 'forecast':
+      return points.map((_, i) => judge(c, points.slice(Math.max(0, i - SEASONAL_POINTS), i + 1)).firing);
+  }
 }
 
 /** A new alert: written once (the open-alert index refuses a second), told and, if the rule says so, given a work order — unless silenced. */
