@@ -53,7 +53,7 @@ export const dashboardsEn: typeof dashboardsZh = {
   weekdays: { 0: 'Mon', 1: 'Tue', 2: 'Wed', 3: 'Thu', 4: 'Fri', 5: 'Sat', 6: 'Sun' },
   table: { time: 'Time', value: 'Value', rule: 'Rule', series: 'Series', level: 'Level' },
   fields: {
-    name: 'Name', code: 'Code', description: 'Description', range: 'Time range', refresh: 'Auto-refresh', title: 'Title', type: 'Widget type', source: 'Data source', indicator: 'Indicator',
+    name: 'Name', code: 'Code', department: 'Owning department', description: 'Description', range: 'Time range', refresh: 'Auto-refresh', title: 'Title', type: 'Widget type', source: 'Data source', indicator: 'Indicator',
     agg: 'Aggregation', dimension: 'Group by', where: 'Filter: {dim}', by: 'Dimension', metric: 'Figure', state: 'Alert state', mapLevel: 'Map level', mapMode: 'Style',
     heatMode: 'Heat map', min: 'Minimum', max: 'Maximum', limit: 'Rows shown', unit: 'Unit', color: 'Colour', thresholds: 'Threshold colours',
   },

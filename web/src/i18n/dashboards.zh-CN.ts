@@ -51,7 +51,7 @@ export const dashboardsZh = {
   weekdays: { 0: '周一', 1: '周二', 2: '周三', 3: '周四', 4: '周五', 5: '周六', 6: '周日' },
   table: { time: '时间', value: '数值', rule: '规则', series: '对象', level: '级别' },
   fields: {
-    name: '名称', code: '代码', description: '说明', range: '时间范围', refresh: '自动刷新', title: '标题', type: '组件类型', source: '数据来源', indicator: '指标',
+    name: '名称', code: '代码', department: '所属部门', description: '说明', range: '时间范围', refresh: '自动刷新', title: '标题', type: '组件类型', source: '数据来源', indicator: '指标',
     agg: '汇总方式', dimension: '分组维度', where: '筛选：{dim}', by: '统计维度', metric: '统计项', state: '告警状态', mapLevel: '地图层级', mapMode: '呈现方式',
     heatMode: '热力图类型', min: '最小值', max: '最大值', limit: '显示条数', unit: '单位', color: '颜色', thresholds: '阈值着色',
   },

@@ -4,13 +4,15 @@
  * source, indicator, dimension, filters, refresh); only the owning department's officers, the maker
  * and admins change, share or delete it; sharing with a department or a role makes it listable and
  * readable by them and only them (another department gets 404), and shares the layout, not the data:
- * the indicator's series stays closed to a department without a grant.
+ * the indicator's series stays closed to a department without a grant. The demo's 城市运行 dashboard
+ * is made once, passes the same checks, and draws the indicators the platform has.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { drivers } from '../../../helpers/platform.ts';
 import { openCity, OFFICER_PASSWORD, type Auth, type City } from '../../../helpers/city.ts';
 import { login } from '../../../helpers/server.ts';
+import { DEMO_DASHBOARD, demoDashboards } from '../../../../src/demo/dashboards.ts';
 
 const FIELDS = [
   { name: 'sj', title: '时间', type: 'timestamp', sensitivity: 'L1' },
@@ -160,6 +162,24 @@ for (const driver of drivers()) {
       await ok('DELETE', '/dashboards/CITY_OPS', c.officers.GA, undefined, 204);
       assert.equal((await call('GET', '/dashboards/CITY_OPS', c.officers.MZ)).statusCode, 404);
       assert.equal((await call('GET', '/dashboards/CITY_OPS', c.officers.GA)).statusCode, 404);
+    });
+
+    test('the demo\'s 城市运行 dashboard: made once by the dispatch centre, shared with all the staff, the indicators there drawn', async () => {
+      assert.equal(await demoDashboards(c.t.p), null, 'no dispatch centre, no dashboard');
+      const rx = await ok('POST', '/departments', c.admin, { code: 'RX', name: '市民热线服务中心', regionCode: '330102' }, 201);
+      // an indicator of the demo's sensors, made here under its code
+      await ok('POST', '/indicators', c.officers.GA, { code: 'AQ_PM25_HOURLY', name: 'PM2.5 小时均值', unit: 'μg/m³', query: { mode: 'builder', dataset: 'GA_AIR', time: 'sj', measure: 'pm25', agg: 'avg', dimensions: ['qy'], grain: 'hour' } }, 201);
+      assert.equal(await demoDashboards(c.t.p), DEMO_DASHBOARD);
+      assert.equal(await demoDashboards(c.t.p), DEMO_DASHBOARD, 'again: nothing new');
+      const d = await ok('GET', `/dashboards/${DEMO_DASHBOARD}`, c.officers.CL);
+      assert.equal(d.department.id, rx.id);
+      assert.equal(d.shared.all, true);
+      const types = d.layout.map((w: { type: string }) => w.type);
+      for (const t of ['kpi', 'line', 'bar', 'pie', 'gauge', 'table', 'ranking', 'map', 'heat']) assert.ok(types.includes(t), `a ${t} widget`);
+      const sources = d.layout.map((w: { config: { source: { indicator?: string } } }) => w.config.source.indicator).filter(Boolean);
+      assert.ok(sources.length > 0 && sources.every((x: string) => x === 'AQ_PM25_HOURLY'), `only the indicators there: ${sources}`);
+      assert.equal(d.layout.find((w: { type: string }) => w.type === 'map').config.source.kind, 'hotspots');
+      assert.equal((await c.t.p.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM dashboards WHERE code = $1`, [DEMO_DASHBOARD]))!.n, 1);
     });
   });
 }
