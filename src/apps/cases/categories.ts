@@ -114,7 +114,7 @@ export const caseCategories = {
     await ctx.db.transaction(async (tx) => {
       const gone = await tx.query(`DELETE FROM case_routes WHERE id = $1 RETURNING id`, [id]);
       if (!gone.length) throw notFound('case', id);
-      await ctx.audit.append(tx, caller, { action: 'case.route.remove', objectType: 'case_route', objectId: id, details: {} });
+      await ctx.audit.append(tx, caller, { action: 'case.unroute', objectType: 'case_route', objectId: id, details: {} });
     });
   },
 

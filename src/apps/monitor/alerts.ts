@@ -227,7 +227,7 @@ export const alertRules = {
       } else if (open) {
         await ctx.db.transaction(async (tx) => {
           const done = await tx.query(`UPDATE alerts SET state = 'resolved', resolved_at = $2, last_value = $3 WHERE id = $1 AND state <> 'resolved' RETURNING id`, [open.id, now.toISOString(), v.value]);
-          if (done.length) await ctx.audit.append(tx, SYSTEM, { action: 'alert.resolve', objectType: 'alert', objectId: open.id, departmentId: r.department_id, details: { rule: r.code, series: g.series } });
+          if (done.length) await ctx.audit.append(tx, SYSTEM, { action: 'alert.resolve', objectType: 'ops_alert', objectId: open.id, departmentId: r.department_id, details: { rule: r.code, series: g.series } });
         });
         resolved++;
       }
@@ -296,7 +296,7 @@ async function raise(ctx: Ctx, r: RuleRow, key: string, series: Record<string, s
          VALUES ($1,$2,$3,$4,$5,'firing',$6,$7,$8,$9,$8,$10,$10)`,
         [id, r.id, key, JSON.stringify(series), r.level, quiet, new Date(v.since ?? now.getTime()).toISOString(), v.value, message, now.toISOString()],
       );
-      await ctx.audit.append(tx, SYSTEM, { action: 'alert.fire', objectType: 'alert', objectId: id, departmentId: r.department_id, details: { rule: r.code, series, level: r.level, silenced: quiet } });
+      await ctx.audit.append(tx, SYSTEM, { action: 'alert.fire', objectType: 'ops_alert', objectId: id, departmentId: r.department_id, details: { rule: r.code, series, level: r.level, silenced: quiet } });
       if (!quiet) await raiseNotice(tx, { kind: `alert.${r.level}`, title: message, body: r.name, objectType: 'alert', objectId: id, departmentId: r.responsible_department_id ?? r.department_id, admins: r.level === 'critical' });
     });
   } catch (err) {
@@ -336,7 +336,7 @@ export const alertCentre = {
     if (a.state !== 'firing') throw problem('conflict', `告警状态为 ${a.state} / the alert is ${a.state}`);
     await ctx.db.transaction(async (tx) => {
       await tx.query(`UPDATE alerts SET state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2 WHERE id = $1 AND state = 'firing'`, [id, caller.displayName || caller.username]);
-      await ctx.audit.append(tx, caller, { action: 'alert.acknowledge', objectType: 'alert', objectId: id, departmentId: a.department_id, details: {} });
+      await ctx.audit.append(tx, caller, { action: 'alert.acknowledge', objectType: 'ops_alert', objectId: id, departmentId: a.department_id, details: {} });
     });
   },
 
@@ -369,8 +369,8 @@ export const alertCentre = {
       await ctx.db.transaction(async (tx) => {
         const marked = await tx.query(`UPDATE alerts SET escalated_at = $2 WHERE id = $1 AND escalated_at IS NULL RETURNING id`, [a.id, now.toISOString()]);
         if (!marked.length) return;
-        await ctx.audit.append(tx, SYSTEM, { action: 'alert.escalate', objectType: 'alert', objectId: a.id, departmentId: a.department_id, details: { minutes: a.minutes } });
-        await raiseNotice(tx, { kind: 'alert.escalated', title: `告警未认领，已升级：${a.message}`.slice(0, 200), body: `${a.minutes} 分钟未认领`, objectType: 'alert', objectId: a.id, departmentId: a.department_id, admins: true });
+        await ctx.audit.append(tx, SYSTEM, { action: 'alert.escalate', objectType: 'ops_alert', objectId: a.id, departmentId: a.department_id, details: { minutes: a.minutes } });
+        await raiseNotice(tx, { kind: 'alert.escalated', title: `告警未认领，已升级：${a.message}`.slice(0, 200), body: `${a.minutes} 分钟未认领`, objectType: 'ops_alert', objectId: a.id, departmentId: a.department_id, admins: true });
       });
     }
     return due.length;
