@@ -152,7 +152,7 @@ test('768 px: register a dataset, upload a file, read the job — without horizo
   assert.deepEqual(errors, [], 'errors in the page');
 });
 
-test('English: no visible label is Chinese on any page (data excepted)', { timeout: 240_000 }, async (t) => {
+test('English: no visible label is Chinese on any page (data excepted)', { timeout: 480_000 }, async (t) => {
   let browser: Browser | undefined;
   t.after(async () => { await browser?.close(); });
   const opened = await openBrowser(server.url, 30_000);
