@@ -77,7 +77,10 @@ export const MENU: MenuEntry[] = [
       { key: 'casesPatrol', path: '/patrol', view: () => import('./views/CasePatrolView.vue'), roles: ['officer', 'handler'] },
       { key: 'casesStats', path: '/cases/stats', view: () => import('./views/CaseStatsView.vue'), roles: ['admin', 'officer', 'analyst'] },
       { key: 'casesSettings', path: '/cases/settings', view: () => import('./views/CaseSettingsView.vue'), roles: ['admin'] },
-      { key: 'monitor', path: '/apps/monitor' },
+      // 运行监测: an indicator's page (/apps/monitor/indicators/:code) and the indicator editor (/apps/monitor/indicators/new) are detail routes
+      { key: 'monitor', path: '/apps/monitor', view: () => import('./views/IndicatorsView.vue'), roles: APPLYING },
+      { key: 'alertRules', path: '/apps/monitor/rules', view: () => import('./views/AlertRulesView.vue'), roles: APPLYING },
+      { key: 'alertCentre', path: '/apps/monitor/alerts', view: () => import('./views/AlertCentreView.vue'), roles: APPLYING },
       // 驾驶舱: a dashboard's viewer (/dashboards/:code) and builder (/dashboards/new, /dashboards/:code/edit) are detail routes
       { key: 'dashboards', path: '/dashboards', view: () => import('./views/DashboardsView.vue'), roles: APPLYING },
       { key: 'opinion', path: '/apps/opinion' },

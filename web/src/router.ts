@@ -52,6 +52,11 @@ const routes: RouteRecordRaw[] = [
         path: '/apps/workorders/:id', name: 'workorder', component: () => import('./views/WorkOrderDetailView.vue'), props: true,
         meta: { title: 'workorders.detail.title', menu: '/apps/workorders', roles: ['admin', 'officer', 'analyst', 'handler'] },
       },
+      { path: '/apps/monitor/indicators/new', name: 'indicatorNew', component: () => import('./views/IndicatorEditView.vue'), meta: { title: 'monitor.editor.title', menu: '/apps/monitor', roles: ['admin', 'officer'] } },
+      {
+        path: '/apps/monitor/indicators/:code', name: 'indicator', component: () => import('./views/IndicatorDetailView.vue'), props: true,
+        meta: { title: 'menu.monitor', menu: '/apps/monitor', roles: ['admin', 'officer', 'analyst', 'handler'] },
+      },
       { path: '/apps/rules/new', name: 'ruleNew', component: () => import('./views/RuleEditView.vue'), meta: { title: 'applyRules.editor.newTitle', menu: '/apps/rules', roles: ['admin', 'officer'] } },
       {
         path: '/apps/rules/:id', name: 'rule', component: () => import('./views/RuleEditView.vue'), props: true,

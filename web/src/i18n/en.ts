@@ -1,5 +1,6 @@
 import type { Messages } from './zh-CN.ts';
 import { dashboardsEn } from './dashboards.en.ts';
+import { monitorEn } from './monitor.en.ts';
 
 // English. Must have exactly the keys of zh-CN.ts (the type enforces it).
 const en: Messages = {
@@ -108,7 +109,9 @@ const en: Messages = {
     casesPatrol: 'Grid patrol',
     casesStats: 'Case statistics',
     casesSettings: 'Case settings',
-    monitor: 'Operations monitor',
+    monitor: 'Indicators',
+    alertRules: 'Alert rules',
+    alertCentre: 'Alert centre',
     opinion: 'Public opinion',
     credit: 'Credit',
     entity: 'Person & enterprise files',
@@ -1806,6 +1809,7 @@ const en: Messages = {
     },
   },
   dashboards: dashboardsEn,
+  monitor: monitorEn,
   cityMap: { high: 'High', low: 'Low', empty: 'No area outlines yet: an admin can import GeoJSON (see docs/geo.md)', failed: 'The map could not be loaded' },
   grid: {
     title: 'Grid management',

@@ -1,5 +1,6 @@
 // 简体中文（默认语言）。en.ts 必须与本文件保持相同的键。
 import { dashboardsZh } from './dashboards.zh-CN.ts';
+import { monitorZh } from './monitor.zh-CN.ts';
 const zhCN = {
   app: {
     name: 'govhub 政务大数据平台',
@@ -106,7 +107,9 @@ const zhCN = {
     casesPatrol: '网格巡查',
     casesStats: '案件统计',
     casesSettings: '案件设置',
-    monitor: '运行监测',
+    monitor: '指标目录',
+    alertRules: '告警规则',
+    alertCentre: '告警中心',
     opinion: '舆情分析',
     credit: '信用',
     entity: '一人一档 / 一企一档',
@@ -1805,6 +1808,7 @@ const zhCN = {
     },
   },
   dashboards: dashboardsZh,
+  monitor: monitorZh,
   cityMap: { high: '高', low: '低', empty: '尚无区域边界：管理员可导入 GeoJSON（见 docs/geo.md）', failed: '地图加载失败' },
   grid: {
     title: '网格管理',
