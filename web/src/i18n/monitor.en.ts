@@ -99,7 +99,7 @@ export const monitorEn = {
     escalated: 'Escalated',
     workOrder: 'Work order',
     fields: { alert: 'Alert', level: 'Level', series: 'Series', value: 'Value', startedAt: 'Started', state: 'State', by: 'By', resolvedAt: 'Resolved' },
-    autoRefresh: 'Refreshes every 5 s',
+    autoRefresh: 'Refreshes every 3 s',
     silenceTitle: 'Silence alerts (maintenance window)',
     silenceRule: 'Rule',
     silenceSeries: 'This series only',

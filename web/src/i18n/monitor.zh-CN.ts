@@ -99,7 +99,7 @@ export const monitorZh = {
     escalated: '已升级',
     workOrder: '工单',
     fields: { alert: '告警', level: '级别', series: '序列', value: '当前值', startedAt: '开始时间', state: '状态', by: '认领人', resolvedAt: '恢复时间' },
-    autoRefresh: '每 5 秒自动刷新',
+    autoRefresh: '每 3 秒自动刷新',
     silenceTitle: '静默告警（维护窗口）',
     silenceRule: '规则',
     silenceSeries: '仅此序列',
