@@ -13,6 +13,7 @@ import { demoPush } from './push.ts';
 import { loadDemoGeography, type DemoGeoResult } from './geo.ts';
 import { demoCases } from './cases.ts';
 import { demoMonitor, type DemoMonitorResult } from './monitor.ts';
+import { demoDashboards } from './dashboards.ts';
 
 /** Password of every demo account (documented in the README). */
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -125,7 +126,8 @@ export async function loadDemo(ctx: Ctx, opts: { people?: number; seed?: number;
   // city-operations monitoring: a year of sensor readings with labelled anomalies, indicators, alert rules
   opts.onProgress?.({ step: 'monitor', done: 0, total: 1 });
   const monitor = await demoMonitor(ctx, { seed: opts.seed ?? 42, outDir, officers, ensureUser: (u) => ensureUser(ctx, u) });
-  // the 城市运行 dashboard over them: src/demo/dashboards.ts (demoDashboards) is called here once it exists
+  // the ready 城市运行 dashboard over the cases, the alerts and these indicators
+  await demoDashboards(ctx);
   opts.onProgress?.({ step: 'monitor', done: 1, total: 1 });
   return { manifest, jobs, geo, cases, monitor, seconds: (performance.now() - t0) / 1000 };
 }

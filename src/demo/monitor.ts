@@ -167,7 +167,7 @@ export async function demoMonitor(ctx: Ctx, opts: { seed?: number; now?: Date; o
     if (!(await datasetByCode(ctx.db, stream.dataset))) {
       await datasetAdmin.create(ctx, SYSTEM, {
         code: stream.dataset, name: stream.name, description: stream.description, departmentId: officer.departmentId, layer: 'raw', primaryKey: SENSOR_DATASET.primaryKey,
-        updateCycle: 'realtime', shareType: 'unconditional', openType: 'open', theme: '城市运行', category: 'department', keywords: ['传感器', '物联网', '城市运行', stream.name],
+        updateCycle: 'realtime', shareType: 'unconditional', openType: 'none', theme: '城市运行', category: 'department', keywords: ['传感器', '物联网', '城市运行', stream.name],
         resourceFormat: 'database', shareMethod: 'api', shareCondition: null, openCondition: null,
         contact: { name: `${stream.department} 数据专员`, phone: `${CITY.phoneAreaCode}-12345`, email: `data-${stream.department.toLowerCase()}@${CITY.domain}` },
         fields: [

@@ -133,14 +133,14 @@ test('console: log in, create a department, see it audited, verify the chain', {
 
   // ---- a module not yet open is marked planned in the menu and does not open; its address shows the placeholder
   await page.locator('[data-test=menu-group-apply]').click();
-  const planned = page.locator('[data-test=menu-monitor]');
+  const planned = page.locator('[data-test=menu-opinion]');
   await planned.waitFor();
   assert.equal(await planned.evaluate((el) => el.classList.contains('is-disabled')), true);
   assert.match(await planned.innerText(), /规划中/);
   await planned.click({ force: true });
   await page.waitForTimeout(300);
   assert.match(page.url(), /\/system\/audit/);
-  await page.goto(`${server.url}/apps/monitor`);
+  await page.goto(`${server.url}/apps/opinion`);
   await page.locator('[data-test=placeholder]').waitFor();
   assert.match(await page.locator('[data-test=placeholder]').innerText(), /该功能尚未开放/);
 
