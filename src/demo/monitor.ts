@@ -105,22 +105,22 @@ export function demoSensorSeries(seed: number, now: number): DemoSensorSeries[] 
 
 export const DEMO_INDICATORS: (IndicatorInput & { department: string })[] = [
   {
-    department: 'HB', code: 'AQ_PM25_HOURLY', name: 'PM2.5 小时均值（分站点）', unit: 'μg/m³', cycle: '每小时', trigger: 'arrival', keywords: ['空气质量', 'PM2.5'],
+    department: 'HB', code: 'AQ_PM25_HOURLY', name: 'PM2.5 小时均值（分站点）', unit: 'μg/m³', cycle: 'realtime', trigger: 'arrival', keywords: ['空气质量', 'PM2.5'],
     description: '各空气质量监测站 PM2.5 浓度的小时平均值。',
     query: { mode: 'builder', dataset: 'HB_AQ_PM25', time: 'time', measure: 'value', agg: 'avg', dimensions: ['station'], grain: 'hour' },
   },
   {
-    department: 'SL', code: 'WATER_LEVEL_MAX', name: '水位小时最高值（分站点）', unit: 'm', cycle: '每小时', trigger: 'arrival', keywords: ['水位', '防汛'],
+    department: 'SL', code: 'WATER_LEVEL_MAX', name: '水位小时最高值（分站点）', unit: 'm', cycle: 'realtime', trigger: 'arrival', keywords: ['水位', '防汛'],
     description: '各水位站每小时的最高水位。',
     query: { mode: 'builder', dataset: 'SL_WATER_LEVEL', time: 'time', measure: 'value', agg: 'max', dimensions: ['station'], grain: 'hour' },
   },
   {
-    department: 'JT', code: 'TRAFFIC_FLOW', name: '路段小时车流量', unit: '辆', cycle: '每小时', trigger: 'arrival', keywords: ['交通', '车流量'],
+    department: 'JT', code: 'TRAFFIC_FLOW', name: '路段小时车流量', unit: '辆', cycle: 'realtime', trigger: 'arrival', keywords: ['交通', '车流量'],
     description: '各检测路段每小时通过的车辆数。',
     query: { mode: 'builder', dataset: 'JT_TRAFFIC_FLOW', time: 'time', measure: 'value', agg: 'sum', dimensions: ['station'], grain: 'hour' },
   },
   {
-    department: 'CG', code: 'CG_CASES_DAILY', name: '市容环境案件日上报量（分类型）', unit: '件', cycle: '每日', trigger: 'arrival', keywords: ['城市管理', '案件'],
+    department: 'CG', code: 'CG_CASES_DAILY', name: '市容环境案件日上报量（分类型）', unit: '件', cycle: 'daily', trigger: 'arrival', keywords: ['城市管理', '案件'],
     description: '城管市容环境案件（CG_SRAJ）按案件类型的每日上报量。',
     query: { mode: 'builder', dataset: 'CG_SRAJ', time: 'sbrq', agg: 'count', dimensions: ['ajlx'], grain: 'day' },
   },

@@ -124,7 +124,7 @@ export const indicators = {
     const dsCode = `IND_${code}`;
     const ds = await datasetAdmin.create(ctx, SYSTEM, {
       code: dsCode, name: `指标：${name}`, description: `${input.description ?? ''}\n（指标 ${code} 的时间序列，由平台按其口径计算 / the series of indicator ${code}）`.trim(),
-      departmentId, layer: 'theme', primaryKey: [], updateCycle: input.cycle ?? '实时', shareType: 'conditional', openType: 'none', theme: '城市运行',
+      departmentId, layer: 'theme', primaryKey: [], updateCycle: input.cycle ?? 'realtime', shareType: 'conditional', openType: 'none', theme: '城市运行',
       category: 'department', keywords: ['指标', name, ...(input.keywords ?? [])], resourceFormat: 'database', shareMethod: 'api',
       shareCondition: '经所属部门审批 / approved by the owning department', contact: null,
       fields: [
@@ -140,7 +140,7 @@ export const indicators = {
       await tx.query(
         `INSERT INTO indicators (id, code, name, department_id, dataset_id, description, unit, cycle, query, dimensions, trigger, schedule, watches, created_by, created_at, updated_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, now(), now())`,
-        [id, code, name, departmentId, ds.id, input.description ?? '', input.unit ?? '', input.cycle ?? '实时', JSON.stringify(input.query), JSON.stringify(dimensions), trigger,
+        [id, code, name, departmentId, ds.id, input.description ?? '', input.unit ?? '', input.cycle ?? 'realtime', JSON.stringify(input.query), JSON.stringify(dimensions), trigger,
           input.schedule ?? null, JSON.stringify(first.watches), caller.id],
       );
       await ctx.audit.append(tx, caller, { action: 'indicator.create', objectType: 'indicator', objectId: code, departmentId, details: { query: input.query, trigger } });
