@@ -8,3 +8,4 @@ export { monitorRoutes } from './routes.ts';
 export { alertRules, alertCentre, judge, checkCondition, LEVELS, type Condition, type AlertRuleInput, type Level } from './alerts.ts';
 export { startMonitorTriggers, refreshAndEvaluate, type MonitorTriggers } from './triggers.ts';
 export { dashboards, WIDGET_TYPES, type Dashboard, type Widget, type DashboardInput } from './dashboards.ts'; export { dashboardRoutes } from './dashboardRoutes.ts';
+export { forecastIndicator, FORECAST_STEPS_MAX, FORECAST_HISTORY_MAX } from './forecastSeries.ts';

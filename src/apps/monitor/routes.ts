@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Ctx, callerOf, fieldProblem, Literals, Uuid } from '../../kernel/index.ts';
 import { alertCentre, alertRules, LEVELS } from './alerts.ts';
+import { forecastIndicator, FORECAST_STEPS_MAX } from './forecastSeries.ts';
 import { AGGREGATES, GRAINS, indicators } from './indicators.ts';
 import { startMonitorTriggers } from './triggers.ts';
 
@@ -31,6 +32,15 @@ const RuleBody = Type.Object({
   responsibleDepartmentId: Opt(Type.Union([Uuid, Type.Null()])), workOrder: Opt(Type.Boolean()), escalateMinutes: Opt(Type.Union([Type.Integer({ minimum: 1, maximum: 10_080 }), Type.Null()])), enabled: Opt(Type.Boolean()),
 }, { additionalProperties: false });
 
+/** A `where` query parameter: a JSON object of dimension values. */
+function whereOf(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  let where: unknown;
+  try { where = JSON.parse(text); } catch { where = undefined; }
+  if (!where || typeof where !== 'object' || Array.isArray(where)) throw fieldProblem('where', '须为 JSON 对象，如 {"qy":"上城区"} / a JSON object of dimension values');
+  return where as Record<string, string>;
+}
+
 /** The monitoring API (一网统管): indicators and their series. */
 export function monitorRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -58,13 +68,14 @@ export function monitorRoutes(ctx: Ctx): FastifyPluginAsyncTypebox {
         querystring: Type.Object({ from: Opt(Type.String({ format: 'date-time' })), to: Opt(Type.String({ format: 'date-time' })), where: Opt(Type.String({ maxLength: 500, description: 'JSON: {"dimension":"value"}' })), limit: Opt(Type.Integer({ minimum: 1, maximum: 200_000 })) }),
         response: { 200: Any } },
     }, async (req) => {
-      let where: Record<string, string> | undefined;
-      if (req.query.where) {
-        try { where = JSON.parse(req.query.where); } catch { where = undefined; }
-        if (!where || typeof where !== 'object' || Array.isArray(where)) throw fieldProblem('where', '须为 JSON 对象，如 {"qy":"上城区"} / a JSON object of dimension values');
-      }
-      return indicators.series(ctx, callerOf(req), req.params.code, { ...req.query, where });
+      return indicators.series(ctx, callerOf(req), req.params.code, { ...req.query, where: whereOf(req.query.where) });
     });
+
+    app.get('/indicators/:code/forecast', {
+      schema: { tags: TAGS, summary: '预测（带预测区间；有维度时选定一条序列）/ forecast with intervals (one series when it has dimensions)', params: Code,
+        querystring: Type.Object({ steps: Opt(Type.Integer({ minimum: 1, maximum: FORECAST_STEPS_MAX, default: 24 })), where: Opt(Type.String({ maxLength: 500, description: 'JSON: {"dimension":"value"}' })), level: Opt(Type.Number({ minimum: 0.5, maximum: 0.99 })) }),
+        response: { 200: Any } },
+    }, async (req) => forecastIndicator(ctx, callerOf(req), req.params.code, { steps: req.query.steps, level: req.query.level, where: whereOf(req.query.where) }));
 
     app.get('/alert-rules', { schema: { tags: TAGS, summary: '告警规则 / alert rules', response: { 200: Any } } }, async (req) => alertRules.list(ctx, callerOf(req)));
     app.post('/alert-rules', { schema: { tags: TAGS, summary: '新建告警规则 / create an alert rule', body: RuleBody, response: { 201: Any } } },
