@@ -141,3 +141,20 @@ export function httpLoad(data: { url: string; connections: number; duration: num
     w.once('error', reject);
   });
 }
+
+/** A section of a benchmark: its figures as key=value pairs, or null when its data is missing. */
+export interface Section {
+  key: string;
+  run: (log: (s: string) => void) => Promise<Record<string, number> | null>;
+}
+
+/** Run the sections (or the one named), then print one key=value line per figure. */
+export async function runSections(sections: Section[], log: (s: string) => void, only?: string): Promise<Record<string, number>> {
+  const chosen = sections.filter((s) => !only || s.key === only);
+  if (!chosen.length) throw new Error(`unknown section "${only}"; sections: ${sections.map((s) => s.key).join(', ')}`);
+  const figures: Record<string, number> = {};
+  for (const s of chosen) Object.assign(figures, (await s.run(log)) ?? {});
+  log('');
+  for (const [key, v] of Object.entries(figures)) log(`${key}=${v}`);
+  return figures;
+}

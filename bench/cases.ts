@@ -23,18 +23,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { taxonomyLexicon, trainClassifier, type Example } from '../src/apps/cases/classify/index.ts';
 import { Prng } from '../src/demo/prng.ts';
-import { arg, printTable, ratio } from './_peers.ts';
+import { arg, runSections, type Section, printTable, ratio } from './_peers.ts';
 import { listSection, routeSection } from './_casesService.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const casesDataDir = () => process.env.GOVHUB_CASES_DATA ?? path.resolve(ROOT, '..', 'shared', 'data', 'cases');
 
 type Log = (s: string) => void;
-/** A section of the benchmark: its figures as key=value pairs, or null when its data is missing. */
-export interface Section {
-  key: string;
-  run: (log: Log) => Promise<Record<string, number> | null>;
-}
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const intArg = (name: string, dflt: number) => {
@@ -186,15 +181,7 @@ export const SECTIONS: Section[] = [
 ];
 
 /** Run the sections (or the one named), then print one key=value line per figure. */
-export async function casesBench(log: Log, only?: string): Promise<Record<string, number>> {
-  const chosen = SECTIONS.filter((s) => !only || s.key === only);
-  if (!chosen.length) throw new Error(`unknown section "${only}"; sections: ${SECTIONS.map((s) => s.key).join(', ')}`);
-  const figures: Record<string, number> = {};
-  for (const s of chosen) Object.assign(figures, (await s.run(log)) ?? {});
-  log('');
-  for (const [key, v] of Object.entries(figures)) log(`${key}=${v}`);
-  return figures;
-}
+export const casesBench = (log: Log, only?: string) => runSections(SECTIONS, log, only);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   await casesBench((s) => console.log(s), arg('--section'));

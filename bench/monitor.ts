@@ -45,7 +45,7 @@ import { demoSensorSeries } from '../src/demo/monitor.ts';
 import { departments, ensureAdmin, users } from '../src/identity/index.ts';
 import { type Caller, loadConfig, SYSTEM } from '../src/kernel/index.ts';
 import { openPlatform, type Platform } from '../src/platform.ts';
-import { arg, pgCopy, printTable, ratio, timed, withPostgres } from './_peers.ts';
+import { arg, runSections, type Section, pgCopy, printTable, ratio, timed, withPostgres } from './_peers.ts';
 import os from 'node:os';
 import pino from 'pino';
 
@@ -53,11 +53,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pm25File = () => arg('--file') ?? process.env.GOVHUB_MONITOR_DATA ?? path.resolve(ROOT, '..', 'shared', 'data', 'monitor', 'beijing_pm25_2010_2013.csv');
 
 type Log = (s: string) => void;
-/** A section of the benchmark: its figures as key=value pairs, or null when its data is missing. */
-export interface Section {
-  key: string;
-  run: (log: Log) => Promise<Record<string, number> | null>;
-}
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const HOURS = 24;
@@ -354,15 +349,7 @@ export const SECTIONS: Section[] = [
 ];
 
 /** Run the sections (or the one named), then print one key=value line per figure. */
-export async function monitorBench(log: Log, only?: string): Promise<Record<string, number>> {
-  const chosen = SECTIONS.filter((s) => !only || s.key === only);
-  if (!chosen.length) throw new Error(`unknown section "${only}"; sections: ${SECTIONS.map((s) => s.key).join(', ')}`);
-  const figures: Record<string, number> = {};
-  for (const s of chosen) Object.assign(figures, (await s.run(log)) ?? {});
-  log('');
-  for (const [key, v] of Object.entries(figures)) log(`${key}=${v}`);
-  return figures;
-}
+export const monitorBench = (log: Log, only?: string) => runSections(SECTIONS, log, only);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   await monitorBench((s) => console.log(s), arg('--section'));
