@@ -18,8 +18,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { alertRules, indicators, type AlertRuleInput, type IndicatorInput } from '../apps/monitor/index.ts';
-import { syntheticSensorSeries, type LabelledAnomaly } from '../apps/monitor/anomaly/index.ts';
+import { alertRules, indicators, syntheticSensorSeries, type AlertRuleInput, type IndicatorInput, type LabelledAnomaly } from '../apps/monitor/index.ts';
 import { catalogReview, datasetAdmin, datasetByCode } from '../catalog/index.ts';
 import { SENSOR_DATASET } from '../connectors/index.ts';
 import { departments } from '../identity/index.ts';

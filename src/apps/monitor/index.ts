@@ -9,3 +9,4 @@ export { alertRules, alertCentre, judge, checkCondition, LEVELS, type Condition,
 export { startMonitorTriggers, refreshAndEvaluate, type MonitorTriggers } from './triggers.ts';
 export { dashboards, WIDGET_TYPES, type Dashboard, type Widget, type DashboardInput } from './dashboards.ts'; export { dashboardRoutes } from './dashboardRoutes.ts';
 export { forecastIndicator, FORECAST_STEPS_MAX, FORECAST_HISTORY_MAX } from './forecastSeries.ts';
+export { syntheticSensorSeries, type LabelledAnomaly } from './anomaly/index.ts';
