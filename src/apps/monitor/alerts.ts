@@ -118,11 +118,11 @@ const toRule = (r: RuleRow) => ({
 
 const seriesKey = (series: Record<string, unknown>) => createHash('sha256').update(JSON.stringify(Object.entries(series).sort())).digest('hex').slice(0, 24);
 
-/** The points of an indicator as the rule's department reads them, grouped by dimension values. */
-async function seriesOf(ctx: Ctx, r: RuleRow): Promise<Map<string, { series: Record<string, string | null>; points: Pt[] }>> {
-  const reader = indicatorPrincipal({ code: r.code, name: r.name, departmentId: r.department_id });
-  const s = await indicators.series(ctx, reader, r.ind_code, { limit: 200_000 });
-  const groups = new Map<string, { series: Record<string, string | null>; points: Pt[] }>();
+type SeriesGroups = Map<string, { series: Record<string, string | null>; points: Pt[] }>;
+
+/** An indicator's points grouped by their dimension values (one series each), in time order. */
+function groupSeries(s: { dimensions: string[]; points: unknown[] }): SeriesGroups {
+  const groups: SeriesGroups = new Map();
   for (const p of s.points as Record<string, unknown>[]) {
     const series = Object.fromEntries(s.dimensions.map((d) => [d, p[d] === null || p[d] === undefined ? null : String(p[d])]));
     const key = seriesKey(series);
@@ -132,6 +132,12 @@ async function seriesOf(ctx: Ctx, r: RuleRow): Promise<Map<string, { series: Rec
   }
   for (const g of groups.values()) g.points.sort((a, b) => a.time - b.time);
   return groups;
+}
+
+/** The points of an indicator as the rule's department reads them, grouped by dimension values. */
+async function seriesOf(ctx: Ctx, r: RuleRow): Promise<SeriesGroups> {
+  const reader = indicatorPrincipal({ code: r.code, name: r.name, departmentId: r.department_id });
+  return groupSeries(await indicators.series(ctx, reader, r.ind_code, { limit: 200_000 }));
 }
 
 async function silenced(q: Queryable, r: RuleRow, series: Record<string, string | null>, at: Date): Promise<boolean> {
@@ -184,15 +190,8 @@ export const alertRules = {
   async backtest(ctx: Ctx, caller: Caller, input: { indicator: string; condition: Condition; from?: string; to?: string }) {
     const condition = checkCondition(input.condition);
     const s = await indicators.series(ctx, caller, input.indicator, { from: input.from, to: input.to, limit: 200_000 });
-    const groups = new Map<string, { series: Record<string, string | null>; points: Pt[] }>();
-    for (const p of s.points as Record<string, unknown>[]) {
-      const series = Object.fromEntries(s.dimensions.map((d) => [d, p[d] === null || p[d] === undefined ? null : String(p[d])]));
-      const key = seriesKey(series);
-      (groups.get(key) ?? groups.set(key, { series, points: [] }).get(key)!).points.push({ time: new Date(String(p.t)).getTime(), value: p.value === null ? null : Number(p.value) });
-    }
     const out = [];
-    for (const g of groups.values()) {
-      g.points.sort((a, b) => a.time - b.time);
+    for (const g of groupSeries(s).values()) {
       const fired: string[] = [];
       let was = false;
       // walk the series point by point, as the evaluations would have seen it
